@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up codecells from scratch: a virtualenv in .venv with the package and its test tools,
+# plus Graphviz's `dot` (for SVG/PNG diagrams) from Debian's packages when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Graphviz (dot) with apt-get" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+  else
+    echo "setup: Graphviz 'dot' not found; install it (e.g. 'sudo apt-get install graphviz') for SVG/PNG diagrams" >&2
+  fi
+fi
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "setup: ready (.venv)" >&2

@@ -1,0 +1,71 @@
+"""codecells: code mode for AI agents.
+
+Model-written JavaScript runs in QuickJS *cells* whose lifecycle is an explicit, declarative
+finite-state machine (see `codecells.fsm`). Start with `Session`.
+"""
+
+from __future__ import annotations
+
+from .config import SessionConfig
+from .errors import (
+    AlreadyTerminating,
+    BusyObserver,
+    ClosedCell,
+    CodeCellsError,
+    EngineError,
+    InvalidGeneration,
+    MissingCell,
+    ShuttingDown,
+    WrongCellKind,
+)
+from .events import (
+    CellEvent,
+    Completed,
+    ImageItem,
+    Item,
+    Pending,
+    PausableCellEvent,
+    ResumeOutcome,
+    Terminated,
+    TextItem,
+    Yielded,
+)
+from .json_types import JsonValue
+from .kinds import CellKind
+from .session import Cell, Delegate, PausableCell, Session
+from .tools import ToolCall, ToolDefinition, ToolError, ToolKind
+
+__all__ = [
+    "AlreadyTerminating",
+    "BusyObserver",
+    "Cell",
+    "CellEvent",
+    "CellKind",
+    "ClosedCell",
+    "CodeCellsError",
+    "Completed",
+    "Delegate",
+    "EngineError",
+    "ImageItem",
+    "InvalidGeneration",
+    "Item",
+    "JsonValue",
+    "MissingCell",
+    "PausableCell",
+    "PausableCellEvent",
+    "Pending",
+    "ResumeOutcome",
+    "Session",
+    "SessionConfig",
+    "ShuttingDown",
+    "Terminated",
+    "TextItem",
+    "ToolCall",
+    "ToolDefinition",
+    "ToolError",
+    "ToolKind",
+    "WrongCellKind",
+    "Yielded",
+]
+
+__version__ = "0.1.0"

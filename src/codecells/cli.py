@@ -1,0 +1,35 @@
+"""The ``codecells`` command. Each subcommand lives beside the code it drives."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .agent import cli as agent_cli
+    from .demo import cli as demo_cli
+    from .diagrams import cli as diagrams_cli
+    from .testing import cli as testing_cli
+
+    parser = argparse.ArgumentParser(
+        prog="codecells", description="Code mode for AI agents: JavaScript cells in QuickJS."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in (demo_cli, diagrams_cli, testing_cli, agent_cli):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``codecells`` command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

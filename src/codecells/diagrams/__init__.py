@@ -1,0 +1,1 @@
+"""codecells.diagrams."""

@@ -1,0 +1,1 @@
+"""The QuickJS engine: one cell's JavaScript, limits, and the host<->engine protocol."""

@@ -1,0 +1,218 @@
+"""The host <-> engine protocol: what a cell's JavaScript did (events) and what the host tells it
+(commands). Every engine — the QuickJS one and the scripted test double — speaks exactly this.
+
+One step of an engine runs the script until it is *quiescent* (nothing runnable; waiting only on
+tool results or timers), finished, lost or interrupted, and returns the events of that step in
+order; the last event of a step is always one of `Quiescent`, `Finished`, `Lost`, `Interrupted`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Protocol, TypeAlias, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..events import Item
+from ..json_types import JsonValue
+
+__all__ = [
+    "EngineTool",
+    "EngineLimits",
+    "Started",
+    "Output",
+    "YieldRequested",
+    "ToolCallRequested",
+    "Notify",
+    "TimerSet",
+    "TimerCleared",
+    "Quiescent",
+    "Finished",
+    "Lost",
+    "Interrupted",
+    "EngineEvent",
+    "AnyEngineEvent",
+    "StepEnd",
+    "ResolveTool",
+    "RejectTool",
+    "FireTimer",
+    "EngineCommand",
+    "AnyEngineCommand",
+    "Engine",
+]
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EngineTool(_Msg):
+    """A tool as the script sees it: `tools[js_name]`, listed in `ALL_TOOLS`."""
+
+    js_name: str
+    description: str = ""
+
+
+class EngineLimits(_Msg):
+    """Per-cell limits; None means unlimited (stack: the engine default)."""
+
+    cpu_time: float | None = None
+    memory: int | None = None
+    stack: int | None = None
+    console: bool = False
+
+
+# --- events (engine -> host) ---------------------------------------------------------------
+
+
+class Started(_Msg):
+    """The script was compiled and started (first event of the first step)."""
+
+    type: Literal["started"] = "started"
+
+
+class Output(_Msg):
+    """`text(...)`, `image(...)` (or console output when enabled) produced an item."""
+
+    type: Literal["output"] = "output"
+    item: Item
+
+
+class YieldRequested(_Msg):
+    """The script called `yield_control()`."""
+
+    type: Literal["yield_requested"] = "yield_requested"
+
+
+class ToolCallRequested(_Msg):
+    """The script called `tools.<js_name>(input)`; `tool_index` indexes the engine's tools."""
+
+    type: Literal["tool_call"] = "tool_call"
+    call_id: str
+    tool_index: int
+    input: JsonValue = None
+
+
+class Notify(_Msg):
+    """The script called `notify(text)`."""
+
+    type: Literal["notify"] = "notify"
+    text: str
+
+
+class TimerSet(_Msg):
+    """`setTimeout` scheduled timer `timer_id` to fire after `delay` seconds."""
+
+    type: Literal["timer_set"] = "timer_set"
+    timer_id: int
+    delay: float
+
+
+class TimerCleared(_Msg):
+    """`clearTimeout` cancelled timer `timer_id`."""
+
+    type: Literal["timer_cleared"] = "timer_cleared"
+    timer_id: int
+
+
+class Quiescent(_Msg):
+    """Step end: nothing runnable; waiting on these outstanding tool calls (call order) or timers."""
+
+    type: Literal["quiescent"] = "quiescent"
+    pending_tool_call_ids: list[str] = Field(default_factory=list)
+
+
+class Finished(_Msg):
+    """Step end: the module body settled (error_text None on success, incl. `exit()`)."""
+
+    type: Literal["finished"] = "finished"
+    error_text: str | None = None
+    stored_value_writes: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class Lost(_Msg):
+    """Step end: the engine broke down (not the script's fault); the cell cannot go on."""
+
+    type: Literal["lost"] = "lost"
+    message: str
+
+
+class Interrupted(_Msg):
+    """Step end: `interrupt()` stopped the script; the engine is unusable."""
+
+    type: Literal["interrupted"] = "interrupted"
+
+
+EngineEvent: TypeAlias = Annotated[
+    Union[
+        Started,
+        Output,
+        YieldRequested,
+        ToolCallRequested,
+        Notify,
+        TimerSet,
+        TimerCleared,
+        Quiescent,
+        Finished,
+        Lost,
+        Interrupted,
+    ],
+    Field(discriminator="type"),
+]
+AnyEngineEvent: TypeAlias = (
+    Started | Output | YieldRequested | ToolCallRequested | Notify | TimerSet | TimerCleared
+    | Quiescent | Finished | Lost | Interrupted
+)
+StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
+
+
+# --- commands (host -> engine) -------------------------------------------------------------
+
+
+class ResolveTool(_Msg):
+    """Resolve the promise of tool call `call_id` with `value`."""
+
+    type: Literal["resolve_tool"] = "resolve_tool"
+    call_id: str
+    value: JsonValue = None
+
+
+class RejectTool(_Msg):
+    """Reject the promise of tool call `call_id` with the plain string `message`."""
+
+    type: Literal["reject_tool"] = "reject_tool"
+    call_id: str
+    message: str
+
+
+class FireTimer(_Msg):
+    """Run the callback of timer `timer_id` (ignored if it was cleared)."""
+
+    type: Literal["fire_timer"] = "fire_timer"
+    timer_id: int
+
+
+AnyEngineCommand: TypeAlias = ResolveTool | RejectTool | FireTimer
+EngineCommand: TypeAlias = Annotated[
+    Union[ResolveTool, RejectTool, FireTimer], Field(discriminator="type")
+]
+
+
+class Engine(Protocol):
+    """One cell's JavaScript. `step` runs on a worker thread, never two at once per engine;
+    `post`, `interrupt` and `has_queued_input` may be called from any thread at any time."""
+
+    def post(self, command: AnyEngineCommand) -> None:
+        """Queue a command; the next step applies queued commands in order before running."""
+
+    @property
+    def has_queued_input(self) -> bool:
+        """True when posted commands wait for the next step."""
+
+    def step(self) -> list[AnyEngineEvent]:
+        """Run until quiescent or over; blocking. The first step starts the script."""
+
+    def interrupt(self) -> None:
+        """Stop a running step promptly (CPU-bound code too); later steps return `Interrupted`."""
+
+    def close(self) -> None:
+        """Release the JavaScript context. Idempotent."""

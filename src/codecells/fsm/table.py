@@ -1,0 +1,218 @@
+"""THE lifecycle table. Everything that decides a cell's lifecycle lives in this one file.
+
+Theory of operation
+-------------------
+A cell starts `running`: a step of its JavaScript is in flight on a worker thread. The engine
+reports what the script did (output, tool calls, notifications, yield requests, timers) and ends
+each step either *quiescent* (nothing runnable; waiting only on tool results or timers) or
+*finished*. At a quiescent point the cell reaches a **pending frontier**. Here the two kinds differ,
+and only here:
+
+* a **continuing** cell enters `pending` and goes back to `running` by itself as soon as a tool
+  result or timer firing arrives (or stays `running` when one is already queued);
+* a **pausable** cell opens a numbered frontier in `pending`; results and timer firings queue up
+  there, and only ``resume(generation)`` with the current generation runs it again.
+
+A continuing cell's observer waits with a deadline (`yield_due`) and is served on
+``yield_control()``; a pausable cell's observer is served at frontiers and never gets `Yielded`.
+
+Finishing commits the stored-value writes and records `Completed`, which waits in `completed`
+until it is claimed (observed, terminated or shut down) and the cell moves to `closed`. A
+termination request moves `running`/`pending` to `terminating`; engine events that still arrive
+there are absorbed (output is kept for the `Terminated` event, a finish loses: its writes are
+discarded); when cleanup is done the cell is `terminated`. Exactly one of `completed` and
+`terminating` is entered from a live state, so the table is the one place where "who won" is
+decided.
+
+Rows for the same (state, trigger) are tried in order, first match wins. Requests that match no
+row are refused with the error named in `REJECTIONS`; anything else unmatched is a bug.
+
+Added states (beyond running/pending/completed/terminating/terminated): `closed`, because CONTRACT
+§5 buffers a completion until it is observed (`completed`) and only then removes the cell, so the
+claimed completion needs a final state of its own, distinct from `terminated`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..kinds import CellKind
+from .spec import Effect, Guard, Rejection
+from .triggers import State, Trigger
+
+__all__ = [
+    "Row",
+    "ROWS",
+    "REJECTIONS",
+    "STATE_DESCRIPTIONS",
+    "GUARD_DESCRIPTIONS",
+    "INITIAL",
+    "FINAL_STATES",
+]
+
+S, T, G, E, R = State, Trigger, Guard, Effect, Rejection
+C, P = CellKind.CONTINUING, CellKind.PAUSABLE
+BOTH = frozenset({C, P})
+
+INITIAL = S.RUNNING
+FINAL_STATES = (S.TERMINATED, S.CLOSED)
+LIVE = (S.RUNNING, S.PENDING)
+
+STATE_DESCRIPTIONS: dict[State, str] = {
+    S.RUNNING: "JavaScript has runnable work; a step is in flight",
+    S.PENDING: "at a pending frontier: waiting only on tool results or timers",
+    S.COMPLETED: "script settled, writes committed; the completion awaits its claim",
+    S.TERMINATING: "stopping the script and cancelling its tool calls and notifications",
+    S.TERMINATED: "stopped; Terminated published, writes discarded, cell removed",
+    S.CLOSED: "completion claimed; cell removed",
+}
+
+GUARD_DESCRIPTIONS: dict[Guard, str] = {
+    G.OBSERVER_FREE: "no other observer is attached",
+    G.OBSERVER_ATTACHED: "an observer is attached",
+    G.YIELD_READY: "output is due now: an initial yield is buffered, or the deadline passed",
+    G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
+    G.INITIAL_YIELD_SPLIT: "an initial yield is buffered and the observer waits with yield_after",
+    G.HAS_QUEUED_INPUT: "a tool result or timer firing is already queued for the script",
+    G.GENERATION_CURRENT: "the requested generation is the held frontier's",
+    G.GENERATION_CONSUMED: "the requested generation was already resumed",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of the shared table; `dest=None` means an internal transition."""
+
+    trigger: Trigger
+    sources: tuple[State, ...]
+    dest: State | None
+    doc: str
+    kinds: frozenset[CellKind] = BOTH
+    when: tuple[Guard, ...] = ()
+    unless: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+
+
+def _row(
+    trigger: Trigger,
+    sources: State | tuple[State, ...],
+    dest: State | None,
+    doc: str,
+    *,
+    kinds: frozenset[CellKind] | CellKind = BOTH,
+    when: tuple[Guard, ...] = (),
+    unless: tuple[Guard, ...] = (),
+    effects: tuple[Effect, ...] = (),
+) -> Row:
+    srcs = sources if isinstance(sources, tuple) else (sources,)
+    ks = frozenset({kinds}) if isinstance(kinds, CellKind) else kinds
+    return Row(trigger, srcs, dest, doc, ks, when, unless, effects)
+
+
+ROWS: tuple[Row, ...] = (
+    # --- engine events while the script runs ------------------------------------------------
+    _row(T.STARTED, S.RUNNING, None, "the engine started the script"),
+    _row(T.OUTPUT, S.RUNNING, None, "buffer an output item", effects=(E.APPEND_OUTPUT,)),
+    _row(T.TOOL_CALL, S.RUNNING, None, "dispatch the call to the host at once",
+         effects=(E.DISPATCH_TOOL_CALL,)),
+    _row(T.NOTIFICATION, S.RUNNING, None, "send the notification to the host",
+         effects=(E.DISPATCH_NOTIFICATION,)),
+    _row(T.YIELD_REQUESTED, S.RUNNING, None, "serve the waiting observer now",
+         kinds=C, when=(G.OBSERVER_ATTACHED,), effects=(E.WAKE_OBSERVER,)),
+    _row(T.YIELD_REQUESTED, S.RUNNING, None, "split off the output so far for the first observer",
+         kinds=C, when=(G.FIRST_UNOBSERVED_YIELD,), effects=(E.BUFFER_INITIAL_YIELD,)),
+    _row(T.YIELD_REQUESTED, S.RUNNING, None, "nobody waiting: output keeps accumulating", kinds=C),
+    _row(T.YIELD_REQUESTED, S.RUNNING, None, "pausable cells never yield", kinds=P),
+    _row(T.TOOL_RESULT, S.RUNNING, None, "queue the result for the script",
+         effects=(E.QUEUE_INPUT,)),
+    _row(T.TIMER_FIRED, S.RUNNING, None, "queue the timer callback for the script",
+         effects=(E.QUEUE_INPUT,)),
+    # --- the pending frontier: the one place where the kinds differ ---------------------------
+    _row(T.QUIESCENT, S.RUNNING, None, "input already queued: run on",
+         kinds=C, when=(G.HAS_QUEUED_INPUT,), effects=(E.RUN_STEP,)),
+    _row(T.QUIESCENT, S.RUNNING, S.PENDING, "wait for tool results or timers", kinds=C),
+    _row(T.QUIESCENT, S.RUNNING, S.PENDING, "open a numbered frontier and hold there",
+         kinds=P, effects=(E.OPEN_FRONTIER,)),
+    _row(T.TOOL_RESULT, S.PENDING, S.RUNNING, "unblocked: continue by itself",
+         kinds=C, effects=(E.QUEUE_INPUT, E.RUN_STEP)),
+    _row(T.TIMER_FIRED, S.PENDING, S.RUNNING, "unblocked: continue by itself",
+         kinds=C, effects=(E.QUEUE_INPUT, E.RUN_STEP)),
+    _row(T.TOOL_RESULT, S.PENDING, None, "held at the frontier until resume",
+         kinds=P, effects=(E.QUEUE_INPUT,)),
+    _row(T.TIMER_FIRED, S.PENDING, None, "held at the frontier until resume",
+         kinds=P, effects=(E.QUEUE_INPUT,)),
+    _row(T.RESUME, S.PENDING, S.RUNNING, "resume the current generation",
+         kinds=P, when=(G.GENERATION_CURRENT,), effects=(E.CONSUME_FRONTIER, E.RUN_STEP)),
+    _row(T.RESUME, LIVE + (S.COMPLETED,), None, "that generation was already resumed",
+         kinds=P, when=(G.GENERATION_CONSUMED,), effects=(E.REPLY_ALREADY_RUNNING,)),
+    # --- observation --------------------------------------------------------------------------
+    _row(T.OBSERVE, LIVE, None, "output is due: deliver Yielded now",
+         kinds=C, when=(G.OBSERVER_FREE, G.YIELD_READY), effects=(E.DELIVER_YIELDED,)),
+    _row(T.OBSERVE, LIVE, None, "attach the observer with its yield deadline",
+         kinds=C, when=(G.OBSERVER_FREE,), effects=(E.ATTACH_OBSERVER,)),
+    _row(T.YIELD_DUE, LIVE, None, "the observer's deadline passed: wake it",
+         kinds=C, when=(G.OBSERVER_ATTACHED,), effects=(E.WAKE_OBSERVER,)),
+    _row(T.OBSERVE, S.RUNNING, None, "attach the observer until the next frontier",
+         kinds=P, when=(G.OBSERVER_FREE,), effects=(E.ATTACH_OBSERVER,)),
+    _row(T.OBSERVE, S.PENDING, None, "deliver the held frontier (repeatable until resumed)",
+         kinds=P, when=(G.OBSERVER_FREE,), effects=(E.DELIVER_FRONTIER,)),
+    # --- completion ---------------------------------------------------------------------------
+    _row(T.FINISHED_OK, S.RUNNING, S.COMPLETED, "commit writes; buffer Completed",
+         effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
+    _row(T.FINISHED_ERROR, S.RUNNING, S.COMPLETED, "commit writes; buffer Completed with error",
+         effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
+    _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED, "no writes; Completed with the loss as error",
+         effects=(E.RECORD_COMPLETION,)),
+    _row(T.OBSERVE, S.COMPLETED, None, "deliver the output before the first yield",
+         kinds=C, when=(G.OBSERVER_FREE, G.INITIAL_YIELD_SPLIT),
+         effects=(E.DELIVER_INITIAL_YIELD,)),
+    _row(T.OBSERVE, S.COMPLETED, S.CLOSED, "deliver Completed and remove the cell",
+         when=(G.OBSERVER_FREE,), effects=(E.CLAIM_COMPLETION, E.CLOSE_CELL)),
+    _row(T.TERMINATE, S.COMPLETED, S.CLOSED, "the completion wins: return it",
+         effects=(E.CLAIM_COMPLETION, E.CLOSE_CELL)),
+    _row(T.SHUTDOWN, S.COMPLETED, S.CLOSED, "drop the unclaimed completion",
+         effects=(E.CLAIM_COMPLETION, E.CLOSE_CELL)),
+    # --- termination --------------------------------------------------------------------------
+    _row(T.TERMINATE, LIVE, S.TERMINATING, "stop the script, cancel tools and notifications",
+         effects=(E.BEGIN_TERMINATION,)),
+    _row(T.SHUTDOWN, LIVE, S.TERMINATING, "session shutdown stops the cell",
+         effects=(E.BEGIN_TERMINATION,)),
+    _row(T.SHUTDOWN, S.TERMINATING, None, "already stopping"),
+    _row(T.OUTPUT, S.TERMINATING, None, "keep late output for Terminated",
+         effects=(E.APPEND_OUTPUT,)),
+    *(
+        _row(t, S.TERMINATING, None, "absorbed while stopping")
+        for t in (T.STARTED, T.TOOL_CALL, T.NOTIFICATION, T.YIELD_REQUESTED, T.QUIESCENT,
+                  T.TOOL_RESULT, T.TIMER_FIRED, T.YIELD_DUE)
+    ),
+    *(
+        _row(t, S.TERMINATING, None, "termination wins: the finish is dropped, writes discarded")
+        for t in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST)
+    ),
+    _row(T.CLEANUP_DONE, S.TERMINATING, S.TERMINATED, "publish Terminated and remove the cell",
+         effects=(E.PUBLISH_TERMINATED, E.CLOSE_CELL)),
+)
+
+
+@dataclass(frozen=True)
+class RejectionRow:
+    """A refusal shared by the kinds listed."""
+
+    trigger: Trigger
+    sources: tuple[State, ...]
+    error: Rejection
+    doc: str
+    kinds: frozenset[CellKind] = BOTH
+
+
+REJECTIONS: tuple[RejectionRow, ...] = (
+    RejectionRow(T.OBSERVE, (S.RUNNING, S.PENDING, S.COMPLETED), R.BUSY_OBSERVER,
+                 "another observer is attached"),
+    RejectionRow(T.OBSERVE, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping"),
+    RejectionRow(T.TERMINATE, (S.TERMINATING,), R.ALREADY_TERMINATING,
+                 "a termination is in progress"),
+    RejectionRow(T.RESUME, (S.RUNNING, S.PENDING, S.COMPLETED), R.INVALID_GENERATION,
+                 "generation in the future, or no frontier yet", frozenset({P})),
+    RejectionRow(T.RESUME, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping",
+                 frozenset({P})),
+)

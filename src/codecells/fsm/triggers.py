@@ -1,0 +1,66 @@
+"""Every input a cell's machine accepts, as typed enums: no bare trigger strings elsewhere."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["State", "Trigger", "ENGINE_TRIGGERS", "CONTROL_TRIGGERS"]
+
+
+class State(StrEnum):
+    """Lifecycle states of a cell."""
+
+    RUNNING = "running"
+    """JavaScript has runnable work, or a step of it is in flight."""
+    PENDING = "pending"
+    """At a pending frontier: nothing runnable, waiting only on tool results or timers."""
+    COMPLETED = "completed"
+    """The script settled and its stored-value writes are committed; the result awaits its claim."""
+    TERMINATING = "terminating"
+    """Termination requested: the script is being stopped and callbacks cancelled."""
+    TERMINATED = "terminated"
+    """Final: the cell was stopped; `Terminated` published; writes discarded."""
+    CLOSED = "closed"
+    """Final: the completion was claimed (observed, terminated or shut down) and the cell removed."""
+
+
+class Trigger(StrEnum):
+    """Engine events and control requests fed into a cell's machine."""
+
+    # engine events
+    STARTED = "started"
+    OUTPUT = "output"
+    YIELD_REQUESTED = "yield_requested"
+    TOOL_CALL = "tool_call"
+    NOTIFICATION = "notification"
+    QUIESCENT = "quiescent"
+    TOOL_RESULT = "tool_result"
+    TIMER_FIRED = "timer_fired"
+    FINISHED_OK = "finished_ok"
+    FINISHED_ERROR = "finished_error"
+    RUNTIME_LOST = "runtime_lost"
+    # control requests
+    OBSERVE = "observe"
+    YIELD_DUE = "yield_due"
+    RESUME = "resume"
+    TERMINATE = "terminate"
+    SHUTDOWN = "shutdown"
+    CLEANUP_DONE = "cleanup_done"
+
+
+ENGINE_TRIGGERS: frozenset[Trigger] = frozenset(
+    {
+        Trigger.STARTED,
+        Trigger.OUTPUT,
+        Trigger.YIELD_REQUESTED,
+        Trigger.TOOL_CALL,
+        Trigger.NOTIFICATION,
+        Trigger.QUIESCENT,
+        Trigger.TOOL_RESULT,
+        Trigger.TIMER_FIRED,
+        Trigger.FINISHED_OK,
+        Trigger.FINISHED_ERROR,
+        Trigger.RUNTIME_LOST,
+    }
+)
+CONTROL_TRIGGERS: frozenset[Trigger] = frozenset(set(Trigger) - ENGINE_TRIGGERS)

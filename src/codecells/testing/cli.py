@@ -1,0 +1,11 @@
+"""The `codecells testing` subcommand(s). (Placeholder: filled in by its own issue.)"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add this package's subcommands to the `codecells` parser."""
+    _ = sub, argparse
