@@ -19,6 +19,7 @@ from .spec import (
     RejectionSpec,
     TransitionSpec,
 )
+from .trace import Trace, TraceStep
 from .triggers import CONTROL_TRIGGERS, ENGINE_TRIGGERS, State, Trigger
 from .validate import DefinitionError, reachable_states, validate_definition
 
@@ -34,6 +35,8 @@ __all__ = [
     "Rejection",
     "RejectionSpec",
     "State",
+    "Trace",
+    "TraceStep",
     "TransitionSpec",
     "Trigger",
     "build_machine",
