@@ -45,6 +45,8 @@ class Effect(StrEnum):
     APPEND_OUTPUT = "append_output"
     DISPATCH_TOOL_CALL = "dispatch_tool_call"
     DISPATCH_NOTIFICATION = "dispatch_notification"
+    SCHEDULE_TIMER = "schedule_timer"
+    CANCEL_TIMER = "cancel_timer"
     QUEUE_INPUT = "queue_input"
     RUN_STEP = "run_step"
     OPEN_FRONTIER = "open_frontier"

@@ -123,6 +123,10 @@ ROWS: tuple[Row, ...] = (
          kinds=C, when=(G.FIRST_UNOBSERVED_YIELD,), effects=(E.BUFFER_INITIAL_YIELD,)),
     _row(T.YIELD_REQUESTED, S.RUNNING, None, "nobody waiting: output keeps accumulating", kinds=C),
     _row(T.YIELD_REQUESTED, S.RUNNING, None, "pausable cells never yield", kinds=P),
+    _row(T.TIMER_SET, S.RUNNING, None, "schedule the timer on the host clock",
+         effects=(E.SCHEDULE_TIMER,)),
+    _row(T.TIMER_CLEARED, S.RUNNING, None, "cancel the scheduled timer",
+         effects=(E.CANCEL_TIMER,)),
     _row(T.TOOL_RESULT, S.RUNNING, None, "queue the result for the script",
          effects=(E.QUEUE_INPUT,)),
     _row(T.TIMER_FIRED, S.RUNNING, None, "queue the timer callback for the script",
@@ -163,6 +167,10 @@ ROWS: tuple[Row, ...] = (
          effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
     _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED, "no writes; Completed with the loss as error",
          effects=(E.RECORD_COMPLETION,)),
+    *(
+        _row(t, S.COMPLETED, None, "the script already settled: dropped")
+        for t in (T.TOOL_RESULT, T.TIMER_FIRED)
+    ),
     _row(T.OBSERVE, S.COMPLETED, None, "deliver the output before the first yield",
          kinds=C, when=(G.OBSERVER_FREE, G.INITIAL_YIELD_SPLIT),
          effects=(E.DELIVER_INITIAL_YIELD,)),
@@ -183,8 +191,9 @@ ROWS: tuple[Row, ...] = (
     *(
         _row(t, S.TERMINATING, None, "absorbed while stopping")
         for t in (T.STARTED, T.TOOL_CALL, T.NOTIFICATION, T.YIELD_REQUESTED, T.QUIESCENT,
-                  T.TOOL_RESULT, T.TIMER_FIRED, T.YIELD_DUE)
+                  T.TIMER_SET, T.TIMER_CLEARED, T.TOOL_RESULT, T.TIMER_FIRED)
     ),
+    _row(T.YIELD_DUE, S.TERMINATING, None, "absorbed while stopping", kinds=C),
     *(
         _row(t, S.TERMINATING, None, "termination wins: the finish is dropped, writes discarded")
         for t in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST)

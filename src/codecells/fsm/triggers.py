@@ -34,6 +34,8 @@ class Trigger(StrEnum):
     TOOL_CALL = "tool_call"
     NOTIFICATION = "notification"
     QUIESCENT = "quiescent"
+    TIMER_SET = "timer_set"
+    TIMER_CLEARED = "timer_cleared"
     TOOL_RESULT = "tool_result"
     TIMER_FIRED = "timer_fired"
     FINISHED_OK = "finished_ok"
@@ -56,6 +58,8 @@ ENGINE_TRIGGERS: frozenset[Trigger] = frozenset(
         Trigger.TOOL_CALL,
         Trigger.NOTIFICATION,
         Trigger.QUIESCENT,
+        Trigger.TIMER_SET,
+        Trigger.TIMER_CLEARED,
         Trigger.TOOL_RESULT,
         Trigger.TIMER_FIRED,
         Trigger.FINISHED_OK,
