@@ -8,7 +8,7 @@ order; the last event of a step is always one of `Quiescent`, `Finished`, `Lost`
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Protocol, TypeAlias, Union
+from typing import Annotated, Literal, Protocol, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,28 +16,28 @@ from ..events import Item
 from ..json_types import JsonValue
 
 __all__ = [
-    "EngineTool",
-    "EngineLimits",
-    "Started",
-    "Output",
-    "YieldRequested",
-    "ToolCallRequested",
-    "Notify",
-    "TimerSet",
-    "TimerCleared",
-    "Quiescent",
-    "Finished",
-    "Lost",
-    "Interrupted",
-    "EngineEvent",
-    "AnyEngineEvent",
-    "StepEnd",
-    "ResolveTool",
-    "RejectTool",
-    "FireTimer",
-    "EngineCommand",
     "AnyEngineCommand",
+    "AnyEngineEvent",
     "Engine",
+    "EngineCommand",
+    "EngineEvent",
+    "EngineLimits",
+    "EngineTool",
+    "Finished",
+    "FireTimer",
+    "Interrupted",
+    "Lost",
+    "Notify",
+    "Output",
+    "Quiescent",
+    "RejectTool",
+    "ResolveTool",
+    "Started",
+    "StepEnd",
+    "TimerCleared",
+    "TimerSet",
+    "ToolCallRequested",
+    "YieldRequested",
 ]
 
 
@@ -143,24 +143,31 @@ class Interrupted(_Msg):
 
 
 EngineEvent: TypeAlias = Annotated[
-    Union[
-        Started,
-        Output,
-        YieldRequested,
-        ToolCallRequested,
-        Notify,
-        TimerSet,
-        TimerCleared,
-        Quiescent,
-        Finished,
-        Lost,
-        Interrupted,
-    ],
+    Started
+    | Output
+    | YieldRequested
+    | ToolCallRequested
+    | Notify
+    | TimerSet
+    | TimerCleared
+    | Quiescent
+    | Finished
+    | Lost
+    | Interrupted,
     Field(discriminator="type"),
 ]
 AnyEngineEvent: TypeAlias = (
-    Started | Output | YieldRequested | ToolCallRequested | Notify | TimerSet | TimerCleared
-    | Quiescent | Finished | Lost | Interrupted
+    Started
+    | Output
+    | YieldRequested
+    | ToolCallRequested
+    | Notify
+    | TimerSet
+    | TimerCleared
+    | Quiescent
+    | Finished
+    | Lost
+    | Interrupted
 )
 StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
 
@@ -193,7 +200,7 @@ class FireTimer(_Msg):
 
 AnyEngineCommand: TypeAlias = ResolveTool | RejectTool | FireTimer
 EngineCommand: TypeAlias = Annotated[
-    Union[ResolveTool, RejectTool, FireTimer], Field(discriminator="type")
+    ResolveTool | RejectTool | FireTimer, Field(discriminator="type")
 ]
 
 

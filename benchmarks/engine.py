@@ -1,0 +1,208 @@
+"""Engine benchmarks beside a bare quickjs-ng baseline measured in the same run.
+
+    python benchmarks/engine.py
+
+Bare = the minimal direct quickjs-ng code doing the same job on one thread: a context, a tiny
+prelude, the module, a drain of the job queue (and, for the round trip, JavaScript awaiting a
+promise that Python resolves through a function object). Targets: trivial cell <= 2x bare,
+tool round trip <= 3x bare, <= 250 KB RSS per pending cell.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import quickjs
+
+from codecells.engine import QuickJSEngine
+from codecells.engine.protocol import (
+    EngineLimits,
+    EngineTool,
+    Finished,
+    Quiescent,
+    ResolveTool,
+    ToolCallRequested,
+)
+
+LIMITS = EngineLimits(cpu_time=10.0, memory=64 * 1024 * 1024)
+TOOLS = [EngineTool(js_name="t", description="a tool")]
+BARE_PRELUDE = """
+  const out = [];
+  const waiting = [];
+  let state = 0;
+  globalThis.text = (value) => { out.push(String(value)); };
+  globalThis.call = (input) => new Promise((resolve) => { waiting.push(resolve); });
+  (op, x) => {
+    if (op === "watch") x.then(() => { state = 1 }, () => { state = 2 });
+    else if (op === "resolve") waiting.shift()(JSON.parse(x));
+    else if (op === "drain") return JSON.stringify(out.splice(0));
+    return state;
+  }
+"""
+
+
+def best_of(repeats: int, runs: int, body: Callable[[], None]) -> float:
+    """Best mean CPU seconds (whole process) per run of `body` over `repeats` batches of `runs`.
+
+    CPU time, not wall time: the figures should not depend on what else the machine runs."""
+    best = float("inf")
+    for _ in range(repeats):
+        began = time.process_time()
+        for _ in range(runs):
+            body()
+        best = min(best, (time.process_time() - began) / runs)
+    return best
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+# --- trivial cell --------------------------------------------------------------------------
+
+
+def engine_trivial() -> None:
+    events = QuickJSEngine('text("hi")', tools=TOOLS, stored_values={}, limits=LIMITS).step()
+    assert isinstance(events[-1], Finished)
+
+
+def bare_trivial() -> None:
+    ctx = quickjs.Context()
+    ctx.set_time_limit(10.0)
+    control = ctx.eval(BARE_PRELUDE)
+    control("watch", ctx.module('text("hi")'))
+    while ctx.execute_pending_job():
+        pass
+    assert control("state") == 1
+    assert control("drain") == '["hi"]'
+
+
+# --- awaited tool round trip ---------------------------------------------------------------
+
+ROUND_TRIPS = 2000
+LOOP = f"let s = 0; for (let i = 0; i < {ROUND_TRIPS}; i++) s += await {{call}}(i); text(s)"
+
+
+def engine_round_trips() -> None:
+    eng = QuickJSEngine(LOOP.format(call="tools.t"), tools=TOOLS, stored_values={}, limits=LIMITS)
+    events = eng.step()
+    while isinstance(events[-1], Quiescent):
+        for event in events:
+            if isinstance(event, ToolCallRequested):
+                eng.post(ResolveTool(call_id=event.call_id, value=1))
+        events = eng.step()
+    assert isinstance(events[-1], Finished) and events[-1].error_text is None
+
+
+def bare_round_trips() -> None:
+    ctx = quickjs.Context()
+    ctx.set_time_limit(10.0)
+    control = ctx.eval(BARE_PRELUDE)
+    control("watch", ctx.module(LOOP.format(call="call")))
+    while True:
+        while ctx.execute_pending_job():
+            pass
+        if control("state") == 1:
+            break
+        control("resolve", json.dumps(1))
+
+
+# --- many pending cells --------------------------------------------------------------------
+
+CELLS = 1000
+PENDING = "const r = await {call}(1); text(r)"
+
+
+def engine_pending() -> tuple[float, float]:
+    gc.collect()
+    before = rss_bytes()
+    began = time.process_time()
+    engines = []
+    for _ in range(CELLS):
+        eng = QuickJSEngine(
+            PENDING.format(call="tools.t"), tools=TOOLS, stored_values={}, limits=LIMITS
+        )
+        assert isinstance(eng.step()[-1], Quiescent)
+        engines.append(eng)
+    elapsed = time.process_time() - began
+    gc.collect()
+    per_cell = (rss_bytes() - before) / CELLS
+    for eng in engines:
+        eng.post(ResolveTool(call_id="tool-1", value=1))
+        assert isinstance(eng.step()[-1], Finished)
+    return elapsed / CELLS, per_cell
+
+
+def bare_pending() -> tuple[float, float]:
+    gc.collect()
+    before = rss_bytes()
+    began = time.process_time()
+    held = []
+    for _ in range(CELLS):
+        ctx = quickjs.Context()
+        ctx.set_time_limit(10.0)
+        control = ctx.eval(BARE_PRELUDE)
+        control("watch", ctx.module(PENDING.format(call="call")))
+        while ctx.execute_pending_job():
+            pass
+        assert control("state") == 0
+        held.append((ctx, control))
+    elapsed = time.process_time() - began
+    gc.collect()
+    per_cell = (rss_bytes() - before) / CELLS
+    return elapsed / CELLS, per_cell
+
+
+def in_fresh_process(name: str) -> tuple[float, float]:
+    """Run `name()` in a child interpreter, so RSS growth is not hidden by reused memory."""
+    child = subprocess.run(
+        [sys.executable, __file__, name], check=True, capture_output=True, text=True
+    )
+    seconds, rss = json.loads(child.stdout)
+    return float(seconds), float(rss)
+
+
+def main() -> None:
+    if len(sys.argv) == 2:  # child mode, see in_fresh_process
+        print(json.dumps(globals()[sys.argv[1]]()))
+        return
+    engine_trivial(), bare_trivial()  # warm up (and verify the memory interrupt once)
+    rows: list[tuple[str, float, float, str]] = []
+    trivial = best_of(5, 300, engine_trivial), best_of(5, 300, bare_trivial)
+    rows.append(("trivial cell create->finish (us)", trivial[0] * 1e6, trivial[1] * 1e6, "<= 2x"))
+    trips = best_of(3, 1, engine_round_trips), best_of(3, 1, bare_round_trips)
+    rows.append(
+        (
+            "awaited tool round trip (us)",
+            trips[0] / ROUND_TRIPS * 1e6,
+            trips[1] / ROUND_TRIPS * 1e6,
+            "<= 3x",
+        )
+    )
+    engine_time, engine_rss = in_fresh_process("engine_pending")
+    bare_time, bare_rss = in_fresh_process("bare_pending")
+    rows.append(
+        (f"{CELLS} pending cells: time per cell (us)", engine_time * 1e6, bare_time * 1e6, "")
+    )
+    rows.append(
+        (
+            f"{CELLS} pending cells: RSS per cell (KB)",
+            engine_rss / 1024,
+            bare_rss / 1024,
+            "<= 250 KB",
+        )
+    )
+    print(f"{'benchmark':42} {'engine':>10} {'bare':>10} {'ratio':>7}  target")
+    for name, ours, bare, target in rows:
+        print(f"{name:42} {ours:10.1f} {bare:10.1f} {ours / bare:6.2f}x  {target}")
+
+
+if __name__ == "__main__":
+    main()

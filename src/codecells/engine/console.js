@@ -1,0 +1,19 @@
+// `console` (only with `EngineLimits(console=True)`): every method emits one text item, the
+// arguments converted like `text()` and joined by spaces. Compiled by the prelude; an
+// expression evaluated in global scope, so it uses only what `deps` and `state` carry.
+(function (deps, state) {
+  "use strict";
+  const { apply, stringify, Str, join, freeze } = deps;
+  const { emit, asText } = state;
+  const log = {
+    log(...values) {
+      const parts = { __proto__: null, length: values.length };
+      for (let i = 0; i < values.length; i++) {
+        try { parts[i] = asText(values[i]); } catch { parts[i] = Str(values[i]); }
+      }
+      emit('["t",' + stringify(apply(join, parts, [" "])) + "]");
+    },
+  }.log;
+  const console = freeze({ log, info: log, warn: log, error: log, debug: log });
+  return { console: () => console };
+})

@@ -1,0 +1,156 @@
+"""Stopping JavaScript that runs on another thread.
+
+The quickjs-ng binding has no cross-thread interrupt. Its interrupt handler, installed while a
+time limit is set, stops the running entry once ``clock() - start >= limit``, where ``start`` and
+``limit`` live in an ``InterruptData`` struct inside the ``Context`` object itself::
+
+    typedef struct { PyObject_HEAD; JSRuntime *runtime; JSContext *context;
+                     int has_time_limit; clock_t time_limit; PyThreadState *thread_state;
+                     InterruptData { clock_t start; clock_t limit; } interrupt_data; ... }
+
+Writing 0 to ``interrupt_data.limit`` therefore stops the entry at its next interrupt poll. This
+is only done for the pinned binding version, after the offsets are confirmed on a live context
+and a self-test stopped ``for(;;){}`` from another thread. Otherwise `memory_interrupts()` is
+None and the engine falls back to stopping at the next entry or job boundary (see
+docs/engine.md).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.metadata
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import quickjs
+
+__all__ = ["PINNED_BINDING_VERSION", "ContextLayout", "fallback_only", "memory_interrupts"]
+
+PINNED_BINDING_VERSION = "0.17.0.2"
+_CLOCKS_PER_SEC = 1_000_000  # POSIX (XSI) value, on Linux and macOS alike
+_DISABLE_ENV = "CODECELLS_NO_MEMORY_INTERRUPT"
+
+
+@dataclass(frozen=True)
+class ContextLayout:
+    """Byte offsets of the binding's time-limit fields inside a ``quickjs.Context``."""
+
+    has_time_limit: int
+    time_limit: int
+    thread_state: int
+    interrupt_limit: int
+
+    def stop(self, context: quickjs.Context) -> None:
+        """Make the entry running in ``context`` (if any) stop at its next interrupt poll.
+
+        The caller guarantees ``context`` is alive for the duration of the call."""
+        ctypes.c_long.from_address(id(context) + self.interrupt_limit).value = 0
+
+    def _read_long(self, context: quickjs.Context, offset: int) -> int:
+        return ctypes.c_long.from_address(id(context) + offset).value
+
+    def _read_int(self, context: quickjs.Context, offset: int) -> int:
+        return ctypes.c_int.from_address(id(context) + offset).value
+
+
+def _candidate_layout() -> ContextLayout | None:
+    """The layout the pinned binding has on this platform, or None if it is not one we know."""
+    if os.environ.get(_DISABLE_ENV):
+        return None
+    if sys.platform not in ("linux", "darwin") or ctypes.sizeof(ctypes.c_void_p) != 8:
+        return None
+    if ctypes.sizeof(ctypes.c_long) != 8 or object.__basicsize__ != 16:
+        return None
+    try:
+        version = importlib.metadata.version("quickjs-ng")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    if version != PINNED_BINDING_VERSION:
+        return None
+    # PyObject_HEAD (16) | runtime* 16 | context* 24 | int has_time_limit 32 (+4 padding) |
+    # clock_t time_limit 40 | PyThreadState* 48 | InterruptData.start 56 | .limit 64
+    return ContextLayout(has_time_limit=32, time_limit=40, thread_state=48, interrupt_limit=64)
+
+
+def _fields_match(layout: ContextLayout) -> bool:
+    """Read back distinctive values the binding stores, on a throwaway context."""
+    ctx = quickjs.Context()
+    ctx.set_time_limit(123.456789)
+    if layout._read_int(ctx, layout.has_time_limit) != 1:
+        return False
+    if layout._read_long(ctx, layout.time_limit) != int(123.456789 * _CLOCKS_PER_SEC):
+        return False
+    ctx.set_time_limit(-1)
+    if layout._read_int(ctx, layout.has_time_limit) != 0:
+        return False
+    ctx.set_time_limit(7.654321)
+    ctx.eval("1")
+    return (
+        layout._read_long(ctx, layout.interrupt_limit) == int(7.654321 * _CLOCKS_PER_SEC)
+        and layout._read_long(ctx, layout.thread_state) == 0
+    )
+
+
+def _self_test(layout: ContextLayout) -> bool:
+    """Stop ``for(;;){}`` running on another thread; True if it stopped as expected."""
+    ctx = quickjs.Context()
+    ctx.set_time_limit(5.0)
+    outcome: list[str] = []
+
+    def spin() -> None:
+        try:
+            ctx.eval("for(;;){}")
+        except quickjs.JSException as exc:
+            outcome.append(str(exc))
+
+    worker = threading.Thread(target=spin, name="codecells-interrupt-self-test", daemon=True)
+    worker.start()
+    deadline = time.monotonic() + 2.0
+    # thread_state is non-NULL exactly while the worker is inside JS with the GIL released.
+    while layout._read_long(ctx, layout.thread_state) == 0:
+        if time.monotonic() > deadline or not worker.is_alive():
+            return False
+        time.sleep(0.001)
+    layout.stop(ctx)
+    worker.join(timeout=2.0)
+    return not worker.is_alive() and len(outcome) == 1 and "interrupted" in outcome[0]
+
+
+_verified: ContextLayout | None = None
+_checked = False
+_forced_fallback = 0
+_lock = threading.Lock()
+
+
+def memory_interrupts() -> ContextLayout | None:
+    """The verified layout for cross-thread interrupts, or None when the fallback applies.
+
+    Verification runs once per process (a few milliseconds) on first use."""
+    global _verified, _checked
+    if _forced_fallback:
+        return None
+    with _lock:
+        if not _checked:
+            layout = _candidate_layout()
+            if layout is not None and _fields_match(layout) and _self_test(layout):
+                _verified = layout
+            _checked = True
+        return _verified
+
+
+@contextmanager
+def fallback_only() -> Iterator[None]:
+    """Within this block, engines created are started without memory interrupts (tests)."""
+    global _forced_fallback
+    with _lock:
+        _forced_fallback += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _forced_fallback -= 1

@@ -1,0 +1,161 @@
+// The cell prelude (docs/engine.md). Evaluated in script mode in a fresh context before any
+// cell code; its value is `install(config, ...sources)`, which Python calls once and which
+// returns the private `control` function, held only by Python.
+//
+// Messages to Python are JSON arrays, joined with "," per drain:
+//   ["t", text] ["i", url, detail] ["c", callId, toolIndex, input] ["n", text] ["y"]
+//   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, value] ["d", errorText | null]
+//
+// Every built-in used after cell code starts is captured in `D` first. QuickJS compiles
+// eagerly, and closures are its expensive part: functions here capture only `D` (built-ins)
+// and `S` (the cell's state). Helpers most cells never call (helpers.js, image.js, console.js)
+// are compiled on first use through the captured indirect `eval`. Comments cost nothing.
+(function () {
+  "use strict";
+  const G = globalThis, O = Object, P = Promise, PP = P.prototype, EP = Error.prototype;
+  const D = {
+    __proto__: null, O, P, def: O.defineProperty, hasOwn: O.hasOwn, protoOf: O.getPrototypeOf,
+    freeze: O.freeze, apply: Reflect.apply, stringify: JSON.stringify, parse: JSON.parse,
+    Str: String, Num: Number, trunc: Math.trunc, join: [].join, trim: "".trim,
+    lower: "".toLowerCase, slice: "".slice, isArray: Array.isArray, evaluate: eval,
+    TypeError, PP, then: PP.then,
+  };
+  const lock = (o, k, value) =>
+    D.def(o, k, { __proto__: null, value, writable: false, configurable: false });
+
+  // Errors escaping into Python are stringified by the binding with the GIL held and no
+  // interrupt handler: engine errors (interrupted, out of memory) must not reach cell code.
+  const IE = G.InternalError.prototype, stack = O.getOwnPropertyDescriptor(EP, "stack");
+  lock(IE, "toString", EP.toString);
+  lock(IE, "name", "InternalError");
+  lock(IE, "message", "");
+  lock(IE, Symbol.toPrimitive, undefined);
+  D.def(IE, "stack", { __proto__: null, get: stack.get, set: stack.set, configurable: false });
+  O.preventExtensions(IE);
+  // Reaction jobs call capability functions unguarded; a capability made by cell code (custom
+  // species or Promise subclass) could throw into Python. `then` takes plain promises only.
+  lock(PP, "constructor", P);
+  D.def(P, Symbol.species, { __proto__: null, configurable: false });
+  lock(PP, "then", {
+    then(onFulfilled, onRejected) {
+      if (D.protoOf(this) !== D.PP || D.hasOwn(this, "constructor")) {
+        throw new D.TypeError("only plain Promise objects are supported in cells");
+      }
+      return D.apply(D.then, this, [onFulfilled, onRejected]);
+    },
+  }.then);
+  for (const name of ["queueMicrotask", "DOMException", "btoa", "atob", "performance",
+    "InternalError", "FinalizationRegistry", "Atomics", "SharedArrayBuffer", "console"]) {
+    delete G[name];
+  }
+
+  return (configJson, ...sources) => {
+    const config = D.parse(configJson);
+    const S = {
+      __proto__: null, sources, box: { __proto__: null, length: 0 }, calls: { __proto__: null },
+      timers: { __proto__: null }, stored: O.setPrototypeOf(config.stored, null),
+      chunks: { __proto__: null }, ended: false, settled: 0, callCount: 0,
+      EXIT: O.freeze({ __proto__: null }),
+    };
+    S.emit = (message) => {
+      if (!S.ended) S.box[S.box.length++] = message;
+    };
+    S.finish = (error) => {
+      S.emit('["d",' + D.stringify(error) + "]");
+      S.ended = true;
+    };
+    S.fail = (error) => {
+      if (S.ended) return;
+      let text = "uncaught exception", trace;
+      if (error === S.EXIT) text = null;
+      else if (typeof error === "string") text = error;
+      else {
+        try { text = D.Str(error); } catch { /* keep the generic text */ }
+        try { if (D.O(error) === error) trace = error.stack; } catch { /* no stack */ }
+        if (typeof trace === "string" && trace !== "") text += "\n" + trace;
+      }
+      S.finish(text);
+    };
+    S.asText = (value) => {
+      const kind = typeof value;
+      if (value === null || (kind !== "object" && kind !== "function" && kind !== "symbol")) {
+        return D.Str(value);
+      }
+      const json = D.stringify(value);
+      return json === undefined ? D.Str(value) : json;
+    };
+    // A helper compiled on first use: the function `name` of the table built from sources[i].
+    S.later = (i, name) => function (...args) {
+      S.chunks[i] ??= D.evaluate(S.sources[i])(D, S);
+      return D.apply(S.chunks[i][name], undefined, args);
+    };
+    S.tool = (index) => (input) => {
+      const json = input === undefined ? "null" : D.stringify(input) ?? "null";
+      const id = "tool-" + ++S.callCount;
+      let settle;
+      const promise = new D.P((resolve, reject) => { settle = { __proto__: null, resolve, reject }; });
+      if (!S.ended) S.calls[id] = settle;
+      S.emit('["c","' + id + '",' + index + "," + json + "]");
+      return promise;
+    };
+
+    const tools = {}, allTools = [];
+    for (let i = 0; i < config.tools.length; i++) {
+      const [name, description] = config.tools[i];
+      if (!D.hasOwn(tools, name)) D.def(tools, name, { value: S.tool(i), enumerable: true });
+      allTools[i] = { name, description };
+    }
+    const globals = {
+      tools: O.freeze(tools),
+      ALL_TOOLS: allTools,
+      text(value) {
+        S.emit('["t",' + D.stringify(S.asText(value)) + "]");
+      },
+      yield_control() {
+        S.emit('["y"]');
+      },
+      exit() {
+        if (!S.ended) S.finish(null);
+        throw S.EXIT;
+      },
+    };
+    for (const name of ["store", "load", "notify", "setTimeout", "clearTimeout"]) {
+      globals[name] = S.later(0, name);
+    }
+    globals.image = S.later(1, "image");
+    if (config.console) globals.console = S.later(2, "console")();
+    for (const name in globals) lock(G, name, globals[name]);
+
+    // control(op, a, b): apply one host command, then return the messages emitted so far.
+    // For resolve/reject, `b` is JSON: the tool's result, or the rejection message.
+    // `settled` records how the module body settled without allocating, so an end whose
+    // report ran out of memory is still reported by the next drain.
+    return (op, a, b) => {
+      try {
+        if (op === "resolve" || op === "reject") {
+          const settle = S.calls[a];
+          if (settle === undefined) S.finish("unknown tool call `" + a + "`");
+          else {
+            delete S.calls[a];
+            (op === "resolve" ? settle.resolve : settle.reject)(D.parse(b));
+          }
+        } else if (op === "fire") {
+          const callback = S.timers[a];
+          if (callback !== undefined && !S.ended) {
+            delete S.timers[a];
+            D.apply(callback, undefined, []);
+          }
+        } else if (op === "watch") {
+          D.apply(D.then, a, [() => { S.settled = 1; if (!S.ended) S.finish(null); },
+                              (error) => { S.settled = 2; S.fail(error); }]);
+        } else if (S.settled === 2 && !S.ended) S.finish("InternalError: out of memory");
+      } catch (error) {
+        S.fail(error);
+      }
+      const box = S.box, text = D.apply(D.join, box, [","]);
+      for (let i = 0; i < box.length; i++) delete box[i];
+      box.length = 0;
+      return text;
+    };
+  };
+})()

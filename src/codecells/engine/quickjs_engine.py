@@ -1,0 +1,425 @@
+"""`QuickJSEngine`: one cell's JavaScript in its own quickjs-ng context (see docs/engine.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any, Literal, TypeAlias
+
+import quickjs
+
+from ..events import ImageItem, TextItem
+from ..json_types import JsonValue
+from .failures import (
+    DEFAULT_STACK_BYTES,
+    MAX_STACK_BYTES,
+    cell_error_text,
+    cpu_limit_text,
+    is_interrupt,
+    memory_limit_text,
+)
+from .interrupt import ContextLayout, memory_interrupts
+from .protocol import (
+    AnyEngineCommand,
+    AnyEngineEvent,
+    EngineLimits,
+    EngineTool,
+    Finished,
+    FireTimer,
+    Interrupted,
+    Lost,
+    Notify,
+    Output,
+    Quiescent,
+    RejectTool,
+    ResolveTool,
+    Started,
+    StepEnd,
+    TimerCleared,
+    TimerSet,
+    ToolCallRequested,
+    YieldRequested,
+)
+from .watchdog import watchdog
+from .wire import to_json, trusted
+
+__all__ = ["QuickJSEngine"]
+
+_SOURCES = resources.files(__package__)
+PRELUDE = _SOURCES.joinpath("prelude.js").read_text(encoding="utf-8")
+_LAZY_SOURCES = tuple(  # compiled in JavaScript on first use; order fixed by prelude.js
+    _SOURCES.joinpath(name).read_text(encoding="utf-8")
+    for name in ("helpers.js", "image.js", "console.js")
+)
+_CPU_COUNT = os.cpu_count() or 1
+_THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
+
+_NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
+_NEAR_MEMORY_LIMIT = 0.9
+_StopReason: TypeAlias = Literal["interrupt", "cpu"]
+
+
+class _CellOver(Exception):
+    """Raised inside a step to end it with `event`."""
+
+    def __init__(self, event: StepEnd) -> None:
+        super().__init__(event.type)
+        self.event = event
+
+
+class QuickJSEngine:
+    """One cell's JavaScript: implements `codecells.engine.protocol.Engine`.
+
+    Construction is cheap; the first `step()` creates the context, installs the prelude and
+    starts the script. Run steps through `codecells.engine.run_step` (a worker thread with a
+    large enough C stack)."""
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        tools: Sequence[EngineTool],
+        stored_values: Mapping[str, JsonValue],
+        limits: EngineLimits,
+    ) -> None:
+        self._source = source
+        self._tools = tuple(tools)
+        self._stored_values = dict(stored_values)
+        self._limits = limits
+        self._inbox: deque[AnyEngineCommand] = deque()
+        self._ctx_lock = threading.Lock()
+        self._ctx: quickjs.Context | None = None
+        self._control: quickjs.Object | None = None
+        self._layout: ContextLayout | None = None
+        self._stop: _StopReason | None = None
+        self._interrupted = False
+        self._closed = False
+        self._stepping = False
+        self._over = False
+        self._cpu_used = 0.0
+        self._cpu_deadline = math.inf
+        self._pending_calls: dict[str, None] = {}
+        self._writes: dict[str, JsonValue] = {}
+        self._events: list[AnyEngineEvent] = []
+        self._clock_id = 0
+
+    # --- thread-safe controls --------------------------------------------------------------
+
+    def post(self, command: AnyEngineCommand) -> None:
+        """Queue a command; the next step applies queued commands in order before running."""
+        self._inbox.append(command)
+
+    @property
+    def has_queued_input(self) -> bool:
+        """True when posted commands wait for the next step."""
+        return bool(self._inbox)
+
+    def interrupt(self) -> None:
+        """Stop a running step promptly (CPU-bound code too); later steps return `Interrupted`."""
+        self._interrupted = True
+        self._request_stop("interrupt")
+
+    def close(self) -> None:
+        """Release the JavaScript context (after the running step, if any). Idempotent."""
+        with self._ctx_lock:
+            self._closed = True
+            stepping = self._stepping
+        if stepping:
+            self.interrupt()
+        else:
+            self._discard()
+
+    # --- stepping --------------------------------------------------------------------------
+
+    def step(self) -> list[AnyEngineEvent]:
+        """Run until quiescent or over; blocking. The first step starts the script."""
+        if self._interrupted:
+            self._discard()
+            return [Interrupted()]
+        with self._ctx_lock:
+            if self._closed or self._over or self._stepping:
+                return [Lost(message="the cell's engine is closed or already over")]
+            self._stepping = True
+        events: list[AnyEngineEvent] = []
+        self._events = events
+        started = time.thread_time()
+        budget = self._limits.cpu_time
+        self._cpu_deadline = math.inf if budget is None else started + budget - self._cpu_used
+        if _THREAD_CLOCKS:
+            self._clock_id = time.pthread_getcpuclockid(threading.get_ident())
+            watchdog.running(self)
+        try:
+            end = self._advance()
+        except _CellOver as over:
+            end = over.event
+        except Exception as exc:  # noqa: BLE001 - our machinery broke: report, never raise
+            end = Lost(message=f"engine failure: {type(exc).__name__}: {exc}")
+        finally:
+            watchdog.idle(self)
+            self._cpu_used += time.thread_time() - started
+        if self._interrupted:
+            end = Interrupted()
+        events.append(end)
+        with self._ctx_lock:
+            self._stepping = False
+            if not isinstance(end, Quiescent):
+                self._over = True
+        if self._over or self._closed:
+            self._discard()
+        return events
+
+    def tick(self) -> None:
+        """Watchdog check of the running step: CPU budget, then re-deliver a pending stop."""
+        if self._stop is None:
+            try:
+                used = time.clock_gettime(self._clock_id)
+            except OSError:  # the step's thread is gone
+                return
+            if used >= self._cpu_deadline:
+                self._stop = "cpu"
+        self._deliver_stop()
+
+    def _advance(self) -> StepEnd:
+        if self._ctx is None:
+            out = self._start()
+        else:
+            out = self._apply_next() if self._inbox else self._drain()
+        while True:
+            end = self._absorb(out)
+            if end is not None:
+                return end
+            ran = self._run_jobs()
+            if not self._inbox:
+                if not ran:  # nothing ran since `out` was drained
+                    return trusted(Quiescent, pending_tool_call_ids=list(self._pending_calls))
+                end = self._absorb(self._drain())  # draining runs no JavaScript jobs
+                if end is not None:
+                    return end
+                if not self._inbox:
+                    return trusted(Quiescent, pending_tool_call_ids=list(self._pending_calls))
+            out = self._apply_next()
+
+    def _start(self) -> str:
+        self._check_stop()
+        self._layout = memory_interrupts()
+        ctx = quickjs.Context()
+        stack = DEFAULT_STACK_BYTES if self._limits.stack is None else self._limits.stack
+        ctx.set_max_stack_size(min(stack, MAX_STACK_BYTES))
+        with self._ctx_lock:
+            self._ctx = ctx
+        self._arm_time_limit()
+        install = ctx.eval(PRELUDE)
+        config = {
+            "tools": [[tool.js_name, tool.description] for tool in self._tools],
+            "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
+            "console": self._limits.console,
+        }
+        self._control = install(json.dumps(config), *_LAZY_SOURCES)
+        self._events.append(Started())
+        if self._limits.memory is not None:
+            ctx.set_memory_limit(self._limits.memory)
+        promise = self._enter(ctx.module, self._source)
+        return self._command("watch", promise)
+
+    def _apply_next(self) -> str:
+        command = self._inbox.popleft()
+        if isinstance(command, FireTimer):
+            return self._command("fire", command.timer_id)
+        self._pending_calls.pop(command.call_id, None)
+        if isinstance(command, ResolveTool):
+            try:
+                value = to_json(command.value)
+            except (TypeError, ValueError):
+                raise self._finished("failed to serialize tool response") from None
+            return self._command("resolve", command.call_id, value)
+        assert isinstance(command, RejectTool)
+        return self._command("reject", command.call_id, json.dumps(command.message))
+
+    def _drain(self) -> str:
+        """Fetch the prelude's messages. Draining runs no cell code, only joins strings, so if
+        it runs out of memory it is retried with the memory limit lifted: output and an end
+        are reported even at the limit."""
+        ctx, control = self._ctx, self._control
+        assert ctx is not None and control is not None
+        self._check_stop()
+        if self._layout is None:
+            self._arm_time_limit()
+        try:
+            return str(control("drain"))
+        except quickjs.JSException as exc:
+            if self._limits.memory is None or self._stop is not None or is_interrupt(str(exc)):
+                raise self._fatal(str(exc)) from None
+        ctx.set_memory_limit(-1)
+        try:
+            return self._command("drain")
+        finally:
+            ctx.set_memory_limit(self._limits.memory)
+
+    def _run_jobs(self) -> bool:
+        """Run queued jobs until none is left; True if any ran."""
+        ctx = self._ctx
+        assert ctx is not None
+        ran = False
+        while True:  # the hot loop of microtasks: `_enter` inlined
+            if self._stop is not None or not _THREAD_CLOCKS:
+                self._check_stop()
+            if self._layout is None:
+                self._arm_time_limit()
+            try:
+                if not ctx.execute_pending_job():
+                    return ran
+            except quickjs.JSException as exc:
+                raise self._fatal(str(exc)) from None
+            ran = True
+
+    # --- entries into JavaScript -----------------------------------------------------------
+
+    def _command(self, *args: Any) -> str:
+        """Call the prelude's control function; returns the messages emitted so far."""
+        assert self._control is not None
+        return str(self._enter(self._control, *args))
+
+    def _enter(self, function: Any, *args: Any) -> Any:
+        """Call into JavaScript under the limits; engine errors end the cell."""
+        self._check_stop()
+        if self._layout is None:
+            self._arm_time_limit()
+        try:
+            return function(*args)
+        except quickjs.JSException as exc:
+            raise self._fatal(str(exc)) from None
+
+    def _arm_time_limit(self) -> None:
+        """Set the binding's per-entry limit: the budget left (fallback), else a backstop."""
+        ctx = self._ctx
+        assert ctx is not None
+        remaining = self._cpu_deadline - time.thread_time()
+        if self._layout is None:
+            ctx.set_time_limit(max(remaining, 0.0) if remaining != math.inf else -1.0)
+        elif remaining == math.inf:
+            ctx.set_time_limit(_NO_LIMIT_BACKSTOP)
+        else:
+            # The binding measures process CPU (all threads): only a backstop for the watchdog.
+            ctx.set_time_limit(max(remaining, 0.0) * 2 * _CPU_COUNT + 1.0)
+
+    def _check_stop(self) -> None:
+        """Between entries: end the step if a stop is pending (the watchdog sets it when the
+        budget runs out; without thread CPU clocks, check the budget here)."""
+        if self._stop is None and not _THREAD_CLOCKS and time.thread_time() >= self._cpu_deadline:
+            self._stop = "cpu"
+        if self._stop is not None:
+            raise self._stopped()
+
+    def _fatal(self, message: str) -> _CellOver:
+        """The end of a cell whose entry raised: stopped, out of a limit, or a script error."""
+        if self._stop is not None or is_interrupt(message):
+            return self._stopped()
+        self._salvage_output()
+        return self._finished(self._error_text(message))
+
+    def _stopped(self) -> _CellOver:
+        self._salvage_output()
+        if self._interrupted or self._stop == "interrupt":
+            return _CellOver(Interrupted())
+        return self._finished(cpu_limit_text(self._limits))
+
+    def _salvage_output(self) -> None:
+        """After a fatal entry, fetch output emitted before it (best effort, tightly limited).
+
+        The context is discarded afterwards; draining only joins strings the prelude holds."""
+        ctx, control = self._ctx, self._control
+        if ctx is None or control is None:
+            return
+        watchdog.idle(self)  # or it would keep interrupting this drain
+        try:
+            ctx.set_time_limit(0.05)
+            ctx.set_memory_limit(-1)
+            out = control("drain")
+        except quickjs.JSException:
+            return
+        self._absorb(out, final=True)
+
+    def _error_text(self, raw: str) -> str:
+        """`cell_error_text`, plus: QuickJS throws `null` when it cannot even allocate the
+        out-of-memory error, so `null` thrown near the memory limit is that limit."""
+        limit, ctx = self._limits.memory, self._ctx
+        if (
+            raw.rstrip("\n") == "null"
+            and limit is not None
+            and ctx is not None
+            and ctx.memory()["malloc_size"] >= limit * _NEAR_MEMORY_LIMIT
+        ):
+            return memory_limit_text(self._limits)
+        return cell_error_text(raw, self._limits, self._source)
+
+    def _finished(self, error_text: str | None) -> _CellOver:
+        return _CellOver(Finished(error_text=error_text, stored_value_writes=dict(self._writes)))
+
+    # --- messages from JavaScript ----------------------------------------------------------
+
+    def _absorb(self, out: str, *, final: bool = False) -> StepEnd | None:
+        """Turn drained messages into step events; returns `Finished` if the script ended.
+
+        With `final`, the context is being abandoned: an end message in the output is moot."""
+        if not out:
+            return None
+        events = self._events
+        for message in json.loads("[" + out + "]"):
+            tag = message[0]
+            if tag == "t":
+                events.append(trusted(Output, item=trusted(TextItem, text=message[1])))
+            elif tag == "c":
+                self._pending_calls[message[1]] = None
+                events.append(
+                    trusted(
+                        ToolCallRequested,
+                        call_id=message[1],
+                        tool_index=message[2],
+                        input=message[3],
+                    )
+                )
+            elif tag == "i":
+                item = ImageItem(image_url=message[1], detail=message[2])
+                events.append(Output(item=item))
+            elif tag == "n":
+                events.append(Notify(text=message[1]))
+            elif tag == "y":
+                events.append(YieldRequested())
+            elif tag == "ts":
+                events.append(TimerSet(timer_id=message[1], delay=message[2] / 1000))
+            elif tag == "tc":
+                events.append(TimerCleared(timer_id=message[1]))
+            elif tag == "s":
+                self._writes[message[1]] = message[2]
+            elif tag == "d" and not final:
+                error = message[1]
+                if error is not None and is_interrupt(error):  # surfaced as a rejection
+                    self._stop = self._stop or "cpu"
+                    raise self._stopped()
+                text = None if error is None else self._error_text(error)
+                return Finished(error_text=text, stored_value_writes=dict(self._writes))
+        return None
+
+    # --- teardown --------------------------------------------------------------------------
+
+    def _request_stop(self, reason: _StopReason) -> None:
+        if self._stop is None:
+            self._stop = reason
+        self._deliver_stop()
+
+    def _deliver_stop(self) -> None:
+        """Write the interrupt into the running entry, if a stop is pending and supported."""
+        with self._ctx_lock:
+            if self._stop is not None and self._layout is not None and self._ctx is not None:
+                self._layout.stop(self._ctx)
+
+    def _discard(self) -> None:
+        with self._ctx_lock:
+            self._control = None
+            self._ctx = None

@@ -1,0 +1,99 @@
+"""Per-cell limits: CPU budget across steps, memory, stack; what a breach reports."""
+
+from __future__ import annotations
+
+import pytest
+from hostile.engine_driver import engine, finished, outcome, run, texts
+
+from codecells.engine import fallback_only
+from codecells.engine.failures import cpu_limit_text, memory_limit_text, stack_limit_text
+from codecells.engine.protocol import (
+    EngineLimits,
+    Finished,
+    Lost,
+    Quiescent,
+    ResolveTool,
+    ToolCallRequested,
+)
+
+CPU_LIMIT = EngineLimits(cpu_time=0.3)
+
+
+def test_cpu_breach_keeps_output_and_writes() -> None:
+    events = run(engine('text("start"); store("a", 1); for (;;) {}', limits=CPU_LIMIT))
+    end = finished(events)
+    assert texts(events) == ["start"]
+    assert end.error_text == cpu_limit_text(CPU_LIMIT)
+    assert end.error_text == (
+        "cpu_time_limit exceeded: the cell used more than 0.3 s of JavaScript CPU time"
+    )
+    assert end.stored_value_writes == {"a": 1}
+
+
+def test_cpu_budget_is_accounted_across_steps() -> None:
+    source = """
+      for (let i = 0; ; i++) {
+        const t = Date.now(); while (Date.now() - t < 60) {}
+        text(i); await tools.t();
+      }
+    """
+    eng = engine(source, tools=["t"], limits=CPU_LIMIT)
+    steps = 0
+    while True:
+        step = eng.step()
+        steps += 1
+        if not isinstance(step[-1], Quiescent):
+            break
+        call = next(e for e in step if isinstance(e, ToolCallRequested))
+        eng.post(ResolveTool(call_id=call.call_id, value=None))
+    assert 3 <= steps <= 20  # 60 ms of wall time is at most 60 ms of CPU time
+    assert finished(step).error_text == cpu_limit_text(CPU_LIMIT)
+
+
+def test_step_after_the_end_is_lost() -> None:
+    eng = engine("for (;;) {}", limits=CPU_LIMIT)
+    assert isinstance(eng.step()[-1], Finished)
+    assert isinstance(eng.step()[-1], Lost)
+
+
+def test_memory_limit_text() -> None:
+    limits = EngineLimits(memory=8 * 1024 * 1024, cpu_time=2.0)
+    events = run(engine('store("k", 1); const a = []; for (;;) a.push([a.length])', limits=limits))
+    end = finished(events)
+    assert end.error_text == memory_limit_text(limits)
+    assert end.error_text.startswith("memory_limit exceeded: the cell used more than 8388608 bytes")
+    assert end.stored_value_writes == {"k": 1}
+
+
+def test_caught_out_of_memory_is_the_script_s_business() -> None:
+    limits = EngineLimits(memory=8 * 1024 * 1024, cpu_time=2.0)
+    source = "try { new Array(1e8).fill(1) } catch (e) { text(e.message) } text('alive')"
+    assert outcome(source, limits=limits) == (["out of memory", "alive"], None)
+
+
+@pytest.mark.parametrize("stack", [None, 200_000])
+def test_stack_limit_text(stack: int | None) -> None:
+    limits = EngineLimits(stack=stack, cpu_time=2.0)
+    _, error = outcome("const f = (n) => f(n + 1) + 1; f(0)", limits=limits)
+    assert error == stack_limit_text(limits)
+    size = stack or 4 * 1024 * 1024
+    assert error.startswith(
+        f"stack_limit exceeded: the cell's JavaScript call stack grew beyond {size}"
+    )
+
+
+def test_smaller_stack_limit_allows_less_recursion() -> None:
+    probe = "let d = 0; const f = () => { d++; f() }; try { f() } catch {} text(d)"
+    small = int(outcome(probe, limits=EngineLimits(stack=100_000))[0][0])
+    large = int(outcome(probe, limits=EngineLimits(stack=2_000_000))[0][0])
+    assert 0 < small < large
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["for (;;) {}", "for (;;) await null;", "/^(a+)+$/.test('a'.repeat(40) + 'b')"],
+)
+def test_fallback_mode_still_enforces_the_cpu_budget(source: str) -> None:
+    with fallback_only():
+        events = run(engine(source, limits=CPU_LIMIT))
+    assert finished(events).error_text == cpu_limit_text(CPU_LIMIT)
