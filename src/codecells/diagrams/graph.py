@@ -1,0 +1,83 @@
+"""What every diagram draws, derived from `definition(kind)`: edges, compartments, kind deltas."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..fsm import LifecycleDefinition, State, Trace, TransitionSpec, Trigger, definition
+from ..kinds import CellKind
+
+__all__ = ["Edge", "TraceCounts", "edges", "guard_text", "internal_rows", "kind_only", "other_kind"]
+
+
+def other_kind(kind: CellKind) -> CellKind:
+    """The kind that is not `kind`."""
+    return CellKind.PAUSABLE if kind is CellKind.CONTINUING else CellKind.CONTINUING
+
+
+def kind_only(kind: CellKind) -> frozenset[TransitionSpec]:
+    """The rows of `kind` that the other kind does not have (same trigger, states, guards,
+    effects and description)."""
+    other = set(definition(other_kind(kind)).transitions)
+    return frozenset(t for t in definition(kind).transitions if t not in other)
+
+
+def guard_text(t: TransitionSpec) -> str:
+    """The row's guards as ``[a, !b]`` (empty when unguarded)."""
+    names = [g.value for g in t.conditions] + [f"!{g.value}" for g in t.unless]
+    return f"[{', '.join(names)}]" if names else ""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """All state-changing rows from `source` to `dest`, drawn as one edge."""
+
+    source: State
+    dest: State
+    rows: tuple[TransitionSpec, ...]
+
+
+def edges(d: LifecycleDefinition) -> tuple[Edge, ...]:
+    """The state-changing rows of `d` grouped per (source, dest), in order of first row."""
+    grouped: dict[tuple[State, State], list[TransitionSpec]] = {}
+    for t in d.transitions:
+        if not t.internal:
+            grouped.setdefault((t.source, t.dest), []).append(t)
+    return tuple(Edge(s, e, tuple(rows)) for (s, e), rows in grouped.items())
+
+
+def internal_rows(d: LifecycleDefinition, state: State) -> tuple[TransitionSpec, ...]:
+    """The internal rows of `state`, in table order."""
+    return tuple(t for t in d.transitions if t.internal and t.source == state)
+
+
+@dataclass(frozen=True)
+class TraceCounts:
+    """How often a trace entered each state and took each (source, trigger, dest)."""
+
+    states: Counter[State]
+    steps: Counter[tuple[State, Trigger, State]]
+
+    @classmethod
+    def of(cls, d: LifecycleDefinition, trace: Trace) -> TraceCounts:
+        """Count `trace` against `d`; `ValueError` if its kind or a step does not fit `d`."""
+        if trace.kind != d.kind:
+            raise ValueError(f"trace of a {trace.kind!s} cell overlaid on the {d.kind!s} lifecycle")
+        allowed = {(t.source, t.trigger, t.dest, t.internal) for t in d.transitions}
+        states: Counter[State] = Counter({d.initial: 1})
+        steps: Counter[tuple[State, Trigger, State]] = Counter()
+        for i, s in enumerate(trace.steps):
+            if (s.source, s.trigger, s.dest, s.internal) not in allowed:
+                raise ValueError(
+                    f"trace step {i} ({s.trigger!s}: {s.source!s} -> {s.dest!s}) "
+                    f"is not a {d.kind!s} transition"
+                )
+            steps[(s.source, s.trigger, s.dest)] += 1
+            if not s.internal:
+                states[s.dest] += 1
+        return cls(states, steps)
+
+    def taken(self, t: TransitionSpec) -> int:
+        """How often a step matching `t` was taken (a trace does not name the guard branch)."""
+        return self.steps[(t.source, t.trigger, t.dest)]
