@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 __all__ = [
-    "CodeCellsError",
-    "ShuttingDown",
-    "MissingCell",
-    "BusyObserver",
     "AlreadyTerminating",
+    "BusyObserver",
     "ClosedCell",
-    "WrongCellKind",
-    "InvalidGeneration",
+    "CodeCellsError",
     "EngineError",
+    "InvalidGeneration",
+    "MissingCell",
+    "ShuttingDown",
+    "WrongCellKind",
 ]
 
 

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal, TypeAlias, Union
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "TextItem",
+    "CellEvent",
+    "Completed",
+    "ImageDetail",
     "ImageItem",
     "Item",
-    "ImageDetail",
-    "Yielded",
-    "Pending",
-    "Completed",
-    "Terminated",
-    "CellEvent",
     "PausableCellEvent",
-    "TerminalEvent",
+    "Pending",
     "ResumeOutcome",
+    "TerminalEvent",
+    "Terminated",
+    "TextItem",
+    "Yielded",
 ]
 
 ImageDetail: TypeAlias = Literal["auto", "low", "high", "original"]
@@ -44,7 +44,7 @@ class ImageItem(_Frozen):
     detail: ImageDetail | None = None
 
 
-Item: TypeAlias = Annotated[Union[TextItem, ImageItem], Field(discriminator="type")]
+Item: TypeAlias = Annotated[TextItem | ImageItem, Field(discriminator="type")]
 
 
 class Yielded(_Frozen):
@@ -78,9 +78,9 @@ class Terminated(_Frozen):
     content_items: list[Item] = Field(default_factory=list)
 
 
-CellEvent: TypeAlias = Annotated[Union[Yielded, Completed, Terminated], Field(discriminator="type")]
+CellEvent: TypeAlias = Annotated[Yielded | Completed | Terminated, Field(discriminator="type")]
 PausableCellEvent: TypeAlias = Annotated[
-    Union[Pending, Completed, Terminated], Field(discriminator="type")
+    Pending | Completed | Terminated, Field(discriminator="type")
 ]
 TerminalEvent: TypeAlias = Completed | Terminated
 

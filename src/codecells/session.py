@@ -1,24 +1,361 @@
-"""Sessions and cell handles (CONTRACT §3). Placeholder until the session issue lands."""
+"""`Session`: the registry of cells, their stored values, tools and host delegate (CONTRACT §3).
+
+A session admits cells (ids "1", "2", … in creation order), gives each a snapshot of the stored
+values and a `CellExecutor` over its own engine, dispatches tool calls to Python functions or the
+delegate, commits the writes of completed cells, and removes cells once their terminal event is
+published. Cancellation flows down: shutdown stops every cell; a cell stops its callbacks.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import copy
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import ValidationError
+
+from .config import SessionConfig
+from .engine.protocol import (
+    AnyEngineCommand,
+    Engine,
+    EngineLimits,
+    EngineTool,
+    RejectTool,
+    ResolveTool,
+    ToolCallRequested,
+)
+from .errors import MissingCell, ShuttingDown, WrongCellKind
+from .events import Completed, Pending, ResumeOutcome, Terminated, Yielded
+from .executor import CellExecutor
+from .executor.cell import StepRunner
+from .fsm import Trace
+from .function_tools import BoundTool, bind_tool
+from .json_types import JsonValue
+from .kinds import CellKind
+from .tools import ToolCall, ToolDefinition, ToolError
+
+__all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
+
+log = logging.getLogger("codecells")
+
+
+@runtime_checkable
+class Delegate(Protocol):
+    """The host behind a session. `cell_closed(cell_id)` may also be defined (optional)."""
+
+    async def invoke_tool(self, call: ToolCall) -> JsonValue:
+        """Run a tool without a Python handler; raise `ToolError` to reject with a message."""
+
+    async def notify(self, call_id: str, cell_id: str, text: str) -> None:
+        """Deliver a cell's ``notify(text)``; `call_id` is the cell's `tool_call_id`."""
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Everything an engine factory needs to build one cell's engine."""
+
+    cell_id: str
+    kind: CellKind
+    source: str
+    tools: tuple[EngineTool, ...]
+    stored_values: dict[str, JsonValue]
+    limits: EngineLimits
+
+
+EngineFactory = Callable[[EngineSpec], Engine]
+
+
+def _quickjs_engine(spec: EngineSpec) -> Engine:
+    from .engine import QuickJSEngine
+
+    engine: Engine = QuickJSEngine(
+        spec.source, tools=spec.tools, stored_values=spec.stored_values, limits=spec.limits
+    )
+    return engine
 
 
 class Session:
-    """Placeholder."""
+    """Owns cells, stored values, tool definitions and a host delegate.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError("codecells.Session is being built (issue 4)")
+    Use as ``async with Session(...) as session:``; leaving the block shuts it down.
+    """
+
+    def __init__(
+        self,
+        tools: Iterable[ToolDefinition | Callable[..., Any]] = (),
+        *,
+        delegate: Delegate | None = None,
+        config: SessionConfig | None = None,
+        engine_factory: EngineFactory | None = None,
+        step_runner: StepRunner | None = None,
+    ) -> None:
+        self.config = config if config is not None else SessionConfig()
+        self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
+        self._engine_tools = tuple(
+            EngineTool(js_name=t.definition.js_name, description=t.definition.description)
+            for t in self._tools
+        )
+        self._limits = EngineLimits(
+            cpu_time=self.config.cpu_time_limit,
+            memory=self.config.memory_limit,
+            stack=self.config.stack_limit,
+            console=self.config.console,
+        )
+        self._delegate = delegate
+        self._engine_factory = engine_factory or _quickjs_engine
+        self._step_runner = step_runner
+        self._stored: dict[str, JsonValue] = {}
+        self._cells: dict[str, CellExecutor] = {}
+        self._tool_call_ids: dict[str, str] = {}
+        self._next_id = 1
+        self._alive = True
+        self._shutdown_task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.shutdown()
+
+    @property
+    def is_alive(self) -> bool:
+        """False once shutdown has begun."""
+        return self._alive
+
+    async def shutdown(self) -> None:
+        """Stop every cell (CPU-bound ones too) and wait for their cleanup.
+
+        Later `create_*` calls raise `ShuttingDown`. Concurrent calls all wait; cancelling one
+        does not stop the shutdown.
+        """
+        self._alive = False
+        if self._shutdown_task is None:
+            self._shutdown_task = asyncio.get_running_loop().create_task(self._stop_all())
+        await asyncio.shield(self._shutdown_task)
+
+    async def _stop_all(self) -> None:
+        cells = list(self._cells.values())
+        for executor in cells:
+            executor.shutdown()
+        for executor in cells:
+            await executor.closed.wait()
+
+    # ------------------------------------------------------------------ admission
+    async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> Cell:
+        """Start a continuing cell running `source`."""
+        return Cell(self, self._admit(CellKind.CONTINUING, source, tool_call_id))
+
+    async def create_pausable_cell(
+        self, source: str, *, tool_call_id: str | None = None
+    ) -> PausableCell:
+        """Start a pausable cell running `source`."""
+        return PausableCell(self, self._admit(CellKind.PAUSABLE, source, tool_call_id))
+
+    def _admit(self, kind: CellKind, source: str, tool_call_id: str | None) -> CellExecutor:
+        if not isinstance(source, str):
+            raise TypeError(f"cell source must be a str, got {type(source).__name__}")
+        if not self._alive:
+            raise ShuttingDown()
+        cell_id = str(self._next_id)
+        self._next_id += 1
+        spec = EngineSpec(
+            cell_id=cell_id,
+            kind=kind,
+            source=source,
+            tools=self._engine_tools,
+            stored_values=copy.deepcopy(self._stored),
+            limits=self._limits,
+        )
+        engine = self._engine_factory(spec)
+        executor = CellExecutor(cell_id, kind, engine, _Host(self), self._runner())
+        self._cells[cell_id] = executor
+        self._tool_call_ids[cell_id] = tool_call_id or ""
+        executor.start()
+        return executor
+
+    def _runner(self) -> StepRunner:
+        if self._step_runner is None:
+            from .engine import run_step
+
+            self._step_runner = run_step
+        return self._step_runner
+
+    # ------------------------------------------------------------------ look-ups
+    def _live(self, cell_id: str, kind: CellKind | None = None) -> CellExecutor:
+        executor = self._cells.get(cell_id)
+        if executor is None:
+            raise MissingCell(cell_id)
+        if kind is not None and executor.kind is not kind:
+            raise WrongCellKind(cell_id, expected=kind.value, actual=executor.kind.value)
+        return executor
+
+    def cell(self, cell_id: str) -> Cell:
+        """The continuing cell `cell_id` (`MissingCell`, `WrongCellKind`)."""
+        return Cell(self, self._live(cell_id, CellKind.CONTINUING))
+
+    def pausable_cell(self, cell_id: str) -> PausableCell:
+        """The pausable cell `cell_id` (`MissingCell`, `WrongCellKind`)."""
+        return PausableCell(self, self._live(cell_id, CellKind.PAUSABLE))
+
+    async def terminate(self, cell_id: str) -> Completed | Terminated:
+        """Terminate a cell of either kind (or claim its buffered completion)."""
+        return await self._live(cell_id).terminate()
+
+    @property
+    def stored_values(self) -> dict[str, JsonValue]:
+        """A copy of the session's stored values."""
+        return copy.deepcopy(self._stored)
+
+    # ------------------------------------------------------------------ host side of cells
+    async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
+        call_id = request.call_id
+        if not 0 <= request.tool_index < len(self._tools):
+            return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
+        tool = self._tools[request.tool_index]
+        definition = tool.definition
+        try:
+            if tool.function is not None:
+                value = await tool.call(request.input)
+            elif self._delegate is not None:
+                call = ToolCall(
+                    cell_id=cell_id,
+                    call_id=call_id,
+                    tool_name=definition.name,
+                    namespace=definition.namespace,
+                    kind=definition.kind,
+                    input=request.input,
+                )
+                value = await self._delegate.invoke_tool(call)
+            else:
+                raise ToolError(
+                    f"tool {definition.name} has no handler: the session has no delegate"
+                )
+            return ResolveTool(call_id=call_id, value=value)
+        except ToolError as exc:
+            return RejectTool(call_id=call_id, message=exc.message)
+        except ValidationError:
+            message = f"tool {definition.name} returned a value that is not JSON"
+            return RejectTool(call_id=call_id, message=message)
+        except Exception as exc:
+            log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
+            return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
+
+    async def _notify(self, cell_id: str, text: str) -> None:
+        if self._delegate is not None:
+            await self._delegate.notify(self._tool_call_ids.get(cell_id, ""), cell_id, text)
+
+    def _commit(self, writes: dict[str, JsonValue]) -> None:
+        self._stored.update(copy.deepcopy(writes))
+
+    def _closed(self, cell_id: str) -> None:
+        self._cells.pop(cell_id, None)
+        self._tool_call_ids.pop(cell_id, None)
+        cell_closed = getattr(self._delegate, "cell_closed", None)
+        if cell_closed is not None:
+            try:
+                cell_closed(cell_id)
+            except Exception:
+                log.warning("delegate.cell_closed(%s) failed", cell_id, exc_info=True)
 
 
-class Cell:
-    """Placeholder."""
+class _Host:
+    """The narrow interface a cell sees of its session."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
+        return await self._session._invoke_tool(cell_id, call)
+
+    async def notify(self, cell_id: str, text: str) -> None:
+        await self._session._notify(cell_id, text)
+
+    def commit(self, writes: dict[str, JsonValue]) -> None:
+        self._session._commit(writes)
+
+    def closed(self, cell_id: str) -> None:
+        self._session._closed(cell_id)
 
 
-class PausableCell:
-    """Placeholder."""
+class _Handle:
+    __slots__ = ("_executor", "_session")
+
+    kind: CellKind
+
+    def __init__(self, session: Session, executor: CellExecutor) -> None:
+        self._session = session
+        self._executor = executor
+
+    @property
+    def id(self) -> str:
+        """The cell id ("1", "2", … per session)."""
+        return self._executor.cell_id
+
+    @property
+    def state(self) -> str:
+        """The current state of the cell's lifecycle machine."""
+        return self._executor.state
+
+    @property
+    def trace(self) -> Trace:
+        """Every transition the cell's machine took (see `codecells.testing.check_trace`)."""
+        return self._executor.trace
+
+    def _live(self) -> CellExecutor:
+        return self._session._live(self.id, self.kind)
+
+    async def terminate(self) -> Completed | Terminated:
+        """Stop the cell; returns `Terminated`, or the buffered `Completed` if it already won.
+
+        Cancelling the caller does not stop the termination.
+        """
+        return await self._live().terminate()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.state}>"
 
 
-class Delegate:
-    """Placeholder."""
+class Cell(_Handle):
+    """A continuing cell: runs on whenever tool results or timers unblock it."""
+
+    kind = CellKind.CONTINUING
+
+    async def wait(self, yield_after: float | None = None) -> Yielded | Completed | Terminated:
+        """The output so far after `yield_after` seconds (default: the session's), or earlier on
+        ``yield_control()``, or the terminal event. Cancelling the wait loses no output."""
+        if yield_after is None:
+            yield_after = self._session.config.default_yield_after
+        if yield_after < 0:
+            raise ValueError(f"yield_after must be >= 0, got {yield_after}")
+        event = await self._live().observe(float(yield_after))
+        assert not isinstance(event, Pending)
+        return event
+
+
+class PausableCell(_Handle):
+    """A pausable cell: holds at every pending frontier until resumed."""
+
+    kind = CellKind.PAUSABLE
+
+    async def wait_to_pending(self) -> Pending | Completed | Terminated:
+        """The held frontier (repeatable until resumed), or the terminal event. No timeout."""
+        event = await self._live().observe(None)
+        assert not isinstance(event, Yielded)
+        return event
+
+    async def resume(self, generation: int) -> ResumeOutcome:
+        """Continue from frontier `generation`: `RESUMED`, or `ALREADY_RUNNING` if it was resumed
+        before; `InvalidGeneration` for a frontier not reached yet."""
+        return self._live().resume(generation)

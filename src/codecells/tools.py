@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .json_types import JsonValue
 
-__all__ = ["ToolKind", "ToolDefinition", "ToolCall", "ToolError", "normalize_js_name"]
+__all__ = ["ToolCall", "ToolDefinition", "ToolError", "ToolKind", "normalize_js_name"]
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_$]")
 

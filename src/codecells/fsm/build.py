@@ -12,7 +12,7 @@ from ..kinds import CellKind
 from .definition import definition
 from .spec import Effect, Guard, LifecycleDefinition
 
-__all__ = ["build_machine", "shared_machine", "GuardOracle", "LeanMachine", "machine_transitions"]
+__all__ = ["GuardOracle", "LeanMachine", "build_machine", "machine_transitions", "shared_machine"]
 
 
 class GuardOracle:
@@ -67,7 +67,7 @@ def machine_transitions(d: LifecycleDefinition, host: object | None) -> list[dic
     ]
 
 
-class LeanMachine(Machine):  # type: ignore[misc]
+class LeanMachine(Machine):
     """A machine shared by many models that injects nothing into them.
 
     `transitions` normally adds ~50 attributes (trigger methods, ``is_*``, ``may_*``) to each
@@ -77,7 +77,7 @@ class LeanMachine(Machine):  # type: ignore[misc]
 
     def add_model(self, model: Any, initial: Any = None) -> None:
         for mod in model if isinstance(model, list) else [model]:
-            self.set_state(self.initial if initial is None else initial, model=mod)
+            self.set_state(self.initial if initial is None else initial, model=mod)  # type: ignore[arg-type]
 
     def remove_model(self, model: Any) -> None:
         """Nothing to undo: lean models hold no reference to the machine."""
@@ -87,9 +87,13 @@ class LeanMachine(Machine):  # type: ignore[misc]
         return bool(self.events[trigger].trigger(model, **data))
 
 
-@cache
 def shared_machine(kind: CellKind | str) -> LeanMachine:
     """The process-wide `LeanMachine` of `kind`; guards and effects resolve on each model."""
+    return _shared_machine(CellKind(kind))
+
+
+@cache
+def _shared_machine(kind: CellKind) -> LeanMachine:
     d = definition(kind)
     return LeanMachine(
         model=None,

@@ -20,10 +20,13 @@ from .validate import validate_definition
 __all__ = ["definition"]
 
 
-@cache
 def definition(kind: CellKind | str) -> LifecycleDefinition:
     """The validated lifecycle definition of `kind` (cached; immutable)."""
-    kind = CellKind(kind)
+    return _definition(CellKind(kind))
+
+
+@cache
+def _definition(kind: CellKind) -> LifecycleDefinition:
     transitions = tuple(
         TransitionSpec(
             trigger=row.trigger,

@@ -14,12 +14,12 @@ from ..kinds import CellKind
 from .triggers import State, Trigger
 
 __all__ = [
-    "Guard",
     "Effect",
-    "Rejection",
-    "TransitionSpec",
-    "RejectionSpec",
+    "Guard",
     "LifecycleDefinition",
+    "Rejection",
+    "RejectionSpec",
+    "TransitionSpec",
 ]
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..kinds import CellKind
 from .triggers import State, Trigger
 
-__all__ = ["TraceStep", "Trace"]
+__all__ = ["Trace", "TraceStep"]
 
 
 class TraceStep(BaseModel):

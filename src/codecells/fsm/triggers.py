@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["State", "Trigger", "ENGINE_TRIGGERS", "CONTROL_TRIGGERS"]
+__all__ = ["CONTROL_TRIGGERS", "ENGINE_TRIGGERS", "State", "Trigger"]
 
 
 class State(StrEnum):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from .spec import LifecycleDefinition
 from .triggers import State, Trigger
 
-__all__ = ["DefinitionError", "validate_definition", "reachable_states"]
+__all__ = ["DefinitionError", "reachable_states", "validate_definition"]
 
 
 class DefinitionError(ValueError):

@@ -1,0 +1,462 @@
+"""`CellExecutor`: the model of one cell's lifecycle machine.
+
+Data flows one way: engine events and control requests become triggers (`fire`), the machine's
+rows (codecells.fsm.table) pick the transition, and the row's effects — the methods below named
+after `codecells.fsm.Effect` values — carry it out. Guards are the methods named after
+`codecells.fsm.Guard` values. The executor holds no lifecycle flags of its own: whether a cell
+may continue, resume, yield or be claimed is decided by the table.
+
+Everything here runs on the event loop thread; only engine steps run on worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from transitions import MachineError
+
+from .. import errors
+from ..engine.protocol import (
+    AnyEngineCommand,
+    AnyEngineEvent,
+    Engine,
+    Finished,
+    FireTimer,
+    Interrupted,
+    Lost,
+    Notify,
+    Output,
+    Quiescent,
+    Started,
+    TimerCleared,
+    TimerSet,
+    ToolCallRequested,
+    YieldRequested,
+)
+from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded
+from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
+from ..fsm.spec import Rejection
+from ..json_types import JsonValue
+from ..kinds import CellKind
+from .callbacks import Callbacks
+from .delivery import Event, Observer, Outbox
+
+__all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
+
+RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
+_FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value})
+
+
+class LifecycleError(RuntimeError):
+    """A trigger reached a state whose table has no row and no declared refusal for it (a bug)."""
+
+
+class CellHost(Protocol):
+    """What a cell needs from its session."""
+
+    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
+        """Run the tool call; return the command that resolves or rejects the script's promise."""
+
+    async def notify(self, cell_id: str, text: str) -> None:
+        """Forward ``notify(text)`` to the delegate."""
+
+    def commit(self, writes: dict[str, JsonValue]) -> None:
+        """Apply a completed cell's stored-value writes to the session."""
+
+    def closed(self, cell_id: str) -> None:
+        """The cell published its terminal event: remove it and tell the delegate."""
+
+
+StepRunner = Callable[[Engine], Awaitable[list[AnyEngineEvent]]]
+
+
+class CellExecutor:
+    """Owns one cell: its machine state, output, observer, callbacks, timers and engine steps."""
+
+    def __init__(
+        self,
+        cell_id: str,
+        kind: CellKind,
+        engine: Engine,
+        host: CellHost,
+        run_step: StepRunner,
+    ) -> None:
+        self.cell_id = cell_id
+        self.kind = kind
+        self.state: str = ""
+        self._machine = shared_machine(kind)
+        self._definition = definition(kind)
+        self._machine.add_model(self)
+        self._engine = engine
+        self._host = host
+        self._run_step = run_step
+        self._steps: list[TraceStep] = []
+        self._outbox = Outbox()
+        self._observer: Observer | None = None
+        self._callbacks = Callbacks(cell_id)
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._step_task: asyncio.Task[None] | None = None
+        self._ending: asyncio.Task[None] | None = None
+        self._cleanup_task: asyncio.Task[None] | None = None
+        self._next_generation = 1
+        self._last_resumed: int | None = None
+        self._error_text: str | None = None
+        self._terminal: Completed | Terminated | None = None
+        self._terminate_waiter: asyncio.Future[Completed | Terminated] | None = None
+        self._reply: Any = None
+        self.closed = asyncio.Event()
+
+    # ------------------------------------------------------------------ public surface
+    @property
+    def trace(self) -> Trace:
+        """Every transition this cell's machine took so far."""
+        return Trace(kind=self.kind, cell_id=self.cell_id, steps=tuple(self._steps))
+
+    def start(self) -> None:
+        """Start the script: the first engine step."""
+        self.run_step()
+
+    async def observe(self, yield_after: float | None) -> Event:
+        """The next event for an observer (`yield_after` seconds for continuing cells)."""
+        observer = Observer(yield_after=yield_after)
+        while True:
+            if self.state in _FINAL:
+                assert self._terminal is not None
+                return self._terminal
+            woken = observer.arm()
+            self.fire(Trigger.OBSERVE, observer=observer)
+            if observer.event is not None:
+                return observer.event
+            try:
+                await woken
+            except asyncio.CancelledError:
+                self._detach(observer)
+                raise
+
+    def resume(self, generation: int) -> ResumeOutcome:
+        """Resume the frontier `generation` (pausable)."""
+        self._reply = None
+        self.fire(Trigger.RESUME, generation=generation)
+        outcome: ResumeOutcome = self._reply
+        return outcome
+
+    async def terminate(self) -> Completed | Terminated:
+        """Stop the cell, or claim its buffered completion."""
+        waiter: asyncio.Future[Completed | Terminated] = asyncio.get_running_loop().create_future()
+        self.fire(Trigger.TERMINATE, waiter=waiter)
+        if self._terminal is not None and self.state == State.CLOSED.value:
+            return self._terminal
+        return await asyncio.shield(waiter)
+
+    def shutdown(self) -> None:
+        """Session shutdown: stop the cell (or drop its unclaimed completion)."""
+        if self.state not in _FINAL:
+            self.fire(Trigger.SHUTDOWN)
+
+    # ------------------------------------------------------------------ the one entry point
+    def fire(self, trigger: Trigger, **data: Any) -> None:
+        """Feed `trigger` into the machine; raise the declared error when it is refused."""
+        source = self.state
+        at = time.monotonic()
+        try:
+            taken = self._machine.fire(self, trigger.value, **data)
+        except (MachineError, KeyError):
+            taken = False
+        if taken:
+            self._steps.append(
+                TraceStep(
+                    trigger=trigger,
+                    source=State(source),
+                    dest=State(self.state),
+                    internal=source == self.state,
+                    at=at,
+                )
+            )
+            return
+        raise self._refusal(State(source), trigger, data)
+
+    def _refusal(self, source: State, trigger: Trigger, data: dict[str, Any]) -> Exception:
+        rejection = self._definition.rejection(source, trigger)
+        cid = self.cell_id
+        if rejection is None:
+            return LifecycleError(
+                f"{self.kind} cell {cid} can't handle trigger {trigger} in state {source}"
+            )
+        if rejection.error is Rejection.BUSY_OBSERVER:
+            return errors.BusyObserver(cid)
+        if rejection.error is Rejection.CLOSED_CELL:
+            return errors.ClosedCell(cid)
+        if rejection.error is Rejection.ALREADY_TERMINATING:
+            return errors.AlreadyTerminating(cid)
+        latest = self._outbox.frontier.generation if self._outbox.frontier else self._last_resumed
+        return errors.InvalidGeneration(cid, int(data.get("generation", 0)), latest)
+
+    # ------------------------------------------------------------------ engine events
+    def _feed(self, events: list[AnyEngineEvent]) -> None:
+        for event in events:
+            if isinstance(event, Output):
+                self.fire(Trigger.OUTPUT, item=event.item)
+            elif isinstance(event, ToolCallRequested):
+                self.fire(Trigger.TOOL_CALL, call=event)
+            elif isinstance(event, Notify):
+                self.fire(Trigger.NOTIFICATION, text=event.text)
+            elif isinstance(event, YieldRequested):
+                self.fire(Trigger.YIELD_REQUESTED)
+            elif isinstance(event, TimerSet):
+                self.fire(Trigger.TIMER_SET, timer_id=event.timer_id, delay=event.delay)
+            elif isinstance(event, TimerCleared):
+                self.fire(Trigger.TIMER_CLEARED, timer_id=event.timer_id)
+            elif isinstance(event, Started):
+                self.fire(Trigger.STARTED)
+            elif isinstance(event, Quiescent):
+                self.fire(Trigger.QUIESCENT, pending_ids=event.pending_tool_call_ids)
+            elif isinstance(event, (Finished, Lost, Interrupted)):
+                self._ending = asyncio.get_running_loop().create_task(self._finish(event))
+
+    async def _finish(self, end: Finished | Lost | Interrupted) -> None:
+        """Natural end of the script: drain notifications, cancel tool calls, then report."""
+        self._cancel_timers()
+        await self._callbacks.drain_notifications()
+        await self._callbacks.cancel_tools()
+        if isinstance(end, Finished) and end.error_text is None:
+            self.fire(Trigger.FINISHED_OK, writes=end.stored_value_writes, error_text=None)
+        elif isinstance(end, Finished):
+            self.fire(
+                Trigger.FINISHED_ERROR, writes=end.stored_value_writes, error_text=end.error_text
+            )
+        else:
+            text = (
+                RUNTIME_LOST_TEXT
+                if isinstance(end, Interrupted)
+                else (f"{RUNTIME_LOST_TEXT}: {end.message}")
+            )
+            self.fire(Trigger.RUNTIME_LOST, writes={}, error_text=text)
+
+    # ------------------------------------------------------------------ guards
+    def observer_free(self, *, observer: Observer | None = None, **_: Any) -> bool:
+        """No other observer is attached."""
+        return self._observer is None or self._observer is observer
+
+    def observer_attached(self, **_: Any) -> bool:
+        """An observer is attached."""
+        return self._observer is not None
+
+    def yield_ready(self, *, observer: Observer | None = None, **_: Any) -> bool:
+        """Output is due now: an initial yield is buffered, or this observer's yield is due."""
+        return self._outbox.initial_yield is not None or bool(observer and observer.due)
+
+    def first_unobserved_yield(self, **_: Any) -> bool:
+        """Never observed and no initial yield buffered yet."""
+        return not self._outbox.has_been_observed and self._outbox.initial_yield is None
+
+    def initial_yield_split(self, *, observer: Observer | None = None, **_: Any) -> bool:
+        """An initial yield is buffered and the observer waits with yield_after."""
+        return self._outbox.initial_yield is not None and self.kind is CellKind.CONTINUING
+
+    def has_queued_input(self, **_: Any) -> bool:
+        """A tool result or timer firing is already queued for the script."""
+        return self._engine.has_queued_input
+
+    def generation_current(self, *, generation: int = 0, **_: Any) -> bool:
+        """The requested generation is the held frontier's."""
+        frontier = self._outbox.frontier
+        return frontier is not None and generation == frontier.generation
+
+    def generation_consumed(self, *, generation: int = 0, **_: Any) -> bool:
+        """The requested generation was already resumed."""
+        return self._last_resumed is not None and generation <= self._last_resumed
+
+    # ------------------------------------------------------------------ effects: engine
+    def run_step(self, **_: Any) -> None:
+        """Run the script on a worker thread until it is quiescent or over."""
+        self._step_task = asyncio.get_running_loop().create_task(self._step())
+
+    async def _step(self) -> None:
+        try:
+            events = await self._run_step(self._engine)
+        except Exception as exc:  # the engine itself broke: the runtime is lost
+            events = [Lost(message=f"{type(exc).__name__}: {exc}")]
+        self._feed(events)
+
+    def queue_input(self, *, command: AnyEngineCommand, **_: Any) -> None:
+        """Hand a tool result or timer firing to the engine (applied at its next step)."""
+        self._engine.post(command)
+
+    def append_output(self, *, item: Item, **_: Any) -> None:
+        """Buffer an output item."""
+        self._outbox.content.append(item)
+
+    def dispatch_tool_call(self, *, call: ToolCallRequested, **_: Any) -> None:
+        """Send a tool call to the host now; its result comes back as `tool_result`."""
+        self._callbacks.spawn_tool(call.call_id, self._call_tool(call))
+
+    async def _call_tool(self, call: ToolCallRequested) -> None:
+        command = await self._host.invoke_tool(self.cell_id, call)
+        if self.state not in _FINAL:  # a tool that ignored cancellation answers a closed cell
+            self.fire(Trigger.TOOL_RESULT, command=command)
+
+    def dispatch_notification(self, *, text: str, **_: Any) -> None:
+        """Send ``notify(text)`` to the host."""
+        self._callbacks.spawn_notification(self._host.notify(self.cell_id, text))
+
+    def schedule_timer(self, *, timer_id: int, delay: float, **_: Any) -> None:
+        """Schedule a timer; its firing comes back as `timer_fired`."""
+        loop = asyncio.get_running_loop()
+        self._timers[timer_id] = loop.call_later(max(delay, 0.0), self._timer_fired, timer_id)
+
+    def cancel_timer(self, *, timer_id: int, **_: Any) -> None:
+        """Cancel a scheduled timer."""
+        handle = self._timers.pop(timer_id, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _timer_fired(self, timer_id: int) -> None:
+        self._timers.pop(timer_id, None)
+        self.fire(Trigger.TIMER_FIRED, command=FireTimer(timer_id=timer_id))
+
+    def _cancel_timers(self) -> None:
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+
+    # ------------------------------------------------------------------ effects: frontiers
+    def open_frontier(self, *, pending_ids: list[str], **_: Any) -> None:
+        """Hold at a new numbered frontier with the output since the last delivery."""
+        self._outbox.frontier = Pending(
+            generation=self._next_generation,
+            content_items=self._outbox.take_with_initial_yield(),
+            pending_tool_call_ids=list(pending_ids),
+        )
+        self._outbox.frontier_observed = False
+        self._next_generation += 1
+        if self._observer is not None:
+            self._observer.wake()
+
+    def consume_frontier(self, **_: Any) -> None:
+        """Resume: the held frontier's content counts as delivered."""
+        assert self._outbox.frontier is not None
+        self._last_resumed = self._outbox.frontier.generation
+        self._outbox.frontier = None
+        self._reply = ResumeOutcome.RESUMED
+
+    def reply_already_running(self, **_: Any) -> None:
+        """That generation was resumed before."""
+        self._reply = ResumeOutcome.ALREADY_RUNNING
+
+    # ------------------------------------------------------------------ effects: observers
+    def attach_observer(self, *, observer: Observer, **_: Any) -> None:
+        """Attach the observer; a yield_after observer gets its deadline."""
+        self._outbox.has_been_observed = True
+        if self._observer is observer:
+            return
+        self._observer = observer
+        if observer.yield_after is not None:
+            loop = asyncio.get_running_loop()
+            observer.deadline = loop.call_later(observer.yield_after, self._yield_due)
+
+    def _yield_due(self) -> None:
+        if self._observer is not None:
+            self._observer.deadline = None
+        self.fire(Trigger.YIELD_DUE)
+
+    def wake_observer(self, **_: Any) -> None:
+        """The attached observer's output is due (yield requested or deadline passed)."""
+        assert self._observer is not None
+        self._observer.mark_due(len(self._outbox.content))
+
+    def buffer_initial_yield(self, **_: Any) -> None:
+        """Split off the output so far for the first observation."""
+        self._outbox.initial_yield = self._outbox.take()
+
+    def deliver_yielded(self, *, observer: Observer, **_: Any) -> None:
+        """Hand the observer `Yielded` with the output that is due."""
+        self._outbox.has_been_observed = True
+        if self._outbox.initial_yield is not None:
+            items, self._outbox.initial_yield = self._outbox.initial_yield, None
+        else:
+            items = self._outbox.take(observer.cut)
+        self._serve(observer, Yielded(content_items=items))
+
+    def deliver_initial_yield(self, *, observer: Observer, **_: Any) -> None:
+        """Hand the observer the output before the first yield; the completion waits."""
+        self.deliver_yielded(observer=observer)
+
+    def deliver_frontier(self, *, observer: Observer, **_: Any) -> None:
+        """Hand the observer the held frontier (repeatable until resumed)."""
+        assert self._outbox.frontier is not None
+        self._outbox.has_been_observed = True
+        self._outbox.frontier_observed = True
+        self._serve(observer, self._outbox.frontier)
+
+    def _serve(self, observer: Observer, event: Event) -> None:
+        observer.event = event
+        self._detach(observer)
+
+    def _detach(self, observer: Observer) -> None:
+        observer.disarm()
+        if self._observer is observer:
+            self._observer = None
+
+    # ------------------------------------------------------------------ effects: endings
+    def commit_writes(self, *, writes: dict[str, JsonValue], **_: Any) -> None:
+        """Apply the stored-value writes: the completion won."""
+        self._host.commit(writes)
+
+    def record_completion(self, *, error_text: str | None, **_: Any) -> None:
+        """Buffer the completion until it is claimed; wake the observer to claim it."""
+        self._error_text = error_text
+        if self._observer is not None:
+            self._observer.disarm()
+            self._observer.wake()
+
+    def claim_completion(self, *, observer: Observer | None = None, **_: Any) -> None:
+        """The completion is claimed (observed, terminated or shut down)."""
+        event = Completed(
+            content_items=self._outbox.take_with_initial_yield(), error_text=self._error_text
+        )
+        self._terminal = event
+        if observer is not None:
+            self._serve(observer, event)
+
+    def begin_termination(
+        self, *, waiter: asyncio.Future[Completed | Terminated] | None = None, **_: Any
+    ) -> None:
+        """Stop the script and cancel callbacks; `cleanup_done` follows."""
+        self._terminate_waiter = waiter
+        self._engine.interrupt()
+        self._cancel_timers()
+        if self._observer is not None:
+            self._observer.disarm()
+        self._cleanup_task = asyncio.get_running_loop().create_task(self._clean_up())
+
+    async def _clean_up(self) -> None:
+        await self._callbacks.cancel_all()
+        for task in (self._step_task, self._ending):  # the step feeds events that may start
+            if task is not None:  # an ending; wait for both, in order
+                await asyncio.wait({task})
+        if self._ending is not None:
+            await asyncio.wait({self._ending})
+        self.fire(Trigger.CLEANUP_DONE)
+
+    def publish_terminated(self, **_: Any) -> None:
+        """Publish `Terminated` to the terminate caller and the attached observer."""
+        event = Terminated(content_items=self._outbox.termination_content())
+        self._terminal = event
+        if self._terminate_waiter is not None and not self._terminate_waiter.done():
+            self._terminate_waiter.set_result(event)
+        if self._observer is not None:
+            observer, self._observer = self._observer, None
+            observer.wake()
+
+    def close_cell(self, **_: Any) -> None:
+        """Final: release the engine and tell the session."""
+        self._cancel_timers()
+        if self._step_task is None or self._step_task.done():
+            self._engine.close()
+        else:
+            self._step_task.add_done_callback(lambda _t: self._engine.close())
+        self._host.closed(self.cell_id)
+        self.closed.set()

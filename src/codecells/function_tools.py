@@ -1,0 +1,95 @@
+"""Plain Python functions as tools: schema from the signature, arguments validated by pydantic."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import PydanticSerializationError, to_jsonable_python
+
+from .json_types import JsonValue
+from .tools import ToolDefinition, ToolError
+
+__all__ = ["BoundTool", "bind_tool"]
+
+
+@dataclass(frozen=True)
+class BoundTool:
+    """A session's tool: its definition, and the Python function behind it (None: delegate)."""
+
+    definition: ToolDefinition
+    function: Callable[..., Any] | None = None
+    arguments: type[BaseModel] | None = None
+
+    async def call(self, arguments: JsonValue) -> JsonValue:
+        """Validate `arguments` and call the function; failures raise `ToolError`."""
+        assert self.function is not None and self.arguments is not None
+        name = self.definition.name
+        if arguments is None:
+            arguments = {}
+        if not isinstance(arguments, dict):
+            raise ToolError(
+                f"invalid arguments for tool {name}: expected an object with named arguments, "
+                f"got {type(arguments).__name__}"
+            )
+        try:
+            validated = self.arguments.model_validate(arguments)
+        except ValidationError as exc:
+            raise ToolError(_readable(name, exc)) from None
+        kwargs = {field: getattr(validated, field) for field in type(validated).model_fields}
+        if inspect.iscoroutinefunction(self.function):
+            result = await self.function(**kwargs)
+        else:
+            result = await asyncio.to_thread(self.function, **kwargs)
+        try:
+            jsonable: JsonValue = to_jsonable_python(result)
+        except PydanticSerializationError:
+            raise ToolError(
+                f"tool {name} returned a {type(result).__name__}, which is not JSON-serialisable"
+            ) from None
+        return jsonable
+
+
+def _readable(name: str, exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in err["loc"]) or "arguments"
+        problems.append(f"{where}: {err['msg']}")
+    return f"invalid arguments for tool {name}: " + "; ".join(problems)
+
+
+def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
+    """A `ToolDefinition` (dispatched to the delegate) or a function (called directly)."""
+    if isinstance(tool, ToolDefinition):
+        return BoundTool(tool)
+    if not callable(tool):
+        raise TypeError(f"a tool must be a ToolDefinition or a function, got {tool!r}")
+    arguments = _arguments_model(tool)
+    definition = ToolDefinition(
+        name=tool.__name__,
+        description=inspect.getdoc(tool) or "",
+        input_schema=arguments.model_json_schema(),
+    )
+    return BoundTool(definition, tool, arguments)
+
+
+def _arguments_model(function: Callable[..., Any]) -> type[BaseModel]:
+    hints = get_type_hints(function)
+    fields: dict[str, Any] = {}
+    for param in inspect.signature(function).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+            raise TypeError(
+                f"function tool {function.__name__} must take named parameters only (not {param})"
+            )
+        default = ... if param.default is param.empty else param.default
+        fields[param.name] = (hints.get(param.name, Any), default)
+    model: type[BaseModel] = create_model(
+        f"{function.__name__}_arguments",
+        __config__=ConfigDict(extra="forbid"),
+        **fields,
+    )
+    return model

@@ -1,0 +1,164 @@
+"""Pausable cells: frontiers, generations and resume (CONTRACT §5)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from support import BLOCK, ECHO, RecordingDelegate, drain_pausable, texts, until
+
+import codecells as cc
+
+
+async def test_frontier_lists_outstanding_calls_and_repeats_until_resumed() -> None:
+    delegate = RecordingDelegate()
+    async with cc.Session([ECHO], delegate=delegate) as session:
+        cell = await session.create_pausable_cell(
+            'text("start"); const a = tools.echo("x"); const b = tools.echo("y"); '
+            "text(await a + await b)"
+        )
+        first = await cell.wait_to_pending()
+        assert first == cc.Pending(
+            generation=1,
+            content_items=[cc.TextItem(text="start")],
+            pending_tool_call_ids=["tool-1", "tool-2"],
+        )
+        assert await cell.wait_to_pending() == first
+        assert cell.state == "pending"
+        assert await cell.resume(1) is cc.ResumeOutcome.RESUMED
+        end = await cell.wait_to_pending()
+        assert end == cc.Completed(content_items=[cc.TextItem(text="xy")], error_text=None)
+
+
+async def test_tool_results_apply_only_after_resume() -> None:
+    delegate = RecordingDelegate()
+    async with cc.Session([ECHO], delegate=delegate) as session:
+        cell = await session.create_pausable_cell('text(await tools.echo("r"))')
+        pending = await cell.wait_to_pending()
+        assert pending.type == "pending"
+        await until(lambda: len(delegate.calls) == 1)  # dispatched while frozen
+        # the result arrived, yet the cell holds at the frontier
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert cell.state == "pending"
+        assert await cell.wait_to_pending() == pending
+        await cell.resume(pending.generation)
+        assert texts(await cell.wait_to_pending()) == ["r"]
+
+
+async def test_generations_count_per_cell_and_content_is_never_repeated() -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell(
+            'for (let i = 0; i < 3; i++) { text("t" + i); await tools.echo(i); } text("end")'
+        )
+        seen, end, generations = await drain_pausable(cell)
+        assert generations == [1, 2, 3]
+        assert seen == ["t0", "t1", "t2", "end"] and end.type == "completed"
+
+
+async def test_timers_hold_at_the_frontier_too() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_pausable_cell(
+            'await new Promise(r => setTimeout(r, 1)); text("fired")'
+        )
+        pending = await cell.wait_to_pending()
+        assert pending.type == "pending" and pending.pending_tool_call_ids == []
+        await until(lambda: any(s.trigger == "timer_fired" for s in cell.trace.steps))
+        assert cell.state == "pending"  # the firing is held
+        await cell.resume(pending.generation)
+        assert texts(await cell.wait_to_pending()) == ["fired"]
+
+
+async def test_resume_outcomes_and_invalid_generations() -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell("await tools.echo(1); await tools.echo(2)")
+        with pytest.raises(cc.InvalidGeneration) as before:
+            await cell.resume(1)
+        assert str(before.value) == (
+            "exec cell 1 cannot resume generation 1; latest generation is none"
+        )
+        assert before.value.requested == 1 and before.value.latest is None
+        pending = await cell.wait_to_pending()
+        with pytest.raises(cc.InvalidGeneration, match="latest generation is 1$"):
+            await cell.resume(2)
+        assert await cell.resume(1) is cc.ResumeOutcome.RESUMED
+        assert await cell.resume(1) is cc.ResumeOutcome.ALREADY_RUNNING
+        second = await cell.wait_to_pending()
+        assert second.type == "pending" and second.generation == pending.generation + 1
+        assert await cell.resume(1) is cc.ResumeOutcome.ALREADY_RUNNING
+        with pytest.raises(
+            cc.InvalidGeneration, match="cannot resume generation 3; latest generation is 2$"
+        ):
+            await cell.resume(3)
+
+
+async def test_concurrent_resumes_resume_once() -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell("await tools.echo(1)")
+        pending = await cell.wait_to_pending()
+        outcomes = await asyncio.gather(
+            cell.resume(pending.generation), cell.resume(pending.generation)
+        )
+        assert sorted(outcomes) == [cc.ResumeOutcome.ALREADY_RUNNING, cc.ResumeOutcome.RESUMED]
+
+
+async def test_yield_control_never_yields_in_a_pausable_cell() -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell(
+            'text("a"); yield_control(); text("b"); await tools.echo(1); text("c")'
+        )
+        seen, end, _ = await drain_pausable(cell)
+        assert seen == ["a", "b", "c"] and end.type == "completed"
+
+
+async def test_resume_without_input_reaches_the_next_frontier_and_results_queue() -> None:
+    delegate = RecordingDelegate()
+    gate = delegate.gate("block")
+    async with cc.Session([BLOCK, ECHO], delegate=delegate) as session:
+        cell = await session.create_pausable_cell(
+            'await tools.block(); text("x"); await tools.echo(1)'
+        )
+        first = await cell.wait_to_pending()
+        assert (first.generation, first.pending_tool_call_ids) == (1, ["tool-1"])
+        assert await cell.resume(1) is cc.ResumeOutcome.RESUMED
+        second = await cell.wait_to_pending()
+        assert second == cc.Pending(generation=2, pending_tool_call_ids=["tool-1"])
+        gate.set()
+        await until(lambda: any(s.trigger == "tool_result" for s in cell.trace.steps))
+        assert cell.state == "pending"
+        await cell.resume(2)
+        third = await cell.wait_to_pending()
+        assert third == cc.Pending(
+            generation=3, content_items=[cc.TextItem(text="x")], pending_tool_call_ids=["tool-2"]
+        )
+
+
+async def test_wrong_kind_and_missing_lookups() -> None:
+    async with cc.Session() as session:
+        continuing = await session.create_cell("await new Promise(() => {})")
+        pausable = await session.create_pausable_cell("await new Promise(() => {})")
+        with pytest.raises(cc.WrongCellKind) as wrong:
+            session.pausable_cell(continuing.id)
+        assert str(wrong.value) == "exec cell 1 is continuing, expected pausable"
+        assert (wrong.value.cell_id, wrong.value.expected, wrong.value.actual) == (
+            "1",
+            "pausable",
+            "continuing",
+        )
+        with pytest.raises(
+            cc.WrongCellKind, match="^exec cell 2 is pausable, expected continuing$"
+        ):
+            session.cell(pausable.id)
+        with pytest.raises(cc.MissingCell, match="^exec cell 9 not found$"):
+            session.pausable_cell("9")
+        assert (
+            session.cell("1").id == "1" and session.pausable_cell("2").kind is cc.CellKind.PAUSABLE
+        )
+
+
+async def test_completion_folds_a_pre_observation_yield_into_one_event() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_pausable_cell('text("a"); yield_control(); text("b")')
+        await until(lambda: cell.state == "completed")
+        event = await cell.wait_to_pending()
+        assert event.type == "completed" and texts(event) == ["a", "b"]

@@ -1,0 +1,70 @@
+"""Shutdown and admission (CONTRACT §3)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from support import BLOCK, RecordingDelegate, until
+
+import codecells as cc
+
+
+async def test_shutdown_stops_cpu_bound_cells_within_a_second() -> None:
+    session = cc.Session()
+    cells = [await session.create_cell("while (true) {}") for _ in range(3)]
+    cells.append(await session.create_cell("for (;;) { await null; }"))
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    await session.shutdown()
+    assert loop.time() - began < 1.0
+    assert [c.state for c in cells] == ["terminated"] * 4
+    assert not session.is_alive
+
+
+async def test_create_after_shutdown_raises_shutting_down() -> None:
+    session = cc.Session()
+    await session.shutdown()
+    with pytest.raises(cc.ShuttingDown, match="^code mode session is shutting down$"):
+        await session.create_cell("1")
+    with pytest.raises(cc.ShuttingDown):
+        await session.create_pausable_cell("1")
+
+
+async def test_concurrent_shutdowns_all_wait_for_cleanup() -> None:
+    delegate = RecordingDelegate()
+    delegate.gate("block")
+    session = cc.Session([BLOCK], delegate=delegate)
+    await session.create_cell("await tools.block()")
+    await session.create_pausable_cell("await tools.block()")
+    await until(lambda: len(delegate.calls) == 2)
+    await asyncio.gather(session.shutdown(), session.shutdown(), session.shutdown())
+    assert sorted(delegate.closed) == ["1", "2"]
+    assert sorted(delegate.cancelled) == ["tool-1", "tool-1"]
+
+
+async def test_cancelling_a_shutdown_leaves_the_session_closed() -> None:
+    session = cc.Session()
+    cell = await session.create_cell("while (true) {}")
+    task = asyncio.ensure_future(session.shutdown())
+    await asyncio.sleep(0)
+    task.cancel()
+    assert not session.is_alive
+    await session.shutdown()
+    assert cell.state == "terminated"
+
+
+async def test_shutdown_drops_unclaimed_completions_and_keeps_their_writes() -> None:
+    delegate = RecordingDelegate()
+    async with cc.Session(delegate=delegate) as session:
+        cell = await session.create_cell('store("k", 1)')
+        while cell.state != "completed":
+            await asyncio.sleep(0)
+    assert cell.state == "closed" and delegate.closed == ["1"]
+    assert session.stored_values == {"k": 1}
+
+
+async def test_async_with_shuts_down_on_exit() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell("await new Promise(() => {})")
+    assert not session.is_alive and cell.state == "terminated"

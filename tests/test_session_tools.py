@@ -1,0 +1,143 @@
+"""Tools: function tools, delegate tools, errors (CONTRACT §3, §4, §6)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+from support import RecordingDelegate, texts
+
+import codecells as cc
+
+
+def add(a: int, b: int = 10) -> int:
+    """Add two integers."""
+    return a + b
+
+
+async def greet(name: str) -> dict[str, str]:
+    """Greet someone, asynchronously."""
+    return {"greeting": f"hello {name}"}
+
+
+def refuse(reason: str) -> None:
+    """Always fails deliberately."""
+    raise cc.ToolError(reason)
+
+
+def explode() -> None:
+    """Fails by accident."""
+    raise KeyError("missing thing")
+
+
+FUNCTIONS = [add, greet, refuse, explode]
+
+
+async def run(source: str, tools: list[object] | None = None, **kw: object) -> cc.Completed:
+    async with cc.Session(tools if tools is not None else FUNCTIONS, **kw) as session:  # type: ignore[arg-type]
+        event = await (await session.create_cell(source)).wait()
+        assert isinstance(event, cc.Completed)
+        return event
+
+
+async def test_sync_and_async_functions_are_tools_with_validated_kwargs() -> None:
+    event = await run(
+        'text(String(await tools.add({a: 1, b: 2}))); text(String(await tools.add({a: "5"}))); '
+        'text((await tools.greet({name: "ada"})).greeting)'
+    )
+    assert texts(event) == ["3", "15", "hello ada"] and event.error_text is None
+
+
+async def test_validation_failure_rejects_with_a_readable_message() -> None:
+    event = await run('try { await tools.add({a: "x"}) } catch (e) { text(typeof e); text(e) }')
+    kind, message = texts(event)
+    assert kind == "string"
+    assert message.startswith("invalid arguments for tool add: a: ")
+    assert "integer" in message
+    event = await run("try { await tools.add({a: 1, c: 2}) } catch (e) { text(e) }")
+    assert "c: Extra inputs are not permitted" in texts(event)[0]
+    event = await run("try { await tools.add() } catch (e) { text(e) }")
+    assert "a: Field required" in texts(event)[0]
+
+
+async def test_tool_error_rejects_with_exactly_its_message() -> None:
+    event = await run('try { await tools.refuse({reason: "no way"}) } catch (e) { text(e) }')
+    assert texts(event) == ["no way"]
+
+
+async def test_other_exceptions_reject_with_their_message() -> None:
+    event = await run("try { await tools.explode() } catch (e) { text(e) }")
+    assert texts(event) == ["'missing thing'"]
+
+
+async def test_function_tool_definitions_come_from_signature_and_docstring() -> None:
+    event = await run("text(JSON.stringify(ALL_TOOLS))")
+    listed = __import__("json").loads(texts(event)[0])
+    assert listed[0] == {"name": "add", "description": "Add two integers."}
+    assert [t["name"] for t in listed] == ["add", "greet", "refuse", "explode"]
+
+
+async def test_delegate_tools_get_a_tool_call_with_normalised_js_names() -> None:
+    delegate = RecordingDelegate()
+    tool = cc.ToolDefinition(name="mcp.search-web", description="d", namespace="mcp")
+    assert tool.js_name == "mcp_search_web"
+    event = await run(
+        "text(JSON.stringify(await tools.mcp_search_web({q: 1}))); "
+        "text(JSON.stringify(await tools.mcp_search_web()))",
+        [tool],
+        delegate=delegate,
+    )
+    assert texts(event) == ['{"q":1}', "null"]
+    assert delegate.calls[0] == cc.ToolCall(
+        cell_id="1",
+        call_id="tool-1",
+        tool_name="mcp.search-web",
+        namespace="mcp",
+        kind=cc.ToolKind.FUNCTION,
+        input={"q": 1},
+    )
+    assert delegate.calls[1].call_id == "tool-2" and delegate.calls[1].input is None
+
+
+async def test_delegate_tool_error_and_missing_delegate() -> None:
+    async def fail(call: cc.ToolCall) -> object:
+        raise cc.ToolError("first failed")
+
+    delegate = RecordingDelegate({"x": fail})
+    event = await run(
+        "text(await tools.x().catch(e => e))", [cc.ToolDefinition(name="x")], delegate=delegate
+    )
+    assert texts(event) == ["first failed"]
+    event = await run("text(await tools.x().catch(e => e))", [cc.ToolDefinition(name="x")])
+    assert texts(event) == ["tool x has no handler: the session has no delegate"]
+
+
+async def test_non_json_results_reject() -> None:
+    def weird() -> object:
+        """Returns something JSON cannot hold."""
+        return object()
+
+    event = await run("text(await tools.weird().catch(e => e))", [weird])
+    assert "not JSON-serialisable" in texts(event)[0]
+
+
+def test_functions_with_var_args_are_refused() -> None:
+    def bad(*args: int) -> None:
+        """No."""
+
+    with pytest.raises(TypeError, match="named parameters only"):
+        cc.Session([bad])
+
+
+def test_events_round_trip_through_json() -> None:
+    events = [
+        cc.Yielded(
+            content_items=[cc.TextItem(text="a"), cc.ImageItem(image_url="data:x", detail="low")]
+        ),
+        cc.Pending(generation=2, content_items=[], pending_tool_call_ids=["tool-1"]),
+        cc.Completed(content_items=[], error_text="boom"),
+        cc.Terminated(content_items=[cc.TextItem(text="t")]),
+    ]
+    for event in events:
+        assert type(event).model_validate_json(event.model_dump_json()) == event
+    with pytest.raises(ValidationError):
+        events[0].content_items = []  # type: ignore[misc]
