@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
 import sys
 import time
-from collections.abc import Callable
 
 import quickjs
+from measure import best_of, in_fresh_process, print_table, rss_bytes
 
 from codecells.engine import QuickJSEngine
 from codecells.engine.protocol import (
@@ -45,24 +43,6 @@ BARE_PRELUDE = """
     return state;
   }
 """
-
-
-def best_of(repeats: int, runs: int, body: Callable[[], None]) -> float:
-    """Best mean CPU seconds (whole process) per run of `body` over `repeats` batches of `runs`.
-
-    CPU time, not wall time: the figures should not depend on what else the machine runs."""
-    best = float("inf")
-    for _ in range(repeats):
-        began = time.process_time()
-        for _ in range(runs):
-            body()
-        best = min(best, (time.process_time() - began) / runs)
-    return best
-
-
-def rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 # --- trivial cell --------------------------------------------------------------------------
@@ -160,15 +140,6 @@ def bare_pending() -> tuple[float, float]:
     return elapsed / CELLS, per_cell
 
 
-def in_fresh_process(name: str) -> tuple[float, float]:
-    """Run `name()` in a child interpreter, so RSS growth is not hidden by reused memory."""
-    child = subprocess.run(
-        [sys.executable, __file__, name], check=True, capture_output=True, text=True
-    )
-    seconds, rss = json.loads(child.stdout)
-    return float(seconds), float(rss)
-
-
 def main() -> None:
     if len(sys.argv) == 2:  # child mode, see in_fresh_process
         print(json.dumps(globals()[sys.argv[1]]()))
@@ -186,8 +157,8 @@ def main() -> None:
             "<= 3x",
         )
     )
-    engine_time, engine_rss = in_fresh_process("engine_pending")
-    bare_time, bare_rss = in_fresh_process("bare_pending")
+    engine_time, engine_rss = in_fresh_process(__file__, "engine_pending")
+    bare_time, bare_rss = in_fresh_process(__file__, "bare_pending")
     rows.append(
         (f"{CELLS} pending cells: time per cell (us)", engine_time * 1e6, bare_time * 1e6, "")
     )
@@ -199,9 +170,7 @@ def main() -> None:
             "<= 250 KB",
         )
     )
-    print(f"{'benchmark':42} {'engine':>10} {'bare':>10} {'ratio':>7}  target")
-    for name, ours, bare, target in rows:
-        print(f"{name:42} {ours:10.1f} {bare:10.1f} {ours / bare:6.2f}x  {target}")
+    print_table(("engine", "bare"), rows)
 
 
 if __name__ == "__main__":

@@ -166,8 +166,9 @@ class CellExecutor:
         except (MachineError, KeyError):
             taken = False
         if taken:
+            # constructed without re-validation: every field comes from typed values above
             self._steps.append(
-                TraceStep(
+                TraceStep.model_construct(
                     trigger=trigger,
                     source=State(source),
                     dest=State(self.state),
