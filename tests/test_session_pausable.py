@@ -162,3 +162,29 @@ async def test_completion_folds_a_pre_observation_yield_into_one_event() -> None
         await until(lambda: cell.state == "completed")
         event = await cell.wait_to_pending()
         assert event.type == "completed" and texts(event) == ["a", "b"]
+
+
+async def test_cancelled_wait_to_pending_loses_nothing() -> None:
+    delegate = RecordingDelegate()
+    gate = delegate.gate("block")
+    async with cc.Session([BLOCK], delegate=delegate) as session:
+        cell = await session.create_pausable_cell('text("a"); await tools.block(); text("b")')
+        first = await cell.wait_to_pending()
+        await cell.resume(first.generation)
+        waiting = asyncio.ensure_future(cell.wait_to_pending())
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        gate.set()
+        seen, end, _ = await drain_pausable(cell)
+        assert texts(first) + seen == ["a", "b"] and end.type == "completed"
+
+
+async def test_terminate_includes_an_unobserved_frontier_content() -> None:
+    delegate = RecordingDelegate()
+    delegate.gate("block")
+    async with cc.Session([BLOCK], delegate=delegate) as session:
+        cell = await session.create_pausable_cell('text("held"); await tools.block()')
+        await until(lambda: cell.state == "pending")
+        final = await cell.terminate()
+        assert final == cc.Terminated(content_items=[cc.TextItem(text="held")])

@@ -141,3 +141,17 @@ def test_events_round_trip_through_json() -> None:
         assert type(event).model_validate_json(event.model_dump_json()) == event
     with pytest.raises(ValidationError):
         events[0].content_items = []  # type: ignore[misc]
+
+
+def test_tools_that_collide_as_js_names_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"'a-b' and 'a_b' both appear to scripts as tools.a_b"):
+        cc.Session([cc.ToolDefinition(name="a-b"), cc.ToolDefinition(name="a_b")])
+
+
+async def test_an_engine_that_cannot_start_raises_engine_error() -> None:
+    def broken(spec: object) -> object:
+        raise RuntimeError("failed to initialize code mode runtime")
+
+    async with cc.Session(engine_factory=broken) as session:  # type: ignore[arg-type]
+        with pytest.raises(cc.EngineError, match="^failed to initialize code mode runtime$"):
+            await session.create_cell("1")

@@ -28,7 +28,7 @@ from .engine.protocol import (
     ResolveTool,
     ToolCallRequested,
 )
-from .errors import MissingCell, ShuttingDown, WrongCellKind
+from .errors import EngineError, MissingCell, ShuttingDown, WrongCellKind
 from .events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from .executor import CellExecutor
 from .executor.cell import StepRunner
@@ -78,6 +78,17 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
     return engine
 
 
+def _refuse_duplicate_names(tools: tuple[BoundTool, ...]) -> None:
+    seen: dict[str, str] = {}
+    for tool in tools:
+        name, js_name = tool.definition.name, tool.definition.js_name
+        if js_name in seen:
+            raise ValueError(
+                f"tools {seen[js_name]!r} and {name!r} both appear to scripts as tools.{js_name}"
+            )
+        seen[js_name] = name
+
+
 class Session:
     """Owns cells, stored values, tool definitions and a host delegate.
 
@@ -95,6 +106,7 @@ class Session:
     ) -> None:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
+        _refuse_duplicate_names(self._tools)
         self._engine_tools = tuple(
             EngineTool(js_name=t.definition.js_name, description=t.definition.description)
             for t in self._tools
@@ -176,7 +188,10 @@ class Session:
             stored_values=copy.deepcopy(self._stored),
             limits=self._limits,
         )
-        engine = self._engine_factory(spec)
+        try:
+            engine = self._engine_factory(spec)
+        except Exception as exc:
+            raise EngineError(str(exc) or type(exc).__name__) from exc
         executor = CellExecutor(cell_id, kind, engine, _Host(self), self._runner())
         self._cells[cell_id] = executor
         self._tool_call_ids[cell_id] = tool_call_id or ""
