@@ -164,13 +164,17 @@ class Session:
 
     # ------------------------------------------------------------------ admission
     async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> Cell:
-        """Start a continuing cell running `source`."""
+        """Start a continuing cell running `source` (it runs at once, observed or not).
+
+        `tool_call_id` is passed to ``delegate.notify`` as the call id of the cell's
+        notifications. Raises `ShuttingDown` after shutdown began, `EngineError` if the engine
+        cannot be built."""
         return Cell(self, self._admit(CellKind.CONTINUING, source, tool_call_id))
 
     async def create_pausable_cell(
         self, source: str, *, tool_call_id: str | None = None
     ) -> PausableCell:
-        """Start a pausable cell running `source`."""
+        """Start a pausable cell running `source`; see `create_cell`."""
         return PausableCell(self, self._admit(CellKind.PAUSABLE, source, tool_call_id))
 
     def _admit(self, kind: CellKind, source: str, tool_call_id: str | None) -> CellExecutor:
@@ -365,7 +369,8 @@ class PausableCell(_Handle):
     kind = CellKind.PAUSABLE
 
     async def wait_to_pending(self) -> Pending | Completed | Terminated:
-        """The held frontier (repeatable until resumed), or the terminal event. No timeout."""
+        """The held frontier (repeatable until resumed), or the terminal event. No timeout;
+        cancelling the wait loses nothing (the frontier stays held for the next call)."""
         event = await self._live().observe(None)
         assert not isinstance(event, Yielded)
         return event
