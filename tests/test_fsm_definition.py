@@ -10,6 +10,7 @@ from codecells import CellKind
 from codecells.fsm import (
     CONTROL_TRIGGERS,
     DefinitionError,
+    Effect,
     Guard,
     LifecycleDefinition,
     State,
@@ -20,7 +21,7 @@ from codecells.fsm import (
     validate_definition,
 )
 
-S, T, G = State, Trigger, Guard
+S, T, G, E = State, Trigger, Guard, Effect
 KINDS = tuple(CellKind)
 C, P = CellKind.CONTINUING, CellKind.PAUSABLE
 
@@ -85,6 +86,8 @@ DIFFERING = {
     (S.RUNNING, T.QUIESCENT),
     (S.PENDING, T.TOOL_RESULT),
     (S.PENDING, T.TIMER_FIRED),
+    (S.RUNNING, T.TOOL_RESULT),
+    (S.RUNNING, T.TIMER_FIRED),
     (S.RUNNING, T.OBSERVE),
     (S.PENDING, T.OBSERVE),
     (S.COMPLETED, T.OBSERVE),
@@ -127,10 +130,18 @@ def test_the_pending_frontier_is_the_kind_difference() -> None:
     assert [(r.dest, r.internal) for r in p.rows(S.RUNNING, T.QUIESCENT)] == [(S.PENDING, False)]
     assert T.RESUME not in c.triggers and T.YIELD_DUE not in p.triggers
     resume = p.rows(S.PENDING, T.RESUME)
-    assert [(r.dest, r.conditions) for r in resume] == [
-        (S.RUNNING, (G.GENERATION_CURRENT,)),
-        (S.PENDING, (G.GENERATION_CONSUMED,)),
+    assert [(r.dest, r.conditions, r.effects[-1]) for r in resume] == [
+        (S.RUNNING, (G.GENERATION_CURRENT, G.HAS_QUEUED_INPUT), E.RUN_STEP),
+        (S.RUNNING, (G.GENERATION_CURRENT,), E.AWAIT_INPUT),
+        (S.PENDING, (G.GENERATION_CONSUMED,), E.REPLY_ALREADY_RUNNING),
     ]
+    for trigger in (T.TOOL_RESULT, T.TIMER_FIRED):  # a resumed, idle pausable cell runs on input
+        awaiting, queued = p.rows(S.RUNNING, trigger)
+        assert (awaiting.conditions, awaiting.effects) == (
+            (G.AWAITING_INPUT,),
+            (E.QUEUE_INPUT, E.RUN_STEP),
+        )
+        assert (queued.conditions, queued.effects) == ((), (E.QUEUE_INPUT,))
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -95,7 +95,7 @@ class Host:
 
 
 def test_effects_run_on_the_host_in_order() -> None:
-    host = Host(observer_free=True, generation_current=True)
+    host = Host(observer_free=True, generation_current=True, has_queued_input=True)
     m = build_machine(P, host=host)
     m.trigger("quiescent")
     m.trigger("observe")

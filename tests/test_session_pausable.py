@@ -111,26 +111,34 @@ async def test_yield_control_never_yields_in_a_pausable_cell() -> None:
         assert seen == ["a", "b", "c"] and end.type == "completed"
 
 
-async def test_resume_without_input_reaches_the_next_frontier_and_results_queue() -> None:
+async def test_resume_without_input_waits_for_it_and_queued_results_apply_at_once() -> None:
     delegate = RecordingDelegate()
     gate = delegate.gate("block")
     async with cc.Session([BLOCK, ECHO], delegate=delegate) as session:
         cell = await session.create_pausable_cell(
-            'await tools.block(); text("x"); await tools.echo(1)'
+            'await tools.block(); text("x"); await tools.echo(1); text("y")'
         )
         first = await cell.wait_to_pending()
         assert (first.generation, first.pending_tool_call_ids) == (1, ["tool-1"])
         assert await cell.resume(1) is cc.ResumeOutcome.RESUMED
-        second = await cell.wait_to_pending()
-        assert second == cc.Pending(generation=2, pending_tool_call_ids=["tool-1"])
+        waiting = asyncio.ensure_future(cell.wait_to_pending())
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert not waiting.done() and cell.state == "running"  # no frontier without progress
         gate.set()
-        await until(lambda: any(s.trigger == "tool_result" for s in cell.trace.steps))
-        assert cell.state == "pending"
-        await cell.resume(2)
-        third = await cell.wait_to_pending()
-        assert third == cc.Pending(
-            generation=3, content_items=[cc.TextItem(text="x")], pending_tool_call_ids=["tool-2"]
+        second = await asyncio.wait_for(waiting, 10)
+        assert second == cc.Pending(
+            generation=2, content_items=[cc.TextItem(text="x")], pending_tool_call_ids=["tool-2"]
         )
+        await until(
+            lambda: any(
+                s.trigger == "tool_result" and s.source == "pending" for s in cell.trace.steps
+            )
+        )
+        assert cell.state == "pending"  # the echo result is held
+        await cell.resume(2)
+        end = await cell.wait_to_pending()
+        assert end.type == "completed" and texts(end) == ["y"]
 
 
 async def test_wrong_kind_and_missing_lookups() -> None:

@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from ..tools import ToolError
+
 __all__ = ["DEMO_TOOLS", "add", "search_docs", "slow_echo", "weather"]
 
 _WEATHER = {
@@ -31,7 +33,7 @@ def weather(city: str) -> dict[str, Any]:
     """Today's (made-up) weather for a city: temperature in Celsius and the sky."""
     found = _WEATHER.get(city.lower())
     if found is None:
-        raise ValueError(f"no weather for {city!r}; try one of: {', '.join(sorted(_WEATHER))}")
+        raise ToolError(f"no weather for {city!r}; try one of: {', '.join(sorted(_WEATHER))}")
     return {"city": city, **found}
 
 

@@ -101,6 +101,7 @@ class CellExecutor:
         self._step_task: asyncio.Task[None] | None = None
         self._ending: asyncio.Task[None] | None = None
         self._cleanup_task: asyncio.Task[None] | None = None
+        self._awaiting_input = False
         self._next_generation = 1
         self._last_resumed: int | None = None
         self._error_text: str | None = None
@@ -261,6 +262,10 @@ class CellExecutor:
         """A tool result or timer firing is already queued for the script."""
         return self._engine.has_queued_input
 
+    def awaiting_input(self, **_: Any) -> bool:
+        """Resumed with nothing queued: the script waits for its next input."""
+        return self._awaiting_input
+
     def generation_current(self, *, generation: int = 0, **_: Any) -> bool:
         """The requested generation is the held frontier's."""
         frontier = self._outbox.frontier
@@ -273,6 +278,7 @@ class CellExecutor:
     # ------------------------------------------------------------------ effects: engine
     def run_step(self, **_: Any) -> None:
         """Run the script on a worker thread until it is quiescent or over."""
+        self._awaiting_input = False
         self._step_task = asyncio.get_running_loop().create_task(self._step())
 
     async def _step(self) -> None:
@@ -281,6 +287,10 @@ class CellExecutor:
         except Exception as exc:  # the engine itself broke: the runtime is lost
             events = [Lost(message=f"{type(exc).__name__}: {exc}")]
         self._feed(events)
+
+    def await_input(self, **_: Any) -> None:
+        """Resumed with nothing queued: the next tool result or timer firing runs the script."""
+        self._awaiting_input = True
 
     def queue_input(self, *, command: AnyEngineCommand, **_: Any) -> None:
         """Hand a tool result or timer firing to the engine (applied at its next step)."""

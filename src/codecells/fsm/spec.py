@@ -35,6 +35,7 @@ class Guard(StrEnum):
     FIRST_UNOBSERVED_YIELD = "first_unobserved_yield"
     INITIAL_YIELD_SPLIT = "initial_yield_split"
     HAS_QUEUED_INPUT = "has_queued_input"
+    AWAITING_INPUT = "awaiting_input"
     GENERATION_CURRENT = "generation_current"
     GENERATION_CONSUMED = "generation_consumed"
 
@@ -49,6 +50,7 @@ class Effect(StrEnum):
     CANCEL_TIMER = "cancel_timer"
     QUEUE_INPUT = "queue_input"
     RUN_STEP = "run_step"
+    AWAIT_INPUT = "await_input"
     OPEN_FRONTIER = "open_frontier"
     CONSUME_FRONTIER = "consume_frontier"
     REPLY_ALREADY_RUNNING = "reply_already_running"

@@ -11,7 +11,9 @@ and only here:
 * a **continuing** cell enters `pending` and goes back to `running` by itself as soon as a tool
   result or timer firing arrives (or stays `running` when one is already queued);
 * a **pausable** cell opens a numbered frontier in `pending`; results and timer firings queue up
-  there, and only ``resume(generation)`` with the current generation runs it again.
+  there, and only ``resume(generation)`` with the current generation runs it again: at once with
+  what is queued, or — nothing queued — as soon as its next input arrives (so a frontier is
+  only ever reached after progress, as in the reference runtime).
 
 A continuing cell's observer waits with a deadline (`yield_due`) and is served on
 ``yield_control()``; a pausable cell's observer is served at frontiers and never gets `Yielded`.
@@ -74,6 +76,7 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
     G.INITIAL_YIELD_SPLIT: "an initial yield is buffered and the observer waits with yield_after",
     G.HAS_QUEUED_INPUT: "a tool result or timer firing is already queued for the script",
+    G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input",
     G.GENERATION_CURRENT: "the requested generation is the held frontier's",
     G.GENERATION_CONSUMED: "the requested generation was already resumed",
 }
@@ -156,6 +159,24 @@ ROWS: tuple[Row, ...] = (
     ),
     _row(T.TIMER_CLEARED, S.RUNNING, None, "cancel the scheduled timer", effects=(E.CANCEL_TIMER,)),
     _row(
+        T.TOOL_RESULT,
+        S.RUNNING,
+        None,
+        "the input the resumed script waited for: run it",
+        kinds=P,
+        when=(G.AWAITING_INPUT,),
+        effects=(E.QUEUE_INPUT, E.RUN_STEP),
+    ),
+    _row(
+        T.TIMER_FIRED,
+        S.RUNNING,
+        None,
+        "the input the resumed script waited for: run it",
+        kinds=P,
+        when=(G.AWAITING_INPUT,),
+        effects=(E.QUEUE_INPUT, E.RUN_STEP),
+    ),
+    _row(
         T.TOOL_RESULT, S.RUNNING, None, "queue the result for the script", effects=(E.QUEUE_INPUT,)
     ),
     _row(
@@ -220,10 +241,19 @@ ROWS: tuple[Row, ...] = (
         T.RESUME,
         S.PENDING,
         S.RUNNING,
-        "resume the current generation",
+        "resume the current generation with its queued input",
+        kinds=P,
+        when=(G.GENERATION_CURRENT, G.HAS_QUEUED_INPUT),
+        effects=(E.CONSUME_FRONTIER, E.RUN_STEP),
+    ),
+    _row(
+        T.RESUME,
+        S.PENDING,
+        S.RUNNING,
+        "resume the current generation; run when its next input arrives",
         kinds=P,
         when=(G.GENERATION_CURRENT,),
-        effects=(E.CONSUME_FRONTIER, E.RUN_STEP),
+        effects=(E.CONSUME_FRONTIER, E.AWAIT_INPUT),
     ),
     _row(
         T.RESUME,
