@@ -13,6 +13,8 @@ from codecells.fsm import (
     Effect,
     Guard,
     LifecycleDefinition,
+    Rejection,
+    RejectionSpec,
     State,
     TransitionSpec,
     Trigger,
@@ -273,3 +275,36 @@ def test_validator_names_every_problem() -> None:
     assert "terminating cannot reach a final state" in text
     assert "terminated is unreachable" in text
     assert "second unguarded transition for started" in text
+
+
+def test_validator_catches_refusals_that_cannot_apply() -> None:
+    d = definition(C)
+    shadowed = d.model_copy(
+        update={
+            "rejections": (
+                *d.rejections,
+                RejectionSpec(
+                    trigger=T.SHUTDOWN,
+                    source=S.TERMINATING,
+                    error=Rejection.CLOSED_CELL,
+                    description="shadowed",
+                ),
+            )
+        }
+    )
+    with pytest.raises(DefinitionError, match="can never be given"):
+        validate_definition(shadowed)
+    final = d.model_copy(
+        update={
+            "rejections": (
+                RejectionSpec(
+                    trigger=T.OBSERVE,
+                    source=S.CLOSED,
+                    error=Rejection.CLOSED_CELL,
+                    description="final",
+                ),
+            )
+        }
+    )
+    with pytest.raises(DefinitionError, match="not a live state"):
+        validate_definition(final)

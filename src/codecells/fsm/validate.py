@@ -35,7 +35,8 @@ def validate_definition(d: LifecycleDefinition) -> None:
     Checks: the initial and final states are declared; every transition names declared states;
     final states have no outgoing transitions; every state is reachable from the initial state;
     every non-final state can reach a final state; no two unguarded rows share (state, trigger),
-    and no row follows an unguarded one for the same (state, trigger) (it could never be taken).
+    and no row follows an unguarded one for the same (state, trigger) (it could never be taken);
+    refusals name live states and are not shadowed by an unguarded row.
     """
     problems: list[str] = []
     declared = set(d.states)
@@ -68,5 +69,13 @@ def validate_definition(d: LifecycleDefinition) -> None:
             )
         elif not t.guarded:
             unguarded[key] = i
+    for r in d.rejections:
+        if r.source not in declared or r.source in d.final_states:
+            problems.append(f"refusal of {r.trigger!s} names {r.source!s}, not a live state")
+        elif (r.source, r.trigger) in unguarded:
+            problems.append(
+                f"refusal of {r.trigger!s} in {r.source!s} can never be given (an unguarded row "
+                "always matches)"
+            )
     if problems:
         raise DefinitionError(f"invalid {d.kind!s} lifecycle: " + "; ".join(problems))
