@@ -36,10 +36,35 @@ class _LargeStackExecutor(ThreadPoolExecutor):
 
 
 _executor = _LargeStackExecutor(max_workers=WORKER_THREADS, thread_name_prefix="codecells-js")
+_in_flight: set[Engine] = set()
+_in_flight_lock = threading.Lock()
+
+
+def _tracked_step(engine: Engine) -> list[AnyEngineEvent]:
+    with _in_flight_lock:
+        _in_flight.add(engine)
+    try:
+        return engine.step()
+    finally:
+        with _in_flight_lock:
+            _in_flight.discard(engine)
+
+
+def _interrupt_in_flight() -> None:
+    """At interpreter exit, stop every running step, so a session that was never shut down
+    cannot keep the process alive while its JavaScript spins."""
+    with _in_flight_lock:
+        engines = list(_in_flight)
+    for engine in engines:
+        engine.interrupt()
+
+
+# Runs before the interpreter joins thread-pool workers (plain `atexit` would run after).
+threading._register_atexit(_interrupt_in_flight)  # type: ignore[attr-defined]
 
 
 async def run_step(engine: Engine) -> list[AnyEngineEvent]:
     """Run one `engine.step()` on the shared worker pool and return its events.
 
     Cancelling the awaiting task does not stop the step: call `engine.interrupt()` for that."""
-    return await asyncio.get_running_loop().run_in_executor(_executor, engine.step)
+    return await asyncio.get_running_loop().run_in_executor(_executor, _tracked_step, engine)
