@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from html import escape
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import codecells as cc
 from codecells import CellKind
 from codecells.cli import main
 from codecells.diagrams import (
@@ -21,7 +23,7 @@ from codecells.diagrams import (
     to_dot,
     to_mermaid,
 )
-from codecells.diagrams.graph import edges, guard_text, internal_rows, kind_only
+from codecells.diagrams.graph import TraceCounts, edges, guard_text, internal_rows, kind_only
 from codecells.fsm import Guard, State, Trace, TraceStep, TransitionSpec, Trigger, definition
 
 C, P = CellKind.CONTINUING, CellKind.PAUSABLE
@@ -280,3 +282,16 @@ def test_cli_without_dot_writes_text_and_fails(
     err = capsys.readouterr().err
     assert "Graphviz 'dot'" in err and "apt-get install graphviz" in err
     assert {p.name for p in out.iterdir()} == set(committed_texts())
+
+
+async def test_a_live_trace_overlays_exactly_the_rows_taken() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('text("a"); yield_control(); text("b")')
+        while cell.state != "completed":
+            await asyncio.sleep(0)
+        await cell.wait()
+        await cell.wait()
+    d = definition(CellKind.CONTINUING)
+    counts = TraceCounts.of(d, cell.trace)
+    yield_rows = d.rows(State.RUNNING, Trigger.YIELD_REQUESTED)
+    assert [counts.taken(r) for r in yield_rows] == [0, 1, 0]  # the split, not its siblings

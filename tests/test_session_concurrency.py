@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from support import ECHO, RecordingDelegate, drain, drain_pausable, texts
+from support import ECHO, RecordingDelegate, drain, drain_pausable, texts, until
 
 import codecells as cc
 from codecells.fsm import definition
@@ -75,3 +75,20 @@ async def test_trace_records_every_transition_and_serialises() -> None:
         assert [s.at for s in trace.steps] == sorted(s.at for s in trace.steps)
         assert json.loads(trace.to_json())["kind"] == "pausable"
         assert type(trace).from_json(trace.to_json()) == trace
+
+
+async def test_trace_names_the_guarded_row_taken() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('text("a"); yield_control(); text("b")')
+        await until(lambda: cell.state == "completed")
+        await cell.wait()
+        await cell.wait()
+        d = definition(cc.CellKind.CONTINUING)
+        steps = cell.trace.steps
+        assert all(s.row is not None for s in steps)
+        taken = {d.transitions[s.row].description for s in steps if s.row is not None}
+        assert "split off the output so far for the first observer" in taken
+        for step in steps:
+            assert step.row is not None
+            row = d.transitions[step.row]
+            assert (row.trigger, row.source, row.dest) == (step.trigger, step.source, step.dest)

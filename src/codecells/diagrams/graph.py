@@ -54,10 +54,15 @@ def internal_rows(d: LifecycleDefinition, state: State) -> tuple[TransitionSpec,
 
 @dataclass(frozen=True)
 class TraceCounts:
-    """How often a trace entered each state and took each (source, trigger, dest)."""
+    """How often a trace entered each state and took each row.
+
+    Steps that name their row (`TraceStep.row`, recorded by live cells) count for exactly that
+    row; steps that do not count for every row with the same (source, trigger, dest)."""
 
     states: Counter[State]
+    rows: Counter[int]
     steps: Counter[tuple[State, Trigger, State]]
+    index: dict[TransitionSpec, int]
 
     @classmethod
     def of(cls, d: LifecycleDefinition, trace: Trace) -> TraceCounts:
@@ -66,18 +71,30 @@ class TraceCounts:
             raise ValueError(f"trace of a {trace.kind!s} cell overlaid on the {d.kind!s} lifecycle")
         allowed = {(t.source, t.trigger, t.dest, t.internal) for t in d.transitions}
         states: Counter[State] = Counter({d.initial: 1})
+        rows: Counter[int] = Counter()
         steps: Counter[tuple[State, Trigger, State]] = Counter()
         for i, s in enumerate(trace.steps):
-            if (s.source, s.trigger, s.dest, s.internal) not in allowed:
+            fits = (s.source, s.trigger, s.dest, s.internal) in allowed
+            if s.row is not None:
+                row = d.transitions[s.row] if 0 <= s.row < len(d.transitions) else None
+                fits = row is not None and (row.source, row.trigger, row.dest) == (
+                    s.source,
+                    s.trigger,
+                    s.dest,
+                )
+            if not fits:
                 raise ValueError(
                     f"trace step {i} ({s.trigger!s}: {s.source!s} -> {s.dest!s}) "
                     f"is not a {d.kind!s} transition"
                 )
-            steps[(s.source, s.trigger, s.dest)] += 1
+            if s.row is not None:
+                rows[s.row] += 1
+            else:
+                steps[(s.source, s.trigger, s.dest)] += 1
             if not s.internal:
                 states[s.dest] += 1
-        return cls(states, steps)
+        return cls(states, rows, steps, {t: i for i, t in enumerate(d.transitions)})
 
     def taken(self, t: TransitionSpec) -> int:
-        """How often a step matching `t` was taken (a trace does not name the guard branch)."""
-        return self.steps[(t.source, t.trigger, t.dest)]
+        """How often row `t` was taken."""
+        return self.rows[self.index[t]] + self.steps[(t.source, t.trigger, t.dest)]

@@ -175,6 +175,7 @@ class CellExecutor:
                     dest=State(self.state),
                     internal=source == self.state,
                     at=at,
+                    row=self._machine.last_row,
                 )
             )
             return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from transitions import Machine
+from transitions import Machine, Transition
 
 from ..kinds import CellKind
 from .definition import definition
@@ -67,13 +67,40 @@ def machine_transitions(d: LifecycleDefinition, host: object | None) -> list[dic
     ]
 
 
+class _RowTransition(Transition):
+    """A transition that knows its row in the definition and reports it when taken."""
+
+    row = -1
+
+    def execute(self, event_data: Any) -> bool:
+        if not super().execute(event_data):
+            return False
+        event_data.machine.last_row = self.row
+        return True
+
+
 class LeanMachine(Machine):
     """A machine shared by many models that injects nothing into them.
 
     `transitions` normally adds ~50 attributes (trigger methods, ``is_*``, ``may_*``) to each
     model and checks membership in a list, costing ~150 us per model. Here a model only gets
-    its state attribute; fire triggers with `fire(model, trigger, **data)`.
+    its state attribute; fire triggers with `fire(model, trigger, **data)`. After a trigger
+    was taken, `last_row` is the index of its row in `definition(kind).transitions`.
     """
+
+    transition_cls = _RowTransition
+    last_row = -1
+
+    def number_rows(self, d: LifecycleDefinition) -> None:
+        """Tell every transition its row index in `d` (rows per (source, trigger) keep order)."""
+        seen: dict[tuple[str, str], int] = {}
+        for index, spec in enumerate(d.transitions):
+            key = (spec.trigger.value, spec.source.value)
+            nth = seen.get(key, 0)
+            seen[key] = nth + 1
+            rows = self.events[spec.trigger.value].transitions[spec.source.value]
+            transition = cast(_RowTransition, rows[nth])
+            transition.row = index
 
     def add_model(self, model: Any, initial: Any = None) -> None:
         for mod in model if isinstance(model, list) else [model]:
@@ -95,7 +122,7 @@ def shared_machine(kind: CellKind | str) -> LeanMachine:
 @cache
 def _shared_machine(kind: CellKind) -> LeanMachine:
     d = definition(kind)
-    return LeanMachine(
+    machine = LeanMachine(
         model=None,
         states=[s.value for s in d.states],
         initial=d.initial.value,
@@ -104,6 +131,8 @@ def _shared_machine(kind: CellKind) -> LeanMachine:
         ignore_invalid_triggers=False,
         send_event=False,
     )
+    machine.number_rows(d)
+    return machine
 
 
 def build_machine(

@@ -12,7 +12,9 @@ __all__ = ["Trace", "TraceStep"]
 
 class TraceStep(BaseModel):
     """One transition taken: `trigger` moved the machine from `source` to `dest` at `at`
-    (``time.monotonic()`` seconds); `internal` when the state did not change by design."""
+    (``time.monotonic()`` seconds); `internal` when the state did not change by design; `row`,
+    when known, is the index of the row taken in ``definition(kind).transitions`` (which guarded
+    branch)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -21,6 +23,7 @@ class TraceStep(BaseModel):
     dest: State
     internal: bool = False
     at: float = 0.0
+    row: int | None = None
 
 
 class Trace(BaseModel):
