@@ -48,6 +48,11 @@ class Callbacks:
         if not task.cancelled() and task.exception() is not None:
             log.warning("cell %s callback failed", self._cell_id, exc_info=task.exception())
 
+    @property
+    def idle(self) -> bool:
+        """No tool call or notification is outstanding."""
+        return not self.tools and not self.notifications
+
     async def drain_notifications(self) -> None:
         """Wait for every outstanding notification (natural completion waits for them)."""
         while self.notifications:

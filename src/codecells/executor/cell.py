@@ -217,13 +217,19 @@ class CellExecutor:
             elif isinstance(event, Quiescent):
                 self.fire(Trigger.QUIESCENT, pending_ids=event.pending_tool_call_ids)
             elif isinstance(event, (Finished, Lost, Interrupted)):
-                self._ending = asyncio.get_running_loop().create_task(self._finish(event))
+                self._cancel_timers()
+                if self._callbacks.idle:  # nothing to drain or cancel: report at once
+                    self._report_end(event)
+                else:
+                    self._ending = asyncio.get_running_loop().create_task(self._finish(event))
 
     async def _finish(self, end: Finished | Lost | Interrupted) -> None:
         """Natural end of the script: drain notifications, cancel tool calls, then report."""
-        self._cancel_timers()
         await self._callbacks.drain_notifications()
         await self._callbacks.cancel_tools()
+        self._report_end(end)
+
+    def _report_end(self, end: Finished | Lost | Interrupted) -> None:
         if isinstance(end, Finished) and end.error_text is None:
             self.fire(Trigger.FINISHED_OK, writes=end.stored_value_writes, error_text=None)
         elif isinstance(end, Finished):
