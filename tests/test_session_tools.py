@@ -155,3 +155,18 @@ async def test_an_engine_that_cannot_start_raises_engine_error() -> None:
     async with cc.Session(engine_factory=broken) as session:  # type: ignore[arg-type]
         with pytest.raises(cc.EngineError, match="^failed to initialize code mode runtime$"):
             await session.create_cell("1")
+
+
+def test_session_tools_lists_definitions_with_schemas_from_signatures() -> None:
+    session = cc.Session([add, greet, cc.ToolDefinition(name="ext", namespace="mcp")])
+    add_def, greet_def, ext = session.tools
+    assert add_def.name == "add" and add_def.description == "Add two integers."
+    assert add_def.input_schema is not None
+    assert add_def.input_schema["required"] == ["a"]
+    assert add_def.input_schema["properties"]["b"]["default"] == 10
+    assert add_def.output_schema == {"type": "integer"}
+    assert greet_def.output_schema == {
+        "additionalProperties": {"type": "string"},
+        "type": "object",
+    }
+    assert ext == cc.ToolDefinition(name="ext", namespace="mcp")

@@ -8,13 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PydanticUserError,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .json_types import JsonValue
 from .tools import ToolDefinition, ToolError
 
-__all__ = ["BoundTool", "bind_tool"]
+__all__ = ["BoundTool", "bind_tool", "describe_validation_error"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ class BoundTool:
         try:
             validated = self.arguments.model_validate(arguments)
         except ValidationError as exc:
-            raise ToolError(_readable(name, exc)) from None
+            raise ToolError(describe_validation_error(name, exc)) from None
         kwargs = {field: getattr(validated, field) for field in type(validated).model_fields}
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
@@ -54,7 +61,8 @@ class BoundTool:
         return jsonable
 
 
-def _readable(name: str, exc: ValidationError) -> str:
+def describe_validation_error(name: str, exc: ValidationError) -> str:
+    """A one-line, readable account of why the arguments for tool `name` were refused."""
     problems = []
     for err in exc.errors(include_url=False):
         where = ".".join(str(part) for part in err["loc"]) or "arguments"
@@ -73,8 +81,21 @@ def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
         name=tool.__name__,
         description=inspect.getdoc(tool) or "",
         input_schema=arguments.model_json_schema(),
+        output_schema=_output_schema(tool),
     )
     return BoundTool(definition, tool, arguments)
+
+
+def _output_schema(function: Callable[..., Any]) -> dict[str, Any] | None:
+    """The JSON schema of the function's return annotation (None when it has none)."""
+    returns = get_type_hints(function).get("return")
+    if returns is None:  # no annotation (`-> None` is NoneType: a null output)
+        return None
+    try:
+        schema: dict[str, Any] = TypeAdapter(returns).json_schema(mode="serialization")
+    except PydanticUserError:  # e.g. an arbitrary class: describe no output rather than fail
+        return None
+    return schema
 
 
 def _arguments_model(function: Callable[..., Any]) -> type[BaseModel]:

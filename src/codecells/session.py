@@ -140,6 +140,11 @@ class Session:
         await self.shutdown()
 
     @property
+    def tools(self) -> tuple[ToolDefinition, ...]:
+        """The definitions of the session's tools, in order (functions included)."""
+        return tuple(t.definition for t in self._tools)
+
+    @property
     def is_alive(self) -> bool:
         """False once shutdown has begun."""
         return self._alive

@@ -1,1 +1,68 @@
-"""codecells.agent."""
+"""codecells.agent: a session exposed to a model as two tools, ``exec`` and ``wait``.
+
+- `CodeMode` serves the model's calls (`CodeMode.handle`) with a session's cells;
+- `tool_specs` / `exec_tool_spec` / `wait_tool_spec` give the tool definitions for OpenAI
+  (Chat Completions or Responses) and Anthropic function calling;
+- `exec_description` tells the model the JavaScript surface and declares every tool in
+  TypeScript (`tool_declaration`, `schema_to_typescript`);
+- `parse_exec_source` reads the optional ``// @exec: {...}`` pragma;
+- `ToolOutput` / `format_event` turn cell events into tool outputs within a token budget.
+"""
+
+from __future__ import annotations
+
+from .description import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_YIELD_TIME_MS,
+    MCP_TYPES,
+    exec_description,
+    tool_declaration,
+    wait_description,
+)
+from .driver import CodeMode, ExecArgs, WaitArgs
+from .output import CHARS_PER_TOKEN, ToolOutput, error_output, format_event
+from .pragma import PRAGMA_PREFIX, ExecSource, PragmaError, parse_exec_source
+from .specs import (
+    EXEC_TOOL_NAME,
+    WAIT_TOOL_NAME,
+    ToolStyle,
+    exec_parameters,
+    exec_tool_spec,
+    tool_specs,
+    wait_parameters,
+    wait_tool_spec,
+)
+from .tooldefs import Tool, tool_definition
+from .typescript import MAX_REF_EXPANSIONS, schema_to_typescript
+
+__all__ = [
+    "CHARS_PER_TOKEN",
+    "DEFAULT_MAX_OUTPUT_TOKENS",
+    "DEFAULT_YIELD_TIME_MS",
+    "EXEC_TOOL_NAME",
+    "MAX_REF_EXPANSIONS",
+    "MCP_TYPES",
+    "PRAGMA_PREFIX",
+    "WAIT_TOOL_NAME",
+    "CodeMode",
+    "ExecArgs",
+    "ExecSource",
+    "PragmaError",
+    "Tool",
+    "ToolOutput",
+    "ToolStyle",
+    "WaitArgs",
+    "error_output",
+    "exec_description",
+    "exec_parameters",
+    "exec_tool_spec",
+    "format_event",
+    "parse_exec_source",
+    "schema_to_typescript",
+    "tool_declaration",
+    "tool_definition",
+    "tool_specs",
+    "wait_description",
+    "wait_parameters",
+    "wait_tool_spec",
+]

@@ -1,0 +1,125 @@
+"""Cell events as ``exec`` / ``wait`` tool outputs, truncated to a token budget.
+
+An output is a header text item, then the cell's items, then (for a failed script) the error:
+
+- ``Script running with cell ID <id>`` + ``Output:`` — the cell goes on; call ``wait``;
+- ``Script completed`` / ``Script failed`` / ``Script terminated`` + ``Output:`` — it ended;
+  a failed script's last item is ``Script error:`` and the error text.
+
+Tokens are estimated as one per 4 characters (rounded up). Text beyond the budget is cut and
+a marker ``…[output truncated: about N more tokens]`` takes its place; the header does not
+count, and images are always kept (they are not text).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..events import CellEvent, ImageItem, Item, Terminated, TextItem, Yielded
+
+__all__ = ["CHARS_PER_TOKEN", "ToolOutput", "error_output", "format_event"]
+
+CHARS_PER_TOKEN = 4
+"""The token estimate used for truncation: one token per this many characters."""
+
+_DATA_URL = re.compile(r"data:(?P<mime>[^;,]+)(?P<params>(?:;[^;,]*)*),(?P<data>.*)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    """One ``exec`` / ``wait`` result: content items for the model, plus status for the host.
+
+    ``cell_id`` is set while the cell is still running (the model should call ``wait``);
+    ``is_error`` is set for a failed script (an uncaught error) and for a refused call.
+    """
+
+    items: tuple[Item, ...]
+    is_error: bool = False
+    cell_id: str | None = None
+
+    def text(self) -> str:
+        """All items as one string; an image shows as ``[image]``."""
+        return "\n".join(i.text if isinstance(i, TextItem) else "[image]" for i in self.items)
+
+    def openai_output(self) -> str | list[dict[str, Any]]:
+        """The output for an OpenAI ``function_call_output`` / ``custom_tool_call_output``
+        (Responses API): the text, or ``input_text`` / ``input_image`` parts when there are
+        images."""
+        if not any(isinstance(i, ImageItem) for i in self.items):
+            return self.text()
+        return [_openai_part(i) for i in self.items]
+
+    def anthropic_content(self) -> list[dict[str, Any]]:
+        """The ``content`` of an Anthropic ``tool_result`` block: text and base64 image blocks
+        (an image that is not a base64 ``data:`` URL is described in a text block)."""
+        return [_anthropic_block(i) for i in self.items]
+
+
+def error_output(message: str) -> ToolOutput:
+    """A refused call (bad input, unknown cell, …) reported to the model as `message`."""
+    return ToolOutput((TextItem(text=message),), is_error=True)
+
+
+def format_event(event: CellEvent, cell_id: str, max_tokens: int) -> ToolOutput:
+    """`event` of cell `cell_id` as a tool output, its text cut to `max_tokens` tokens."""
+    body: list[Item] = list(event.content_items)
+    if isinstance(event, Yielded):
+        header, is_error, running = f"Script running with cell ID {cell_id}", False, cell_id
+    elif isinstance(event, Terminated):
+        header, is_error, running = "Script terminated", False, None
+    elif event.error_text is not None:
+        header, is_error, running = "Script failed", True, None
+        body.append(TextItem(text=f"Script error:\n{event.error_text}"))
+    else:
+        header, is_error, running = "Script completed", False, None
+    items = (TextItem(text=f"{header}\nOutput:"), *_truncate(body, max_tokens))
+    return ToolOutput(items, is_error=is_error, cell_id=running)
+
+
+def _truncate(items: list[Item], max_tokens: int) -> list[Item]:
+    budget = max_tokens * CHARS_PER_TOKEN
+    kept: list[Item] = []
+    cut = 0  # characters dropped
+    for item in items:
+        if not isinstance(item, TextItem):
+            kept.append(item)
+        elif cut or len(item.text) > budget:
+            if budget:
+                kept.append(TextItem(text=item.text[:budget]))
+            cut += len(item.text) - budget
+            budget = 0
+        else:
+            kept.append(item)
+            budget -= len(item.text)
+    if cut:
+        marker = f"…[output truncated: about {-(-cut // CHARS_PER_TOKEN)} more tokens]"
+        kept.append(TextItem(text=marker))
+    return kept
+
+
+def _openai_part(item: Item) -> dict[str, Any]:
+    if isinstance(item, TextItem):
+        return {"type": "input_text", "text": item.text}
+    return {"type": "input_image", "image_url": item.image_url, "detail": item.detail or "auto"}
+
+
+def _anthropic_block(item: Item) -> dict[str, Any]:
+    if isinstance(item, TextItem):
+        return {"type": "text", "text": item.text}
+    match = _DATA_URL.fullmatch(item.image_url)
+    if match is None or ";base64" not in match["params"] or not _is_base64(match["data"]):
+        return {"type": "text", "text": "[image: not a base64 data: URL]"}
+    source = {"type": "base64", "media_type": match["mime"], "data": match["data"]}
+    return {"type": "image", "source": source}
+
+
+def _is_base64(data: str) -> bool:
+    try:
+        base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True

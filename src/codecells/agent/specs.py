@@ -1,0 +1,126 @@
+"""``exec`` and ``wait`` as tool definitions for model APIs (JSON Schema parameters).
+
+``exec`` takes raw JavaScript. Where an API accepts free-form tool input (OpenAI Responses
+``custom`` tools) ``exec`` is such a tool and its input is the source itself; elsewhere it is
+a function tool with one string parameter, ``code``. ``wait`` is always a function tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from .description import exec_description, wait_description
+from .tooldefs import Tool
+
+__all__ = [
+    "EXEC_TOOL_NAME",
+    "WAIT_TOOL_NAME",
+    "ToolStyle",
+    "exec_parameters",
+    "exec_tool_spec",
+    "tool_specs",
+    "wait_parameters",
+    "wait_tool_spec",
+]
+
+EXEC_TOOL_NAME = "exec"
+WAIT_TOOL_NAME = "wait"
+
+
+class ToolStyle(StrEnum):
+    """The shape of a tool definition."""
+
+    OPENAI_CHAT = "openai-chat"
+    """Chat Completions: ``{"type": "function", "function": {name, description, parameters}}``."""
+
+    OPENAI_RESPONSES = "openai-responses"
+    """Responses API: ``exec`` as ``{"type": "custom", name, description}`` (free-form input),
+    ``wait`` as ``{"type": "function", name, description, parameters}``."""
+
+    ANTHROPIC = "anthropic"
+    """Anthropic Messages: ``{name, description, input_schema}``."""
+
+
+def exec_parameters() -> dict[str, Any]:
+    """The JSON Schema of ``exec``'s arguments when it is a function tool: ``{"code": str}``."""
+    return {
+        "type": "object",
+        "properties": {
+            "code": {
+                "type": "string",
+                "description": "JavaScript source, optionally starting with a `// @exec:` pragma",
+            }
+        },
+        "required": ["code"],
+        "additionalProperties": False,
+    }
+
+
+def wait_parameters() -> dict[str, Any]:
+    """The JSON Schema of ``wait``'s arguments."""
+    return {
+        "type": "object",
+        "properties": {
+            "cell_id": {"type": "string", "description": "the running cell's id"},
+            "yield_time_ms": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "how long to wait for more output, in milliseconds",
+            },
+            "max_tokens": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "the token budget of the returned output",
+            },
+            "terminate": {"type": "boolean", "description": "stop the cell instead of waiting"},
+        },
+        "required": ["cell_id"],
+        "additionalProperties": False,
+    }
+
+
+def exec_tool_spec(
+    tools: Iterable[Tool] = (),
+    *,
+    style: ToolStyle = ToolStyle.OPENAI_CHAT,
+    namespaces: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The ``exec`` tool definition in `style`, describing `tools` (see `exec_description`)."""
+    freeform = style is ToolStyle.OPENAI_RESPONSES
+    description = exec_description(tools, namespaces=namespaces, freeform=freeform)
+    if freeform:
+        return {"type": "custom", "name": EXEC_TOOL_NAME, "description": description}
+    return _function(style, EXEC_TOOL_NAME, description, exec_parameters())
+
+
+def wait_tool_spec(*, style: ToolStyle = ToolStyle.OPENAI_CHAT) -> dict[str, Any]:
+    """The ``wait`` tool definition in `style`."""
+    return _function(style, WAIT_TOOL_NAME, wait_description(), wait_parameters())
+
+
+def tool_specs(
+    tools: Iterable[Tool] = (),
+    *,
+    style: ToolStyle = ToolStyle.OPENAI_CHAT,
+    namespaces: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """``[exec_tool_spec(...), wait_tool_spec(...)]``: everything a model needs for code mode."""
+    return [exec_tool_spec(tools, style=style, namespaces=namespaces), wait_tool_spec(style=style)]
+
+
+def _function(
+    style: ToolStyle, name: str, description: str, parameters: dict[str, Any]
+) -> dict[str, Any]:
+    if style is ToolStyle.ANTHROPIC:
+        return {"name": name, "description": description, "input_schema": parameters}
+    if style is ToolStyle.OPENAI_RESPONSES:
+        return {
+            "type": "function",
+            "name": name,
+            "description": description,
+            "parameters": parameters,
+        }
+    function = {"name": name, "description": description, "parameters": parameters}
+    return {"type": "function", "function": function}

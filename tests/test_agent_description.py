@@ -1,0 +1,123 @@
+"""What the model is told: exec/wait descriptions and typed tool declarations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from codecells import ToolDefinition, ToolKind
+from codecells.agent import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_YIELD_TIME_MS,
+    MCP_TYPES,
+    exec_description,
+    tool_declaration,
+    wait_description,
+)
+
+MCP_OUTPUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "content": {"type": "array", "items": {"type": "object"}},
+        "isError": {"type": "boolean"},
+        "_meta": {"type": "object"},
+    },
+    "required": ["content"],
+}
+
+
+class Forecast(BaseModel):
+    temperature_c: float
+    sky: str
+
+
+def forecast(city: str, days: int = 1) -> Forecast:
+    """Forecast for a city."""
+    raise NotImplementedError
+
+
+async def ping() -> None:
+    """Check the service."""
+
+
+def test_function_tool_declaration_from_signature_and_return_annotation() -> None:
+    assert tool_declaration(forecast) == (
+        "declare const tools: { forecast(args: { city: string; days?: number; }): "
+        "Promise<{ sky: string; temperature_c: number; }>; };"
+    )
+    assert tool_declaration(ping) == ("declare const tools: { ping(args: {}): Promise<null>; };")
+
+
+def test_definition_without_schemas_is_unknown_and_freeform_takes_a_string() -> None:
+    bare = ToolDefinition(name="x-y")
+    assert (
+        tool_declaration(bare) == "declare const tools: { x_y(args: unknown): Promise<unknown>; };"
+    )
+    patch = ToolDefinition(name="apply_patch", kind=ToolKind.FREEFORM)
+    assert tool_declaration(patch) == (
+        "declare const tools: { apply_patch(input: string): Promise<unknown>; };"
+    )
+
+
+def test_mcp_outputs_render_as_call_tool_result() -> None:
+    plain = ToolDefinition(name="a", output_schema=MCP_OUTPUT)
+    assert tool_declaration(plain).endswith("Promise<CallToolResult>; };")
+    structured = {
+        **MCP_OUTPUT,
+        "properties": {
+            **MCP_OUTPUT["properties"],
+            "structuredContent": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        },
+    }
+    typed = ToolDefinition(name="b", output_schema=structured)
+    assert tool_declaration(typed).endswith("Promise<CallToolResult<{ n?: number; }>>; };")
+    not_mcp = {"type": "object", "properties": {"content": {"type": "array"}}}
+    assert "CallToolResult" not in tool_declaration(ToolDefinition(name="c", output_schema=not_mcp))
+
+
+def test_exec_description_states_the_surface_pragma_and_defaults() -> None:
+    text = exec_description()
+    for helper in ("text(", "image(", "store(", "load(", "notify(", "yield_control()", "exit()"):
+        assert f"`{helper}" in text
+    assert "setTimeout(" in text and "clearTimeout(" in text and "`ALL_TOOLS`" in text
+    assert "// @exec: {" in text
+    assert f"(default {DEFAULT_YIELD_TIME_MS})" in text
+    assert f"(default {DEFAULT_MAX_OUTPUT_TOKENS})" in text
+    assert "Script running with cell ID" in text
+    assert "raw JavaScript source text: not JSON" in text
+    assert "The `code` argument is raw JavaScript" in exec_description(freeform=False)
+    assert "Shared MCP types" not in text and "###" not in text
+
+
+def test_exec_description_lists_tools_grouped_by_namespace() -> None:
+    tools = [
+        ToolDefinition(name="gh.search", namespace="github", description="Search GitHub."),
+        ToolDefinition(name="local", description="A local tool."),
+        ToolDefinition(name="mail_send", namespace="mail", output_schema=MCP_OUTPUT),
+        ToolDefinition(name="gh_issue", namespace="github"),
+    ]
+    text = exec_description(tools, namespaces={"github": "Tools for GitHub."})
+    assert f"Shared MCP types:\n```ts\n{MCP_TYPES}\n```" in text
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "### `local`",
+        "## github",
+        "### `gh_search` (`gh.search`)",
+        "### `gh_issue`",
+        "## mail",
+        "### `mail_send`",
+    ]
+    assert "## github\nTools for GitHub.\n\n### `gh_search` (`gh.search`)\nSearch GitHub.\n" in text
+    assert (
+        "exec tool declaration:\n```ts\n"
+        "declare const tools: { gh_search(args: unknown): Promise<unknown>; };\n```"
+    ) in text
+    assert text.index("Shared MCP types") < text.index("### `local`")
+
+
+def test_wait_description() -> None:
+    text = wait_description()
+    assert "Script running with cell ID" in text
+    for field in ("`cell_id`", "`yield_time_ms`", "`max_tokens`", "`terminate: true`"):
+        assert field in text
