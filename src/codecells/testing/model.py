@@ -1,0 +1,141 @@
+"""Steps and paths: the unit of model-based testing, derived from a lifecycle definition.
+
+Every transition row becomes a `Step` carrying the guard assignment that selects it: the
+row's own `conditions` hold, its `unless` guards fail, and every earlier row for the same
+(state, trigger) is falsified, so ``trigger(guards=step.guards)`` on a `GuardOracle` host
+takes exactly that row.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import product
+
+from pydantic import BaseModel, ConfigDict
+
+from ..fsm import Guard, LifecycleDefinition, State, TransitionSpec, Trigger, definition
+from ..kinds import CellKind
+
+__all__ = ["Path", "Step", "dead_rows", "guard_assignment", "row_steps"]
+
+
+class Step(BaseModel):
+    """One transition row taken: `trigger` in `source` leads to `dest` through row `row_index`
+    of the definition, with `guards` (guard name -> value) selecting that row."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    trigger: Trigger
+    source: State
+    dest: State
+    row_index: int
+    guards: dict[str, bool] = {}
+    internal: bool = False
+
+    def label(self) -> str:
+        """The trigger with its guard assignment, e.g. ``resume[generation_current]``."""
+        if not self.guards:
+            return self.trigger.value
+        parts = [g if v else f"!{g}" for g, v in self.guards.items()]
+        return f"{self.trigger.value}[{', '.join(parts)}]"
+
+    def __repr__(self) -> str:
+        return f"<Step {self}>"
+
+    def __str__(self) -> str:
+        how = "internal, row" if self.internal else "row"
+        return f"{self.source.value} --{self.label()}--> {self.dest.value} ({how} {self.row_index})"
+
+
+class Path(BaseModel):
+    """Steps from the initial state of `kind`, in order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: CellKind
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def target(self) -> State:
+        """The state the path ends in."""
+        return self.steps[-1].dest if self.steps else definition(self.kind).initial
+
+    @property
+    def triggers(self) -> tuple[Trigger, ...]:
+        """The triggers of the steps, in order."""
+        return tuple(s.trigger for s in self.steps)
+
+    def __str__(self) -> str:
+        out = [self.steps[0].source.value if self.steps else self.target.value]
+        out += [f"--{s.label()}--> {s.dest.value}" for s in self.steps]
+        return " ".join(out)
+
+
+def _holds(row: TransitionSpec, values: dict[Guard, bool]) -> bool:
+    return all(values[g] for g in row.conditions) and not any(values[g] for g in row.unless)
+
+
+def _selects(
+    earlier: tuple[TransitionSpec, ...], row: TransitionSpec, values: dict[Guard, bool]
+) -> bool:
+    return _holds(row, values) and not any(_holds(r, values) for r in earlier)
+
+
+def guard_assignment(
+    earlier: tuple[TransitionSpec, ...], row: TransitionSpec
+) -> dict[str, bool] | None:
+    """The guard values that select `row` after the `earlier` rows for its (state, trigger)
+    were tried, or None when no assignment can. Prefers the fewest true guards and names
+    only the guards that matter (the row is selected whatever the others are)."""
+    used = {g for r in (*earlier, row) for g in (*r.conditions, *r.unless)}
+    names = [g for g in Guard if g in used]
+    for bits in sorted(product((False, True), repeat=len(names)), key=sum):
+        values = dict(zip(names, bits, strict=True))
+        if not _selects(earlier, row, values):
+            continue
+        free: list[Guard] = []
+        for g in names:
+            trial = [*free, g]
+            if all(
+                _selects(earlier, row, {**values, **dict(zip(trial, flips, strict=True))})
+                for flips in product((False, True), repeat=len(trial))
+            ):
+                free = trial
+        return {g.value: v for g, v in values.items() if g not in free}
+    return None
+
+
+@cache
+def _analyse(kind: CellKind) -> tuple[tuple[Step, ...], tuple[int, ...]]:
+    d: LifecycleDefinition = definition(kind)
+    steps: list[Step] = []
+    dead: list[int] = []
+    for i, row in enumerate(d.transitions):
+        earlier = tuple(
+            r for r in d.transitions[:i] if r.source == row.source and r.trigger == row.trigger
+        )
+        guards = guard_assignment(earlier, row)
+        if guards is None:
+            dead.append(i)
+            continue
+        steps.append(
+            Step(
+                trigger=row.trigger,
+                source=row.source,
+                dest=row.dest,
+                row_index=i,
+                guards=guards,
+                internal=row.internal,
+            )
+        )
+    return tuple(steps), tuple(dead)
+
+
+def row_steps(kind: CellKind | str) -> tuple[Step, ...]:
+    """Every row of `definition(kind)` that some guard assignment selects, as a `Step`."""
+    return _analyse(CellKind(kind))[0]
+
+
+def dead_rows(kind: CellKind | str) -> tuple[int, ...]:
+    """Indexes of rows no guard assignment selects (shadowed by earlier rows)."""
+    return _analyse(CellKind(kind))[1]
