@@ -332,10 +332,9 @@ ROWS: tuple[Row, ...] = (
         "no writes; Completed with the loss as error",
         effects=(E.RECORD_COMPLETION,),
     ),
-    *(
-        _row(t, S.COMPLETED, None, "the script already settled: dropped")
-        for t in (T.TOOL_RESULT, T.TIMER_FIRED)
-    ),
+    # (timers and the yield deadline are cancelled before `completed`/`terminating` is entered,
+    # so neither state has rows for them; a tool's answer can still race the ending)
+    _row(T.TOOL_RESULT, S.COMPLETED, None, "the script already settled: dropped"),
     _row(
         T.OBSERVE,
         S.COMPLETED,
@@ -397,10 +396,8 @@ ROWS: tuple[Row, ...] = (
             T.TIMER_SET,
             T.TIMER_CLEARED,
             T.TOOL_RESULT,
-            T.TIMER_FIRED,
         )
     ),
-    _row(T.YIELD_DUE, S.TERMINATING, None, "absorbed while stopping", kinds=C),
     *(
         _row(t, S.TERMINATING, None, "termination wins: the finish is dropped, writes discarded")
         for t in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST)
