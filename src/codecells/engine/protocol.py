@@ -142,20 +142,6 @@ class Interrupted(_Msg):
     type: Literal["interrupted"] = "interrupted"
 
 
-EngineEvent: TypeAlias = Annotated[
-    Started
-    | Output
-    | YieldRequested
-    | ToolCallRequested
-    | Notify
-    | TimerSet
-    | TimerCleared
-    | Quiescent
-    | Finished
-    | Lost
-    | Interrupted,
-    Field(discriminator="type"),
-]
 AnyEngineEvent: TypeAlias = (
     Started
     | Output
@@ -169,6 +155,7 @@ AnyEngineEvent: TypeAlias = (
     | Lost
     | Interrupted
 )
+EngineEvent: TypeAlias = Annotated[AnyEngineEvent, Field(discriminator="type")]
 StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
 
 
@@ -199,9 +186,7 @@ class FireTimer(_Msg):
 
 
 AnyEngineCommand: TypeAlias = ResolveTool | RejectTool | FireTimer
-EngineCommand: TypeAlias = Annotated[
-    ResolveTool | RejectTool | FireTimer, Field(discriminator="type")
-]
+EngineCommand: TypeAlias = Annotated[AnyEngineCommand, Field(discriminator="type")]
 
 
 class Engine(Protocol):
