@@ -165,3 +165,11 @@ async def test_concurrent_wait_is_refused_and_terminate_answers_both() -> None:
         stopped = await code_mode.handle("wait", {"cell_id": "1", "terminate": True})
         assert lines(stopped) == ["Script terminated", "Output:"]
         assert lines(await first) == ["Script terminated", "Output:"]
+
+
+async def test_the_exec_description_follows_the_session_console_setting() -> None:
+    async with cc.Session() as plain, cc.Session(config=cc.SessionConfig(console=True)) as loud:
+        quiet_spec = CodeMode(plain).tool_specs(ToolStyle.ANTHROPIC)[0]["description"]
+        loud_spec = CodeMode(loud).tool_specs(ToolStyle.ANTHROPIC)[0]["description"]
+    assert "no network, no console." in quiet_spec
+    assert "`console.log`" in loud_spec and "no console" not in loud_spec

@@ -28,7 +28,7 @@ _EXEC_INTRO = """Run JavaScript to orchestrate and compose tool calls.
 - The code runs in a fresh QuickJS sandbox as the body of an async module: top-level `await` works.
 - Every nested tool is a method of the global `tools` object, for example `await tools.get_weather({{city: "Paris"}})`. Tool names are normalized to JavaScript identifiers: characters outside `[A-Za-z0-9_$]` become `_` (`tools.search_issues` for `search-issues`).
 - Function tools take one object argument, freeform tools a string. A tool's promise resolves with its result (an object or a string, see its declaration) and rejects with an error message string.
-- Plain JavaScript only: no Node, no `import`, no file system, no network, no console.
+- Plain JavaScript only: no Node, no `import`, no file system, no network{console_rule}
 - {input_rule}
 - You may start the code with a first-line pragma such as `// @exec: {{"yield_time_ms": {yield_ms}, "max_output_tokens": {max_tokens}}}`.
   - `yield_time_ms`: if the script is still running after that many milliseconds, `exec` returns the output so far (default {yield_ms}).
@@ -46,6 +46,10 @@ Global helpers (each returns `undefined`):
 - `setTimeout(callback, delayMs?)` / `clearTimeout(id)`: timers. A pending timer does not keep the script alive; await a promise to wait for one.
 - `ALL_TOOLS`: `{{name, description}}` of every nested tool."""
 
+_CONSOLE_RULE = (
+    ". `console.log`, `console.info`, `console.warn`, `console.error` and `console.debug` "
+    "append their arguments as a text item."
+)
 _FREEFORM_RULE = (
     "The input is raw JavaScript source text: not JSON, not a quoted string, not a markdown "
     "code fence."
@@ -96,16 +100,19 @@ def exec_description(
     *,
     namespaces: Mapping[str, str] | None = None,
     freeform: bool = True,
+    console: bool = False,
 ) -> str:
     """The ``exec`` tool's description: the JS surface, the pragma, and every tool in `tools`.
 
     Tools are grouped under ``## <namespace>`` headings (with the description from
     `namespaces`, if any); tools without a namespace come first. `freeform` says whether the
-    model passes the source as the raw tool input (True) or as a ``code`` argument.
+    model passes the source as the raw tool input (True) or as a ``code`` argument; `console`
+    whether the session maps ``console.*`` to text items (``SessionConfig(console=True)``).
     """
     sections = [
         _EXEC_INTRO.format(
             input_rule=_FREEFORM_RULE if freeform else _JSON_RULE,
+            console_rule=_CONSOLE_RULE if console else ", no console.",
             yield_ms=DEFAULT_YIELD_TIME_MS,
             max_tokens=DEFAULT_MAX_OUTPUT_TOKENS,
         )

@@ -61,7 +61,12 @@ class CodeMode:
 
     def tool_specs(self, style: ToolStyle = ToolStyle.OPENAI_CHAT) -> list[dict[str, Any]]:
         """The ``exec`` and ``wait`` tool definitions in `style`, describing this session's tools."""
-        return tool_specs(self.tools, style=style, namespaces=self.namespaces)
+        return tool_specs(
+            self.tools,
+            style=style,
+            namespaces=self.namespaces,
+            console=self.session.config.console,
+        )
 
     async def handle(
         self, name: str, arguments: str | Mapping[str, Any], *, call_id: str | None = None

@@ -86,10 +86,11 @@ def exec_tool_spec(
     *,
     style: ToolStyle = ToolStyle.OPENAI_CHAT,
     namespaces: Mapping[str, str] | None = None,
+    console: bool = False,
 ) -> dict[str, Any]:
     """The ``exec`` tool definition in `style`, describing `tools` (see `exec_description`)."""
     freeform = style is ToolStyle.OPENAI_RESPONSES
-    description = exec_description(tools, namespaces=namespaces, freeform=freeform)
+    description = exec_description(tools, namespaces=namespaces, freeform=freeform, console=console)
     if freeform:
         return {"type": "custom", "name": EXEC_TOOL_NAME, "description": description}
     return _function(style, EXEC_TOOL_NAME, description, exec_parameters())
@@ -105,9 +106,13 @@ def tool_specs(
     *,
     style: ToolStyle = ToolStyle.OPENAI_CHAT,
     namespaces: Mapping[str, str] | None = None,
+    console: bool = False,
 ) -> list[dict[str, Any]]:
     """``[exec_tool_spec(...), wait_tool_spec(...)]``: everything a model needs for code mode."""
-    return [exec_tool_spec(tools, style=style, namespaces=namespaces), wait_tool_spec(style=style)]
+    return [
+        exec_tool_spec(tools, style=style, namespaces=namespaces, console=console),
+        wait_tool_spec(style=style),
+    ]
 
 
 def _function(
