@@ -122,7 +122,6 @@ class Session:
         self._step_runner = step_runner
         self._stored: dict[str, JsonValue] = {}
         self._cells: dict[str, CellExecutor] = {}
-        self._tool_call_ids: dict[str, str] = {}
         self._next_id = 1
         self._alive = True
         self._shutdown_task: asyncio.Task[None] | None = None
@@ -201,9 +200,9 @@ class Session:
             engine = self._engine_factory(spec)
         except Exception as exc:
             raise EngineError(str(exc) or type(exc).__name__) from exc
-        executor = CellExecutor(cell_id, kind, engine, _Host(self), self._runner())
+        host = _Host(self, tool_call_id or "")
+        executor = CellExecutor(cell_id, kind, engine, host, self._runner())
         self._cells[cell_id] = executor
-        self._tool_call_ids[cell_id] = tool_call_id or ""
         executor.start()
         return executor
 
@@ -274,16 +273,15 @@ class Session:
             log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
             return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
 
-    async def _notify(self, cell_id: str, text: str) -> None:
+    async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
-            await self._delegate.notify(self._tool_call_ids.get(cell_id, ""), cell_id, text)
+            await self._delegate.notify(call_id, cell_id, text)
 
     def _commit(self, writes: dict[str, JsonValue]) -> None:
         self._stored.update(copy.deepcopy(writes))
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)
-        self._tool_call_ids.pop(cell_id, None)
         cell_closed = getattr(self._delegate, "cell_closed", None)
         if cell_closed is not None:
             try:
@@ -293,18 +291,19 @@ class Session:
 
 
 class _Host:
-    """The narrow interface a cell sees of its session."""
+    """The narrow interface one cell sees of its session (with the cell's `tool_call_id`)."""
 
-    __slots__ = ("_session",)
+    __slots__ = ("_session", "_tool_call_id")
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tool_call_id: str) -> None:
         self._session = session
+        self._tool_call_id = tool_call_id
 
     async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
         return await self._session._invoke_tool(cell_id, call)
 
     async def notify(self, cell_id: str, text: str) -> None:
-        await self._session._notify(cell_id, text)
+        await self._session._notify(self._tool_call_id, cell_id, text)
 
     def commit(self, writes: dict[str, JsonValue]) -> None:
         self._session._commit(writes)

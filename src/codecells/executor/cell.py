@@ -261,9 +261,9 @@ class CellExecutor:
         """Never observed and no initial yield buffered yet."""
         return not self._outbox.has_been_observed and self._outbox.initial_yield is None
 
-    def initial_yield_split(self, *, observer: Observer | None = None, **_: Any) -> bool:
-        """An initial yield is buffered and the observer waits with yield_after."""
-        return self._outbox.initial_yield is not None and self.kind is CellKind.CONTINUING
+    def initial_yield_split(self, **_: Any) -> bool:
+        """An initial yield is buffered (the table uses this for continuing cells only)."""
+        return self._outbox.initial_yield is not None
 
     def has_queued_input(self, **_: Any) -> bool:
         """A tool result or timer firing is already queued for the script."""
@@ -452,10 +452,9 @@ class CellExecutor:
 
     async def _clean_up(self) -> None:
         await self._callbacks.cancel_all()
-        for task in (self._step_task, self._ending):  # the step feeds events that may start
-            if task is not None:  # an ending; wait for both, in order
-                await asyncio.wait({task})
-        if self._ending is not None:
+        if self._step_task is not None:
+            await asyncio.wait({self._step_task})
+        if self._ending is not None:  # read only now: the step's last events may start it
             await asyncio.wait({self._ending})
         self.fire(Trigger.CLEANUP_DONE)
 
