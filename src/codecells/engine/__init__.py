@@ -1,6 +1,7 @@
 """The QuickJS engine: one cell's JavaScript, limits, and the host<->engine protocol."""
 
-from .interrupt import fallback_only, memory_interrupts
+from .binding import fallback_only
+from .interrupt import memory_interrupts
 from .quickjs_engine import QuickJSEngine
 from .runner import run_step
 

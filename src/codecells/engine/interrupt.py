@@ -2,38 +2,28 @@
 
 The quickjs-ng binding has no cross-thread interrupt. Its interrupt handler, installed while a
 time limit is set, stops the running entry once ``clock() - start >= limit``, where ``start`` and
-``limit`` live in an ``InterruptData`` struct inside the ``Context`` object itself::
-
-    typedef struct { PyObject_HEAD; JSRuntime *runtime; JSContext *context;
-                     int has_time_limit; clock_t time_limit; PyThreadState *thread_state;
-                     InterruptData { clock_t start; clock_t limit; } interrupt_data; ... }
-
-Writing 0 to ``interrupt_data.limit`` therefore stops the entry at its next interrupt poll. This
-is only done for the pinned binding version, after the offsets are confirmed on a live context
-and a self-test stopped ``for(;;){}`` from another thread. Otherwise `memory_interrupts()` is
-None and the engine falls back to stopping at the next entry or job boundary (see
-docs/engine.md).
+``limit`` live in the ``InterruptData`` struct inside the ``Context`` object itself (layout in
+`binding.py`). Writing 0 to ``interrupt_data.limit`` therefore stops the entry at its next
+interrupt poll. This is only done when `binding.internals_allowed()`, after the offsets are
+confirmed on a live context and a self-test stopped ``for(;;){}`` from another thread.
+Otherwise `memory_interrupts()` is None and the engine falls back to stopping at the next entry
+or job boundary (see docs/engine.md).
 """
 
 from __future__ import annotations
 
 import ctypes
-import importlib.metadata
-import os
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import quickjs
 
-__all__ = ["PINNED_BINDING_VERSION", "ContextLayout", "fallback_only", "memory_interrupts"]
+from .binding import internals_allowed
 
-PINNED_BINDING_VERSION = "0.17.0.2"
+__all__ = ["ContextLayout", "memory_interrupts"]
+
 _CLOCKS_PER_SEC = 1_000_000  # POSIX (XSI) value, on Linux and macOS alike
-_DISABLE_ENV = "CODECELLS_NO_MEMORY_INTERRUPT"
 
 
 @dataclass(frozen=True)
@@ -58,23 +48,9 @@ class ContextLayout:
         return ctypes.c_int.from_address(id(context) + offset).value
 
 
-def _candidate_layout() -> ContextLayout | None:
-    """The layout the pinned binding has on this platform, or None if it is not one we know."""
-    if os.environ.get(_DISABLE_ENV):
-        return None
-    if sys.platform not in ("linux", "darwin") or ctypes.sizeof(ctypes.c_void_p) != 8:
-        return None
-    if ctypes.sizeof(ctypes.c_long) != 8 or object.__basicsize__ != 16:
-        return None
-    try:
-        version = importlib.metadata.version("quickjs-ng")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    if version != PINNED_BINDING_VERSION:
-        return None
-    # PyObject_HEAD (16) | runtime* 16 | context* 24 | int has_time_limit 32 (+4 padding) |
-    # clock_t time_limit 40 | PyThreadState* 48 | InterruptData.start 56 | .limit 64
-    return ContextLayout(has_time_limit=32, time_limit=40, thread_state=48, interrupt_limit=64)
+# int has_time_limit 32 (+4 padding) | clock_t time_limit 40 | PyThreadState* 48 |
+# InterruptData.start 56 | .limit 64
+_LAYOUT = ContextLayout(has_time_limit=32, time_limit=40, thread_state=48, interrupt_limit=64)
 
 
 def _fields_match(layout: ContextLayout) -> bool:
@@ -123,7 +99,6 @@ def _self_test(layout: ContextLayout) -> bool:
 
 _verified: ContextLayout | None = None
 _checked = False
-_forced_fallback = 0
 _lock = threading.Lock()
 
 
@@ -132,25 +107,13 @@ def memory_interrupts() -> ContextLayout | None:
 
     Verification runs once per process (a few milliseconds) on first use."""
     global _verified, _checked
-    if _forced_fallback:
+    if not internals_allowed():
         return None
+    if _checked:
+        return _verified
     with _lock:
         if not _checked:
-            layout = _candidate_layout()
-            if layout is not None and _fields_match(layout) and _self_test(layout):
-                _verified = layout
+            if _fields_match(_LAYOUT) and _self_test(_LAYOUT):
+                _verified = _LAYOUT
             _checked = True
         return _verified
-
-
-@contextmanager
-def fallback_only() -> Iterator[None]:
-    """Within this block, engines created are started without memory interrupts (tests)."""
-    global _forced_fallback
-    with _lock:
-        _forced_fallback += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _forced_fallback -= 1

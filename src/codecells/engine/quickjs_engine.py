@@ -25,6 +25,7 @@ from .failures import (
     memory_limit_text,
 )
 from .interrupt import ContextLayout, memory_interrupts
+from .precompiled import Prelude, install_prelude
 from .protocol import (
     AnyEngineCommand,
     AnyEngineEvent,
@@ -52,10 +53,13 @@ from .wire import to_json, trusted
 __all__ = ["QuickJSEngine"]
 
 _SOURCES = resources.files(__package__)
-PRELUDE = _SOURCES.joinpath("prelude.js").read_text(encoding="utf-8")
-_LAZY_SOURCES = tuple(  # compiled in JavaScript on first use; order fixed by prelude.js
-    _SOURCES.joinpath(name).read_text(encoding="utf-8")
-    for name in ("helpers.js", "image.js", "console.js")
+PRELUDE = Prelude(
+    source=_SOURCES.joinpath("prelude.js").read_text(encoding="utf-8"),
+    # compiled in JavaScript on first use; order fixed by prelude.js
+    lazy_sources=tuple(
+        _SOURCES.joinpath(name).read_text(encoding="utf-8")
+        for name in ("helpers.js", "image.js", "console.js")
+    ),
 )
 _CPU_COUNT = os.cpu_count() or 1
 _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
@@ -214,14 +218,14 @@ class QuickJSEngine:
         with self._ctx_lock:
             self._ctx = ctx
         self._arm_time_limit()
-        install = ctx.eval(PRELUDE)
+        install = install_prelude(ctx, PRELUDE)
         config = {
             "tools": [[tool.js_name, tool.description] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
         }
-        self._control = install(json.dumps(config), *_LAZY_SOURCES)
-        self._events.append(Started())
+        self._control = install(json.dumps(config))
+        self._events.append(trusted(Started))
         if self._limits.memory is not None:
             ctx.set_memory_limit(self._limits.memory)
         promise = self._enter(ctx.module, self._source)
@@ -359,7 +363,9 @@ class QuickJSEngine:
         return cell_error_text(raw, self._limits, self._source)
 
     def _finished(self, error_text: str | None) -> _CellOver:
-        return _CellOver(Finished(error_text=error_text, stored_value_writes=dict(self._writes)))
+        return _CellOver(
+            trusted(Finished, error_text=error_text, stored_value_writes=dict(self._writes))
+        )
 
     # --- messages from JavaScript ----------------------------------------------------------
 
@@ -403,7 +409,7 @@ class QuickJSEngine:
                     self._stop = self._stop or "cpu"
                     raise self._stopped()
                 text = None if error is None else self._error_text(error)
-                return Finished(error_text=text, stored_value_writes=dict(self._writes))
+                return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
         return None
 
     # --- teardown --------------------------------------------------------------------------
