@@ -8,6 +8,7 @@ import time
 import pytest
 from hostile.engine_driver import engine, outcome, run
 
+from codecells.engine import fallback_only
 from codecells.engine.protocol import EngineLimits, Finished, Quiescent, ResolveTool
 
 LIMITS = EngineLimits(cpu_time=0.25, memory=16 * 1024 * 1024, stack=256 * 1024)
@@ -107,6 +108,21 @@ CORPUS: list[tuple[str, str, str | None]] = [
     ("source", "expected"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS]
 )
 def test_hostile_snippet_is_contained(source: str, expected: str | None) -> None:
+    check_contained(source, expected)
+
+
+CPU_BOUND = [c for c in CORPUS if c[2] == CPU]
+
+
+@pytest.mark.parametrize("source", [c[1] for c in CPU_BOUND], ids=[c[0] for c in CPU_BOUND])
+def test_cpu_bound_snippet_is_contained_without_binding_internals(source: str) -> None:
+    """The fallback stops at entry boundaries; cell code swallowing the binding's interrupt
+    (into a promise, after `exit()`) must still end with the CPU limit, never linger."""
+    with fallback_only():
+        check_contained(source, CPU)
+
+
+def check_contained(source: str, expected: str | None) -> None:
     began = time.monotonic()
     eng = engine(source, tools=["t"], limits=LIMITS)
     events = run(

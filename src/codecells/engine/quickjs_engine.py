@@ -108,6 +108,8 @@ class QuickJSEngine:
         self._over = False
         self._cpu_used = 0.0
         self._cpu_deadline = math.inf
+        self._entry_limit = -1.0  # fallback: the binding's limit for the current entry, if any
+        self._entry_began = 0.0
         self._pending_calls: dict[str, None] = {}
         self._writes: dict[str, JsonValue] = {}
         self._events: list[AnyEngineEvent] = []
@@ -155,6 +157,7 @@ class QuickJSEngine:
         started = time.thread_time()
         budget = self._limits.cpu_time
         self._cpu_deadline = math.inf if budget is None else started + budget - self._cpu_used
+        self._entry_limit = -1.0
         if _THREAD_CLOCKS:
             self._clock_id = time.pthread_getcpuclockid(threading.get_ident())
             watchdog.running(self)
@@ -307,12 +310,26 @@ class QuickJSEngine:
         assert ctx is not None
         remaining = self._cpu_deadline - time.thread_time()
         if self._layout is None:
-            ctx.set_time_limit(max(remaining, 0.0) if remaining != math.inf else -1.0)
+            self._check_entry_limit()
+            limit = max(remaining, 0.0) if remaining != math.inf else -1.0
+            ctx.set_time_limit(limit)
+            self._entry_limit = limit
+            self._entry_began = time.process_time()
         elif remaining == math.inf:
             ctx.set_time_limit(_NO_LIMIT_BACKSTOP)
         else:
             # The binding measures process CPU (all threads): only a backstop for the watchdog.
             ctx.set_time_limit(max(remaining, 0.0) * 2 * _CPU_COUNT + 1.0)
+
+    def _check_entry_limit(self) -> None:
+        """Fallback only: end the cell if the previous entry ran into the binding's time limit.
+
+        The binding's interrupt is measured on the process CPU clock; cell code can swallow
+        it (into a rejected promise, or after `exit()`), so the entry may return normally. The
+        same clock read here tells whether the limit was reached."""
+        if 0 <= self._entry_limit <= time.process_time() - self._entry_began:
+            self._stop = self._stop or "cpu"
+            raise self._stopped()
 
     def _check_stop(self) -> None:
         """Between entries: end the step if a stop is pending (the watchdog sets it when the
