@@ -23,6 +23,7 @@ from measure import best_of, in_fresh_process, print_table, rss_bytes
 
 import codecells as cc
 from codecells.engine.protocol import AnyEngineEvent, Engine
+from codecells.engine.runner import StepDone, start_step
 from codecells.events import TextItem
 from codecells.executor import CellExecutor
 from codecells.fsm import Trigger
@@ -95,13 +96,34 @@ class _NullHost:
     def closed(self, cell_id: str) -> None: ...
 
 
+async def handoff_floor(session: cc.Session) -> None:
+    """`engine_bench.ROUND_TRIPS` loop -> worker thread -> loop round trips of a step that does
+    nothing, each started from the previous one's callback on the loop, as the session does:
+    the part of every tool round trip that no session can avoid while JavaScript stays off the
+    loop thread. (`session` is unused.)"""
+    loop = asyncio.get_running_loop()
+    finished = loop.create_future()
+    idle: Engine = _IdleEngine()
+    left = engine_bench.ROUND_TRIPS
+
+    def hop(_outcome: object = None) -> None:
+        nonlocal left
+        if left:
+            left -= 1
+            start_step(idle, hop)
+        else:
+            finished.set_result(None)
+
+    hop()
+    await finished
+
+
 def fsm_dispatch_seconds(events: int = 20000) -> float:
     """CPU seconds per event through a live executor's machine (an output item: row lookup,
     guards, effect, trace step)."""
 
     async def run() -> float:
-        async def no_step(engine: Engine) -> list[AnyEngineEvent]:
-            return []
+        def no_step(engine: Engine, done: StepDone) -> None: ...
 
         idle: Engine = _IdleEngine()
         executor = CellExecutor("1", cc.CellKind.CONTINUING, idle, _NullHost(), no_step)
@@ -164,6 +186,8 @@ def main() -> None:
     rows.append(
         ("awaited tool round trip (us)", trips[0] / per_trip, trips[1] / per_trip, "<= 1.5x")
     )
+    floor = best_of(3, 1, on_loop(handoff_floor)) / per_trip
+    rows.append(("floor: one loop->worker->loop handoff (us)", floor, 0.0, ""))
     session_time, session_rss = in_fresh_process(__file__, "session_pending")
     engine_time, engine_rss = in_fresh_process(engine_bench.__file__, "engine_pending")
     rows.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from typing import Any
 
 import pytest
@@ -170,6 +172,39 @@ def test_lean_machine_starts_models_where_asked() -> None:
     sm.add_model(model, initial="pending")
     assert _state(model) == "pending"
     assert sm.fire(model, "tool_result") and _state(model) == "running"
+
+
+def _outcome(
+    fire: Any, trigger: str, machine_model: Any, host: Host
+) -> tuple[object, str, list[str]]:
+    """What firing `trigger` did: its result (or MachineError), the state after, the effects run."""
+    try:
+        result: object = fire(trigger)
+    except MachineError:
+        result = MachineError
+    return result, machine_model.state, list(host.calls)
+
+
+@pytest.mark.parametrize("kind", [C, P])
+def test_lean_machine_fires_exactly_as_transitions_does(kind: CellKind) -> None:
+    d, lean = definition(kind), shared_machine(kind)
+    for state, trigger in itertools.product(d.states, d.triggers):
+        rows = d.rows(state, trigger)
+        guards = sorted({g.value for row in rows for g in (*row.conditions, *row.unless)})
+        for values in itertools.product([False, True], repeat=len(guards)):
+            flags = dict(zip(guards, values, strict=True))
+            host = Host(**flags)
+            reference = build_machine(kind, host=host)
+            reference.set_state(state.value)
+            expected = _outcome(reference.trigger, trigger.value, reference, host)
+            model = Host(**flags)
+            lean.add_model(model, initial=state.value)
+            got = _outcome(functools.partial(lean.fire, model), trigger.value, model, model)
+            assert got == expected, (state, trigger, flags)
+            if got[0] is True:
+                row = d.transitions[lean.last_row]
+                assert (row.source, row.trigger) == (state, trigger)
+                assert [e.value for e in row.effects] == got[2]
 
 
 def test_trace_json_round_trip() -> None:

@@ -28,6 +28,7 @@ from .engine.protocol import (
     ResolveTool,
     ToolCallRequested,
 )
+from .engine.wire import trusted
 from .errors import EngineError, MissingCell, ShuttingDown, WrongCellKind
 from .events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from .executor import CellExecutor
@@ -193,7 +194,7 @@ class Session:
             kind=kind,
             source=source,
             tools=self._engine_tools,
-            stored_values=copy.deepcopy(self._stored),
+            stored_values=copy.deepcopy(self._stored) if self._stored else {},
             limits=self._limits,
         )
         try:
@@ -208,9 +209,9 @@ class Session:
 
     def _runner(self) -> StepRunner:
         if self._step_runner is None:
-            from .engine import run_step
+            from .engine.runner import start_step
 
-            self._step_runner = run_step
+            self._step_runner = start_step
         return self._step_runner
 
     # ------------------------------------------------------------------ look-ups
@@ -250,7 +251,8 @@ class Session:
             if tool.function is not None:
                 value = await tool.call(request.input)
             elif self._delegate is not None:
-                call = ToolCall(
+                call = trusted(  # every field is typed already: skip re-validation
+                    ToolCall,
                     cell_id=cell_id,
                     call_id=call_id,
                     tool_name=definition.name,
@@ -278,7 +280,8 @@ class Session:
             await self._delegate.notify(call_id, cell_id, text)
 
     def _commit(self, writes: dict[str, JsonValue]) -> None:
-        self._stored.update(copy.deepcopy(writes))
+        if writes:
+            self._stored.update(copy.deepcopy(writes))
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)

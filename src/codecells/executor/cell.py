@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from transitions import MachineError
@@ -36,6 +37,8 @@ from ..engine.protocol import (
     ToolCallRequested,
     YieldRequested,
 )
+from ..engine.runner import StepDone, StepOutcome
+from ..engine.wire import trusted
 from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded
 from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
 from ..fsm.spec import Rejection
@@ -70,7 +73,9 @@ class CellHost(Protocol):
         """The cell published its terminal event: remove it and tell the delegate."""
 
 
-StepRunner = Callable[[Engine], Awaitable[list[AnyEngineEvent]]]
+StepRunner = Callable[[Engine, StepDone], object]
+"""Starts ``engine.step()`` off the event loop and calls back with its outcome on the loop, like
+`codecells.engine.runner.start_step` (the default)."""
 
 
 class CellExecutor:
@@ -93,12 +98,12 @@ class CellExecutor:
         self._engine = engine
         self._host = host
         self._run_step = run_step
-        self._steps: list[TraceStep] = []
+        self._steps: list[tuple[Trigger, str, str, float, int]] = []  # see `trace`
         self._outbox = Outbox()
         self._observer: Observer | None = None
         self._callbacks = Callbacks(cell_id)
         self._timers: dict[int, asyncio.TimerHandle] = {}
-        self._step_task: asyncio.Task[None] | None = None
+        self._step: asyncio.Future[None] | None = None  # done once its events are fed
         self._ending: asyncio.Task[None] | None = None
         self._cleanup_task: asyncio.Task[None] | None = None
         self._awaiting_input = False
@@ -114,7 +119,20 @@ class CellExecutor:
     @property
     def trace(self) -> Trace:
         """Every transition this cell's machine took so far."""
-        return Trace(kind=self.kind, cell_id=self.cell_id, steps=tuple(self._steps))
+        steps = tuple(
+            # constructed without re-validation: every field comes from typed values in `fire`
+            trusted(
+                TraceStep,
+                trigger=trigger,
+                source=State(source),
+                dest=State(dest),
+                internal=source == dest,
+                at=at,
+                row=row,
+            )
+            for trigger, source, dest, at, row in self._steps
+        )
+        return Trace(kind=self.kind, cell_id=self.cell_id, steps=steps)
 
     def start(self) -> None:
         """Start the script: the first engine step."""
@@ -167,17 +185,7 @@ class CellExecutor:
         except (MachineError, KeyError):
             taken = False
         if taken:
-            # constructed without re-validation: every field comes from typed values above
-            self._steps.append(
-                TraceStep.model_construct(
-                    trigger=trigger,
-                    source=State(source),
-                    dest=State(self.state),
-                    internal=source == self.state,
-                    at=at,
-                    row=self._machine.last_row,
-                )
-            )
+            self._steps.append((trigger, source, self.state, at, self._machine.last_row))
             return
         raise self._refusal(State(source), trigger, data)
 
@@ -286,14 +294,21 @@ class CellExecutor:
     def run_step(self, **_: Any) -> None:
         """Run the script on a worker thread until it is quiescent or over."""
         self._awaiting_input = False
-        self._step_task = asyncio.get_running_loop().create_task(self._step())
-
-    async def _step(self) -> None:
+        loop = asyncio.get_running_loop()
+        step = self._step = loop.create_future()
         try:
-            events = await self._run_step(self._engine)
-        except Exception as exc:  # the engine itself broke: the runtime is lost
-            events = [Lost(message=f"{type(exc).__name__}: {exc}")]
-        self._feed(events)
+            self._run_step(self._engine, partial(self._stepped, step))
+        except Exception as exc:  # reported like a failed step, after this transition
+            loop.call_soon(self._stepped, step, exc)
+
+    def _stepped(self, step: asyncio.Future[None], outcome: StepOutcome) -> None:
+        """Feed a step's events (on the loop); then `step` is done."""
+        if isinstance(outcome, BaseException):  # the engine itself broke: the runtime is lost
+            outcome = [Lost(message=f"{type(outcome).__name__}: {outcome}")]
+        try:
+            self._feed(outcome)
+        finally:
+            step.set_result(None)
 
     def await_input(self, **_: Any) -> None:
         """Resumed with nothing queued: the next tool result or timer firing runs the script."""
@@ -452,8 +467,8 @@ class CellExecutor:
 
     async def _clean_up(self) -> None:
         await self._callbacks.cancel_all()
-        if self._step_task is not None:
-            await asyncio.wait({self._step_task})
+        if self._step is not None:
+            await asyncio.wait({self._step})
         if self._ending is not None:  # read only now: the step's last events may start it
             await asyncio.wait({self._ending})
         self.fire(Trigger.CLEANUP_DONE)
@@ -471,9 +486,9 @@ class CellExecutor:
     def close_cell(self, **_: Any) -> None:
         """Final: release the engine and tell the session."""
         self._cancel_timers()
-        if self._step_task is None or self._step_task.done():
+        if self._step is None or self._step.done():
             self._engine.close()
         else:
-            self._step_task.add_done_callback(lambda _t: self._engine.close())
+            self._step.add_done_callback(lambda _t: self._engine.close())
         self._host.closed(self.cell_id)
         self.closed.set()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple
 
-from transitions import Machine, Transition
+from transitions import Machine, MachineError
 
 from ..kinds import CellKind
 from .definition import definition
@@ -67,16 +67,19 @@ def machine_transitions(d: LifecycleDefinition, host: object | None) -> list[dic
     ]
 
 
-class _RowTransition(Transition):
-    """A transition that knows its row in the definition and reports it when taken."""
+class _Row(NamedTuple):
+    """A transition compiled for `LeanMachine.fire`: what `transitions` would evaluate."""
 
-    row = -1
+    checks: tuple[tuple[str, bool], ...]  # (guard, required result): conditions, then unless
+    dest: str | None  # None: internal
+    effects: tuple[str, ...]
+    row: int  # index in `definition(kind).transitions`
 
-    def execute(self, event_data: Any) -> bool:
-        if not super().execute(event_data):
-            return False
-        event_data.machine.last_row = self.row
-        return True
+
+def _name(callback: object) -> str:
+    if not isinstance(callback, str):
+        raise ValueError("a LeanMachine resolves guards and effects by name, on each model")
+    return callback
 
 
 class LeanMachine(Machine):
@@ -88,19 +91,39 @@ class LeanMachine(Machine):
     was taken, `last_row` is the index of its row in `definition(kind).transitions`.
     """
 
-    transition_cls = _RowTransition
     last_row = -1
+    _rows: dict[tuple[str, str], tuple[_Row, ...]]
 
-    def number_rows(self, d: LifecycleDefinition) -> None:
-        """Tell every transition its row index in `d` (rows per (source, trigger) keep order)."""
-        seen: dict[tuple[str, str], int] = {}
-        for index, spec in enumerate(d.transitions):
-            key = (spec.trigger.value, spec.source.value)
-            nth = seen.get(key, 0)
-            seen[key] = nth + 1
-            rows = self.events[spec.trigger.value].transitions[spec.source.value]
-            transition = cast(_RowTransition, rows[nth])
-            transition.row = index
+    def compile_rows(self, d: LifecycleDefinition) -> None:
+        """Compile the machine's transitions for `fire`, numbered by their row in `d`.
+
+        Call once, after construction. `fire` then does what `Machine` does for them, without
+        its per-trigger event objects and logging (12-20 us -> 2-3 us per trigger): guards in
+        order, the state change, the ``after`` callbacks. Other callbacks (prepare, before,
+        state enter/exit, machine-wide) are refused: nothing would run them."""
+        hooks = [
+            self.prepare_event,
+            self.before_state_change,
+            self.after_state_change,
+            self.finalize_event,
+            self.on_exception,
+            self.on_final,
+        ]
+        hooks += [
+            hook for state in self.states.values() for hook in (state.on_enter, state.on_exit)
+        ]
+        rows: dict[tuple[str, str], list[_Row]] = {}
+        for row, spec in enumerate(d.transitions):
+            trigger, source = spec.trigger.value, spec.source.value
+            compiled = rows.setdefault((trigger, source), [])
+            transition = self.events[trigger].transitions[source][len(compiled)]
+            hooks += [transition.prepare, transition.before]
+            checks = tuple((_name(c.func), c.target) for c in transition.conditions)
+            effects = tuple(_name(effect) for effect in transition.after)
+            compiled.append(_Row(checks, transition.dest, effects, row))
+        if any(hooks):
+            raise ValueError("a LeanMachine runs guards and after-callbacks only")
+        self._rows = {key: tuple(found) for key, found in rows.items()}
 
     def add_model(self, model: Any, initial: Any = None) -> None:
         for mod in model if isinstance(model, list) else [model]:
@@ -110,8 +133,28 @@ class LeanMachine(Machine):
         """Nothing to undo: lean models hold no reference to the machine."""
 
     def fire(self, model: object, trigger: str, **data: Any) -> bool:
-        """Fire `trigger` for `model`; False when guards refused every row."""
-        return bool(self.events[trigger].trigger(model, **data))
+        """Fire `trigger` for `model`; False when guards refused every row.
+
+        Raises `MachineError` when the model's state has no row for `trigger` (`KeyError` for
+        a trigger the machine does not know), as `Machine` does."""
+        state: str = getattr(model, self.model_attribute)
+        rows = self._rows.get((trigger, state))
+        if rows is None:
+            if trigger not in self.events:
+                raise KeyError(trigger)
+            raise MachineError(f"Can't trigger event {trigger} from state {state}!")
+        for row in rows:
+            for guard, required in row.checks:
+                if getattr(model, guard)(**data) != required:
+                    break
+            else:
+                if row.dest is not None:
+                    setattr(model, self.model_attribute, row.dest)
+                for effect in row.effects:
+                    getattr(model, effect)(**data)
+                self.last_row = row.row
+                return True
+        return False
 
 
 def shared_machine(kind: CellKind | str) -> LeanMachine:
@@ -131,7 +174,7 @@ def _shared_machine(kind: CellKind) -> LeanMachine:
         ignore_invalid_triggers=False,
         send_event=False,
     )
-    machine.number_rows(d)
+    machine.compile_rows(d)
     return machine
 
 
