@@ -19,7 +19,7 @@ import sys
 import time
 
 import quickjs
-from measure import best_of, in_fresh_process, print_table, rss_bytes
+from measure import best_of_each, in_fresh_process, print_table, rss_bytes
 
 from codecells.engine import QuickJSEngine
 from codecells.engine.protocol import (
@@ -170,10 +170,12 @@ def main() -> None:
         return
     engine_trivial(), bare_trivial()  # warm up (and verify the memory interrupt once)
     rows: list[tuple[str, float, float, str]] = []
-    trivial = best_of(5, 300, engine_trivial), best_of(5, 300, bare_trivial)
+    trivial = best_of_each(7, 300, engine_trivial, bare_trivial)
     rows.append(("trivial cell create->finish (us)", trivial[0] * 1e6, trivial[1] * 1e6, "<= 2x"))
-    trips = best_of(7, 1, engine_round_trips), best_of(7, 1, bare_round_trips)
-    resolutions = best_of(7, 1, bare_resolutions)
+    trips_engine, trips_bare, resolutions = best_of_each(
+        7, 1, engine_round_trips, bare_round_trips, bare_resolutions
+    )
+    trips = trips_engine, trips_bare
     per_trip = 1e6 / ROUND_TRIPS
     rows.append(("awaited tool round trip (us)", trips[0] * per_trip, trips[1] * per_trip, "<= 3x"))
     rows.append(

@@ -10,16 +10,19 @@ import time
 from collections.abc import Callable
 
 
-def best_of(repeats: int, runs: int, body: Callable[[], None]) -> float:
-    """Best mean CPU seconds (whole process) per run of `body` over `repeats` batches of `runs`.
-
-    CPU time, not wall time: the figures should not depend on what else the machine runs."""
-    best = float("inf")
+def best_of_each(repeats: int, runs: int, *bodies: Callable[[], None]) -> list[float]:
+    """Best mean CPU seconds (whole process) per run of each body over `repeats` batches of
+    `runs`. CPU time, not wall time: the figures should not depend on what else the machine
+    runs. The bodies' batches are interleaved (a, b, c, a, b, c, ...), so that all are measured
+    under the same conditions: on a shared VM these drift over seconds, and a ratio of two
+    figures taken at different times drifts with them."""
+    best = [float("inf")] * len(bodies)
     for _ in range(repeats):
-        began = time.process_time()
-        for _ in range(runs):
-            body()
-        best = min(best, (time.process_time() - began) / runs)
+        for index, body in enumerate(bodies):
+            began = time.process_time()
+            for _ in range(runs):
+                body()
+            best[index] = min(best[index], (time.process_time() - began) / runs)
     return best
 
 
