@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hostile.engine_driver import engine, outcome, run
 
-from codecells.engine import fallback_only
+from codecells.engine import fallback_only, precompiled
 from codecells.engine.binding import internals_allowed
 from codecells.engine.protocol import AnyEngineEvent, RejectTool, ResolveTool, ToolCallRequested
 
@@ -72,3 +72,13 @@ def test_many_contexts_in_a_row_stay_isolated() -> None:
     for value in range(50):
         shown, error = outcome(f"globalThis.leak = {value}; text(typeof leak + ':' + leak)")
         assert (shown, error) == ([f"number:{value}"], None)
+
+
+def test_a_failing_self_test_falls_back_to_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object, context: object) -> None:
+        raise RuntimeError("the prelude's bytecode could not be read")
+
+    monkeypatch.setattr(precompiled, "_compiled", {})  # forget the verified bytecode
+    monkeypatch.setattr(precompiled._Compiled, "install", broken)
+    shown, error = outcome("text(String(text))")
+    assert error is None and "S.emit" in shown[0]  # the prelude compiled from source

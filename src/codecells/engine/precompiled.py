@@ -141,12 +141,11 @@ def _compiled_for(prelude: Prelude) -> _Compiled | None:
     with _lock:
         if prelude not in _compiled:
             try:
-                compiled: _Compiled | None = _Compiled(_Api(), prelude)
+                compiled = _Compiled(_Api(), prelude)
+                usable = _self_test(compiled)
             except (OSError, AttributeError, RuntimeError, KeyError):
-                compiled = None
-            if compiled is not None and not _self_test(compiled):
-                compiled = None
-            _compiled[prelude] = compiled
+                usable = False
+            _compiled[prelude] = compiled if usable else None
         return _compiled[prelude]
 
 
