@@ -8,10 +8,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from hostile.engine_driver import engine, finished, run, texts
+from hostile.engine_driver import engine, finished, run, running_script, texts
 
 from codecells.engine import fallback_only, memory_interrupts, run_step
 from codecells.engine.failures import cpu_limit_text
+from codecells.engine.interrupt import ContextLayout
 from codecells.engine.protocol import (
     EngineLimits,
     Finished,
@@ -22,8 +23,13 @@ from codecells.engine.protocol import (
 )
 
 UNLIMITED = EngineLimits()
-# Give a step time to get into its loop; the assertions hold whether or not it did.
-SETTLE = 0.2
+
+
+def verified_layout() -> ContextLayout:
+    layout = memory_interrupts()
+    if layout is None:
+        pytest.skip("no verified memory interrupt on this platform")
+    return layout
 
 
 async def test_event_loop_stays_responsive_while_a_cell_burns_cpu() -> None:
@@ -59,11 +65,10 @@ def test_memory_interrupt_is_verified_here() -> None:
     ],
 )
 async def test_interrupt_stops_a_cpu_bound_step_within_a_second(source: str) -> None:
-    if memory_interrupts() is None:
-        pytest.skip("no verified memory interrupt on this platform")
+    layout = verified_layout()
     eng = engine(source, limits=UNLIMITED)
     step = asyncio.ensure_future(run_step(eng))
-    await asyncio.sleep(SETTLE)
+    await running_script(eng, layout)
     assert not step.done()
     interrupted_at = time.monotonic()
     eng.interrupt()
@@ -74,11 +79,10 @@ async def test_interrupt_stops_a_cpu_bound_step_within_a_second(source: str) -> 
 
 
 async def test_interrupt_keeps_output_emitted_before_it() -> None:
-    if memory_interrupts() is None:
-        pytest.skip("no verified memory interrupt on this platform")
+    layout = verified_layout()
     eng = engine('text("before"); for (;;) {}', limits=UNLIMITED)
     step = asyncio.ensure_future(run_step(eng))
-    await asyncio.sleep(SETTLE)
+    await running_script(eng, layout)
     eng.interrupt()
     events = await asyncio.wait_for(step, timeout=5)
     assert texts(events) == ["before"]
@@ -104,10 +108,11 @@ def test_interrupt_between_steps(fallback: bool) -> None:
 
 async def test_fallback_stops_an_interrupted_loop_at_its_budget() -> None:
     limits = EngineLimits(cpu_time=0.3)
+    layout = verified_layout()  # only read here: the engine below does not use it
     with fallback_only():
         eng = engine("for (;;) {}", limits=limits)
         step = asyncio.ensure_future(run_step(eng))
-        await asyncio.sleep(0.05)
+        await running_script(eng, layout)
         eng.interrupt()
         events = await asyncio.wait_for(step, timeout=5)
     # Without memory interrupts the entry runs to its budget, then the interrupt wins.
@@ -115,11 +120,10 @@ async def test_fallback_stops_an_interrupted_loop_at_its_budget() -> None:
 
 
 async def test_close_during_a_step_interrupts_it() -> None:
-    if memory_interrupts() is None:
-        pytest.skip("no verified memory interrupt on this platform")
+    layout = verified_layout()
     eng = engine("for (;;) {}", limits=UNLIMITED)
     step = asyncio.ensure_future(run_step(eng))
-    await asyncio.sleep(SETTLE)
+    await running_script(eng, layout)
     eng.close()
     assert (await asyncio.wait_for(step, timeout=5))[-1] == Interrupted()
     eng.close()

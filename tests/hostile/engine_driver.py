@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
+from support import until
+
 from codecells.engine import QuickJSEngine
+from codecells.engine.interrupt import ContextLayout
 from codecells.engine.protocol import (
     AnyEngineCommand,
     AnyEngineEvent,
@@ -14,6 +18,7 @@ from codecells.engine.protocol import (
     FireTimer,
     Output,
     Quiescent,
+    Started,
     TimerSet,
     ToolCallRequested,
 )
@@ -82,3 +87,22 @@ def outcome(source: str, **kwargs: object) -> tuple[list[str], str | None]:
     """Run `source` to its end; (texts, error_text)."""
     events = run(engine(source, **kwargs))  # type: ignore[arg-type]
     return texts(events), finished(events).error_text
+
+
+async def running_script(eng: QuickJSEngine, layout: ContextLayout, cpu: float = 0.01) -> None:
+    """Wait until `eng`'s first step runs the cell's own code: past the prelude (`Started`),
+    inside JavaScript (read through the verified `layout`), and `cpu` seconds of the worker's
+    CPU time later, so that the script's first statements have run."""
+    began: list[float] = []
+
+    def script_ran() -> bool:
+        ctx = eng._ctx  # held here, so a context discarded meanwhile stays readable
+        if ctx is None or not layout.in_javascript(ctx):
+            return False
+        if not any(isinstance(event, Started) for event in eng._events):
+            return False
+        used = time.clock_gettime(eng._clock_id)
+        began[:] = began or [used]
+        return used - began[0] >= cpu
+
+    await until(script_ran)

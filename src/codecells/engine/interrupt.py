@@ -41,6 +41,11 @@ class ContextLayout:
         The caller guarantees ``context`` is alive for the duration of the call."""
         ctypes.c_long.from_address(id(context) + self.interrupt_limit).value = 0
 
+    def in_javascript(self, context: quickjs.Context) -> bool:
+        """True while an entry runs in ``context``: the binding's saved thread state is
+        non-NULL exactly while a thread is inside JavaScript with the GIL released."""
+        return self._read_long(context, self.thread_state) != 0
+
     def _read_long(self, context: quickjs.Context, offset: int) -> int:
         return ctypes.c_long.from_address(id(context) + offset).value
 
@@ -87,8 +92,7 @@ def _self_test(layout: ContextLayout) -> bool:
     worker = threading.Thread(target=spin, name="codecells-interrupt-self-test", daemon=True)
     worker.start()
     deadline = time.monotonic() + 2.0
-    # thread_state is non-NULL exactly while the worker is inside JS with the GIL released.
-    while layout._read_long(ctx, layout.thread_state) == 0:
+    while not layout.in_javascript(ctx):
         if time.monotonic() > deadline or not worker.is_alive():
             return False
         time.sleep(0.001)
