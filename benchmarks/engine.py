@@ -53,21 +53,37 @@ BARE_PRELUDE = """
 """
 
 
+def engine_cell(source: str) -> QuickJSEngine:
+    """An engine for `source` with the tool `t` (call it as `tools.t`)."""
+    return QuickJSEngine(source, tools=TOOLS, stored_values={}, limits=LIMITS)
+
+
+def bare_cell(source: str) -> tuple[quickjs.Context, quickjs.Object]:
+    """A bare context running `source` (call the tool as `call`) until no job is left; the
+    context and the bare prelude's control function."""
+    ctx = quickjs.Context()
+    ctx.set_time_limit(10.0)
+    control = ctx.eval(BARE_PRELUDE)
+    control("watch", ctx.module(source))
+    run_jobs(ctx)
+    return ctx, control
+
+
+def run_jobs(ctx: quickjs.Context) -> None:
+    while ctx.execute_pending_job():
+        pass
+
+
 # --- trivial cell --------------------------------------------------------------------------
 
 
 def engine_trivial() -> None:
-    events = QuickJSEngine('text("hi")', tools=TOOLS, stored_values={}, limits=LIMITS).step()
+    events = engine_cell('text("hi")').step()
     assert isinstance(events[-1], Finished)
 
 
 def bare_trivial() -> None:
-    ctx = quickjs.Context()
-    ctx.set_time_limit(10.0)
-    control = ctx.eval(BARE_PRELUDE)
-    control("watch", ctx.module('text("hi")'))
-    while ctx.execute_pending_job():
-        pass
+    _, control = bare_cell('text("hi")')
     assert control("state") == 1
     assert control("drain") == '["hi"]'
 
@@ -79,7 +95,7 @@ LOOP = f"let s = 0; for (let i = 0; i < {ROUND_TRIPS}; i++) s += await {{call}}(
 
 
 def engine_round_trips() -> None:
-    eng = QuickJSEngine(LOOP.format(call="tools.t"), tools=TOOLS, stored_values={}, limits=LIMITS)
+    eng = engine_cell(LOOP.format(call="tools.t"))
     events = eng.step()
     while isinstance(events[-1], Quiescent):
         for event in events:
@@ -90,32 +106,22 @@ def engine_round_trips() -> None:
 
 
 def bare_round_trips() -> None:
-    ctx = quickjs.Context()
-    ctx.set_time_limit(10.0)
-    control = ctx.eval(BARE_PRELUDE)
-    control("watch", ctx.module(LOOP.format(call="call")))
+    ctx, control = bare_cell(LOOP.format(call="call"))
     while True:
-        while ctx.execute_pending_job():
-            pass
         state, *inputs = json.loads(control("calls"))
         if state == 1:
             break
         assert len(inputs) == 1
         control("resolve", json.dumps(1))
+        run_jobs(ctx)
 
 
 def bare_resolutions() -> None:
     """The narrower baseline: Python resolves the awaited promise without reading the call."""
-    ctx = quickjs.Context()
-    ctx.set_time_limit(10.0)
-    control = ctx.eval(BARE_PRELUDE)
-    control("watch", ctx.module(LOOP.format(call="call")))
-    while True:
-        while ctx.execute_pending_job():
-            pass
-        if control("state") == 1:
-            break
+    ctx, control = bare_cell(LOOP.format(call="call"))
+    while control("state") != 1:
         control("resolve", json.dumps(1))
+        run_jobs(ctx)
 
 
 # --- many pending cells --------------------------------------------------------------------
@@ -130,9 +136,7 @@ def engine_pending() -> tuple[float, float]:
     began = time.process_time()
     engines = []
     for _ in range(CELLS):
-        eng = QuickJSEngine(
-            PENDING.format(call="tools.t"), tools=TOOLS, stored_values={}, limits=LIMITS
-        )
+        eng = engine_cell(PENDING.format(call="tools.t"))
         assert isinstance(eng.step()[-1], Quiescent)
         engines.append(eng)
     elapsed = time.process_time() - began
@@ -150,12 +154,7 @@ def bare_pending() -> tuple[float, float]:
     began = time.process_time()
     held = []
     for _ in range(CELLS):
-        ctx = quickjs.Context()
-        ctx.set_time_limit(10.0)
-        control = ctx.eval(BARE_PRELUDE)
-        control("watch", ctx.module(PENDING.format(call="call")))
-        while ctx.execute_pending_job():
-            pass
+        ctx, control = bare_cell(PENDING.format(call="call"))
         assert control("state") == 0
         held.append((ctx, control))
     elapsed = time.process_time() - began

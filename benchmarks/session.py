@@ -27,7 +27,6 @@ import engine as engine_bench
 from measure import best_of_each, in_fresh_process, print_table, rss_bytes
 
 import codecells as cc
-from codecells.engine import QuickJSEngine
 from codecells.engine.protocol import (
     AnyEngineEvent,
     Engine,
@@ -133,19 +132,13 @@ async def handoff_floor(session: cc.Session) -> None:
 
 async def engine_on_workers_trivial(session: cc.Session) -> None:
     """The engine's trivial cell, its step on a worker thread. (`session` is unused.)"""
-    source, tools, limits = 'text("hi")', engine_bench.TOOLS, engine_bench.LIMITS
-    events = await run_step(QuickJSEngine(source, tools=tools, stored_values={}, limits=limits))
+    events = await run_step(engine_bench.engine_cell('text("hi")'))
     assert isinstance(events[-1], Finished)
 
 
 async def engine_on_workers_round_trips(session: cc.Session) -> None:
     """The engine's round-trip loop, each step on a worker thread. (`session` is unused.)"""
-    eng = QuickJSEngine(
-        engine_bench.LOOP.format(call="tools.t"),
-        tools=engine_bench.TOOLS,
-        stored_values={},
-        limits=engine_bench.LIMITS,
-    )
+    eng = engine_bench.engine_cell(engine_bench.LOOP.format(call="tools.t"))
     events = await run_step(eng)
     while isinstance(events[-1], Quiescent):
         for event in events:
