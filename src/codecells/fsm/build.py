@@ -165,17 +165,21 @@ def shared_machine(kind: CellKind | str) -> LeanMachine:
 @cache
 def _shared_machine(kind: CellKind) -> LeanMachine:
     d = definition(kind)
-    machine = LeanMachine(
-        model=None,
-        states=[s.value for s in d.states],
-        initial=d.initial.value,
-        transitions=machine_transitions(d, None),
-        auto_transitions=False,
-        ignore_invalid_triggers=False,
-        send_event=False,
-    )
+    machine = LeanMachine(model=None, transitions=machine_transitions(d, None), **_options(d))
     machine.compile_rows(d)
     return machine
+
+
+def _options(d: LifecycleDefinition) -> dict[str, Any]:
+    """What every machine over `d` is built with: its states, no auto transitions, and a
+    `MachineError` for a trigger with no row."""
+    return {
+        "states": [s.value for s in d.states],
+        "initial": d.initial.value,
+        "auto_transitions": False,
+        "ignore_invalid_triggers": False,
+        "send_event": False,
+    }
 
 
 def build_machine(
@@ -194,10 +198,6 @@ def build_machine(
         host = host if host is not None else GuardOracle()
     return Machine(
         model=model if model is not None else "self",
-        states=[s.value for s in d.states],
-        initial=d.initial.value,
         transitions=machine_transitions(d, host),
-        auto_transitions=False,
-        ignore_invalid_triggers=False,
-        send_event=False,
+        **_options(d),
     )
