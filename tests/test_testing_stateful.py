@@ -106,7 +106,7 @@ class AsyncDriver:
         return self.inner.state()
 
     async def close(self) -> None:
-        assert self.inner.state() in (State.CLOSED, State.TERMINATED)
+        assert self.inner.state() in definition(CellKind.PAUSABLE).final_states
 
 
 def test_async_drivers_run_on_the_machines_loop() -> None:

@@ -23,3 +23,9 @@ class SessionConfig(BaseModel):
         1024 * 1024, gt=0, description="bytes of JavaScript stack per cell (None: engine default)"
     )
     console: bool = Field(False, description="expose `console.*`, mapped to text items")
+    suspend_idle_after: float | None = Field(
+        None,
+        gt=0,
+        description="durable sessions: suspend pausable cells held at a frontier this many "
+        "seconds (None: never automatically)",
+    )

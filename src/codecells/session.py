@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
@@ -29,7 +29,14 @@ from .engine.protocol import (
     ToolCallRequested,
 )
 from .engine.wire import trusted
-from .errors import EngineError, MissingCell, ShuttingDown, WrongCellKind
+from .errors import (
+    EngineError,
+    MissingCell,
+    ShuttingDown,
+    StoreError,
+    UnknownToolCall,
+    WrongCellKind,
+)
 from .events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from .executor import CellExecutor
 from .executor.cell import StepRunner
@@ -37,7 +44,9 @@ from .fsm import Trace
 from .function_tools import BoundTool, bind_tool
 from .json_types import JsonValue
 from .kinds import CellKind
-from .tools import ToolCall, ToolDefinition, ToolError
+from .store.host import DEFAULT_LEASE, CellKeeper, DurableCells, InMemory, LoadedCell
+from .store.records import Store
+from .tools import ToolCall, ToolDefinition, ToolError, _current_call
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
 
@@ -65,6 +74,8 @@ class EngineSpec:
     tools: tuple[EngineTool, ...]
     stored_values: dict[str, JsonValue]
     limits: EngineLimits
+    seed: int | None = None
+    """Durable cells: the seed of `Math.random` (the engine then pins its clock and zone)."""
 
 
 EngineFactory = Callable[[EngineSpec], Engine]
@@ -74,7 +85,11 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
     from .engine import QuickJSEngine
 
     engine: Engine = QuickJSEngine(
-        spec.source, tools=spec.tools, stored_values=spec.stored_values, limits=spec.limits
+        spec.source,
+        tools=spec.tools,
+        stored_values=spec.stored_values,
+        limits=spec.limits,
+        seed=spec.seed,
     )
     return engine
 
@@ -94,6 +109,11 @@ class Session:
     """Owns cells, stored values, tool definitions and a host delegate.
 
     Use as ``async with Session(...) as session:``; leaving the block shuts it down.
+
+    With a `store` (`codecells.store.SQLiteStore`, ...) the session is *durable*: it is opened
+    under `session_id` (a new one if None), its stored values and pausable cells live in the
+    store, and a session opened later under the same id — in any process — finds its pausable
+    cells again (docs/durable.md). Create a durable session inside a running event loop.
     """
 
     def __init__(
@@ -104,6 +124,9 @@ class Session:
         config: SessionConfig | None = None,
         engine_factory: EngineFactory | None = None,
         step_runner: StepRunner | None = None,
+        store: Store | None = None,
+        session_id: str | None = None,
+        lease: float = DEFAULT_LEASE,
     ) -> None:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
@@ -121,11 +144,21 @@ class Session:
         self._delegate = delegate
         self._engine_factory = engine_factory or _quickjs_engine
         self._step_runner = step_runner
-        self._stored: dict[str, JsonValue] = {}
+        names = tuple(t.definition.js_name for t in self._tools)
+        self._keeper: CellKeeper = (
+            InMemory()
+            if store is None
+            else DurableCells(store, session_id or InMemory().session_id, names, lease=lease)
+        )
+        self._stored: dict[str, JsonValue] = self._keeper.stored_values
         self._cells: dict[str, CellExecutor] = {}
-        self._next_id = 1
+        self._answers: dict[tuple[str, str], asyncio.Future[AnyEngineCommand]] = {}
+        self._next_id = self._keeper.next_cell
         self._alive = True
         self._shutdown_task: asyncio.Task[None] | None = None
+        self._idle_sweep: asyncio.Task[None] | None = None
+        for cell_id in self._keeper.cell_ids:
+            self._load(cell_id)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> Session:
@@ -145,6 +178,11 @@ class Session:
         return tuple(t.definition for t in self._tools)
 
     @property
+    def session_id(self) -> str:
+        """The id the session is kept under in its store (a fresh one without a store)."""
+        return self._keeper.session_id
+
+    @property
     def is_alive(self) -> bool:
         """False once shutdown has begun."""
         return self._alive
@@ -161,11 +199,14 @@ class Session:
         await asyncio.shield(self._shutdown_task)
 
     async def _stop_all(self) -> None:
+        if self._idle_sweep is not None:
+            self._idle_sweep.cancel()
         cells = list(self._cells.values())
         for executor in cells:
             executor.shutdown()
         for executor in cells:
             await executor.closed.wait()
+        self._keeper.stop()
 
     # ------------------------------------------------------------------ admission
     async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> Cell:
@@ -189,23 +230,84 @@ class Session:
             raise ShuttingDown()
         cell_id = str(self._next_id)
         self._next_id += 1
-        spec = EngineSpec(
-            cell_id=cell_id,
-            kind=kind,
-            source=source,
-            tools=self._engine_tools,
-            stored_values=copy.deepcopy(self._stored) if self._stored else {},
-            limits=self._limits,
-        )
+        stored = copy.deepcopy(self._stored) if self._stored else {}
         try:
-            engine = self._engine_factory(spec)
+            engine, journal = self._keeper.keep(
+                kind, cell_id, source, tool_call_id or "", stored, self._engine_maker(kind)
+            )
+        except StoreError:
+            raise
         except Exception as exc:
             raise EngineError(str(exc) or type(exc).__name__) from exc
         host = _Host(self, tool_call_id or "")
-        executor = CellExecutor(cell_id, kind, engine, host, self._runner())
+        executor = CellExecutor(cell_id, kind, engine, host, self._runner(), journal)
         self._cells[cell_id] = executor
+        self._keep_alive()
         executor.start()
         return executor
+
+    def _engine_maker(
+        self, kind: CellKind
+    ) -> Callable[[str, str, dict[str, JsonValue], int | None], Engine]:
+        def make(cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None) -> Engine:
+            spec = EngineSpec(
+                cell_id=cell_id,
+                kind=kind,
+                source=source,
+                tools=self._engine_tools,
+                stored_values=stored,
+                limits=self._limits,
+                seed=seed,
+            )
+            return self._engine_factory(spec)
+
+        return make
+
+    def _load(self, cell_id: str) -> None:
+        """Bring back a pausable cell an earlier session kept in the store (suspended at its
+        frontier, or completed); a cell that cannot be read is logged and left in the store."""
+        try:
+            loaded = self._keeper.load(cell_id, self._engine_maker(CellKind.PAUSABLE))
+        except (StoreError, ValueError):
+            log.warning("durable cell %s could not be loaded", cell_id, exc_info=True)
+            return
+        if loaded is not None:
+            self._restore(loaded)
+
+    def _restore(self, loaded: LoadedCell) -> None:
+        host = _Host(self, loaded.tool_call_id)
+        journal = loaded.journal
+        executor = CellExecutor(
+            loaded.cell_id, CellKind.PAUSABLE, journal, host, self._runner(), journal
+        )
+        self._cells[loaded.cell_id] = executor
+        self._stored.update(loaded.writes)
+        executor.restored(loaded.frontier, loaded.completed, loaded.last_resumed)
+        answered = [c for c in loaded.outstanding if self._answered_externally(c)]
+        executor.hold_calls([c for c in loaded.outstanding if c not in answered])
+        for call in answered:  # waiting for `answer()`: nothing runs, so wait here at once
+            executor.dispatch_tool_call(call=call)
+        for timer_id, delay in loaded.timers:
+            executor.schedule_timer(timer_id=timer_id, delay=delay)
+        self._keep_alive()
+
+    def _answered_externally(self, call: ToolCallRequested) -> bool:
+        index = call.tool_index
+        return 0 <= index < len(self._tools) and self._tools[index].definition.answered_externally
+
+    def _keep_alive(self) -> None:
+        """Renew this process's leases; suspend idle frontiers if so configured."""
+        self._keeper.start()
+        idle = self.config.suspend_idle_after
+        if idle is not None and self._idle_sweep is None and isinstance(self._keeper, DurableCells):
+            self._idle_sweep = asyncio.get_running_loop().create_task(self._suspend_idle(idle))
+
+    async def _suspend_idle(self, idle: float) -> None:
+        while True:
+            await asyncio.sleep(min(idle / 2, 1.0))
+            for executor in list(self._cells.values()):
+                if executor.state == "pending" and executor.idle_for >= idle:
+                    executor.suspend()
 
     def _runner(self) -> StepRunner:
         if self._step_runner is None:
@@ -247,19 +349,23 @@ class Session:
             return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
         tool = self._tools[request.tool_index]
         definition = tool.definition
+        call = trusted(  # every field is typed already: skip re-validation
+            ToolCall,
+            cell_id=cell_id,
+            call_id=call_id,
+            tool_name=definition.name,
+            namespace=definition.namespace,
+            kind=definition.kind,
+            input=request.input,
+            session_id=self.session_id,
+        )
+        _current_call.set(call)  # this task's context only
         try:
+            if definition.answered_externally:
+                return await self._answers[(cell_id, call_id)]
             if tool.function is not None:
                 value = await tool.call(request.input)
             elif self._delegate is not None:
-                call = trusted(  # every field is typed already: skip re-validation
-                    ToolCall,
-                    cell_id=cell_id,
-                    call_id=call_id,
-                    tool_name=definition.name,
-                    namespace=definition.namespace,
-                    kind=definition.kind,
-                    input=request.input,
-                )
                 value = await self._delegate.invoke_tool(call)
             else:
                 raise ToolError(
@@ -275,6 +381,18 @@ class Session:
             log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
             return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
 
+    def _expect_answer(self, cell_id: str, call: ToolCallRequested) -> None:
+        if self._answered_externally(call):
+            future = asyncio.get_running_loop().create_future()
+            self._answers[(cell_id, call.call_id)] = future
+            future.add_done_callback(lambda _f: self._answers.pop((cell_id, call.call_id), None))
+
+    def _answer(self, cell_id: str, command: ResolveTool | RejectTool) -> None:
+        future = self._answers.get((cell_id, command.call_id))
+        if future is None or future.done():
+            raise UnknownToolCall(cell_id, command.call_id)
+        future.set_result(command)
+
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
             await self._delegate.notify(call_id, cell_id, text)
@@ -282,6 +400,9 @@ class Session:
     def _commit(self, writes: dict[str, JsonValue]) -> None:
         if writes:
             self._stored.update(copy.deepcopy(writes))
+
+    def _detached(self, cell_id: str) -> None:
+        self._cells.pop(cell_id, None)
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)
@@ -302,8 +423,11 @@ class _Host:
         self._session = session
         self._tool_call_id = tool_call_id
 
-    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
-        return await self._session._invoke_tool(cell_id, call)
+    def invoke_tool(
+        self, cell_id: str, call: ToolCallRequested
+    ) -> Coroutine[Any, Any, AnyEngineCommand]:
+        self._session._expect_answer(cell_id, call)  # now: `answer()` may come before it runs
+        return self._session._invoke_tool(cell_id, call)
 
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)
@@ -313,6 +437,9 @@ class _Host:
 
     def closed(self, cell_id: str) -> None:
         self._session._closed(cell_id)
+
+    def detached(self, cell_id: str) -> None:
+        self._session._detached(cell_id)
 
 
 class _Handle:
@@ -384,5 +511,27 @@ class PausableCell(_Handle):
 
     async def resume(self, generation: int) -> ResumeOutcome:
         """Continue from frontier `generation`: `RESUMED`, or `ALREADY_RUNNING` if it was resumed
-        before; `InvalidGeneration` for a frontier not reached yet."""
+        before (here or, durable, in another process); `InvalidGeneration` for a frontier not
+        reached yet. A suspended cell's engine is first restored by replaying its journal
+        (`ReplayDiverged` if that fails; the cell stays suspended, the store unchanged)."""
+        await self._live().prepare_resume(generation)
         return self._live().resume(generation)
+
+    async def suspend(self) -> None:
+        """Release the engine of a cell held at a frontier; the store keeps the cell, and this
+        or any process that opens the session resumes it. `CannotSuspend` when the cell is
+        not at a frontier or the session has no store."""
+        self._live().suspend()
+
+    async def answer(
+        self, call_id: str, result: JsonValue = None, *, error: str | None = None
+    ) -> None:
+        """Answer an outstanding call of a tool `answered_externally`: resolve its promise
+        with `result`, or reject it with the message `error`. Applied at the next resume, like
+        any tool result; recorded in the store. `UnknownToolCall` if no such call waits."""
+        command: ResolveTool | RejectTool = (
+            ResolveTool(call_id=call_id, value=result)
+            if error is None
+            else RejectTool(call_id=call_id, message=error)
+        )
+        self._session._answer(self._live().cell_id, command)

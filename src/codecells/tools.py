@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -10,7 +11,14 @@ from pydantic import BaseModel, ConfigDict
 
 from .json_types import JsonValue
 
-__all__ = ["ToolCall", "ToolDefinition", "ToolError", "ToolKind", "normalize_js_name"]
+__all__ = [
+    "ToolCall",
+    "ToolDefinition",
+    "ToolError",
+    "ToolKind",
+    "current_tool_call",
+    "normalize_js_name",
+]
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_$]")
 
@@ -44,6 +52,9 @@ class ToolDefinition(BaseModel):
     namespace: str | None = None
     input_schema: dict[str, Any] | None = None
     output_schema: dict[str, Any] | None = None
+    answered_externally: bool = False
+    """Calls are not run by the host: they stay outstanding until
+    ``PausableCell.answer(call_id, ...)``, possibly from another process (durable sessions)."""
 
     @property
     def js_name(self) -> str:
@@ -62,6 +73,12 @@ class ToolCall(BaseModel):
     namespace: str | None = None
     kind: ToolKind = ToolKind.FUNCTION
     input: JsonValue = None
+    session_id: str = ""
+
+    @property
+    def idempotency_key(self) -> str:
+        """``session/cell/call``: the same for a call dispatched again after a crash."""
+        return f"{self.session_id}/{self.cell_id}/{self.call_id}"
 
 
 class ToolError(Exception):
@@ -70,3 +87,11 @@ class ToolError(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+_current_call: ContextVar[ToolCall | None] = ContextVar("codecells_tool_call", default=None)
+
+
+def current_tool_call() -> ToolCall | None:
+    """Inside a tool function (or delegate): the call being run, with its `idempotency_key`."""
+    return _current_call.get()

@@ -58,7 +58,7 @@ PRELUDE = Prelude(
     # compiled in JavaScript on first use; order fixed by prelude.js
     lazy_sources=tuple(
         _SOURCES.joinpath(name).read_text(encoding="utf-8")
-        for name in ("helpers.js", "image.js", "console.js")
+        for name in ("helpers.js", "image.js", "console.js", "durable.js")
     ),
 )
 _CPU_COUNT = os.cpu_count() or 1
@@ -91,8 +91,11 @@ class QuickJSEngine:
         tools: Sequence[EngineTool],
         stored_values: Mapping[str, JsonValue],
         limits: EngineLimits,
+        seed: int | None = None,
     ) -> None:
         self._source = source
+        self._seed = seed  # set: a durable cell (seeded Math.random, virtual clock, UTC)
+        self._clock_ms = 0
         self._tools = tuple(tools)
         self._stored_values = dict(stored_values)
         self._limits = limits
@@ -125,6 +128,10 @@ class QuickJSEngine:
     def has_queued_input(self) -> bool:
         """True when posted commands wait for the next step."""
         return bool(self._inbox)
+
+    def set_clock(self, now_ms: int) -> None:
+        """Durable cells: the virtual time (ms since the epoch) the next step's script sees."""
+        self._clock_ms = now_ms
 
     def interrupt(self) -> None:
         """Stop a running step promptly (CPU-bound code too); later steps return `Interrupted`."""
@@ -196,6 +203,8 @@ class QuickJSEngine:
         if self._ctx is None:
             out = self._start()
         else:
+            if self._seed is not None:
+                self._command("clock", float(self._clock_ms))  # a float: ints pass as 32 bits
             out = self._apply_next() if self._inbox else self._drain()
         while True:
             end = self._absorb(out)
@@ -227,6 +236,8 @@ class QuickJSEngine:
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
         }
+        if self._seed is not None:
+            config["durable"] = [self._seed, self._clock_ms]
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
         if self._limits.memory is not None:
