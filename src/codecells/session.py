@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import time
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from types import TracebackType
@@ -114,6 +115,8 @@ class Session:
     under `session_id` (a new one if None), its stored values and pausable cells live in the
     store, and a session opened later under the same id — in any process — finds its pausable
     cells again (docs/durable.md). Create a durable session inside a running event loop.
+    `lease`: seconds this process holds a cell it runs without renewing (renewed every third);
+    `clock`: the wall clock (epoch seconds) durable cells' virtual time follows.
     """
 
     def __init__(
@@ -127,6 +130,7 @@ class Session:
         store: Store | None = None,
         session_id: str | None = None,
         lease: float = DEFAULT_LEASE,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
@@ -148,7 +152,9 @@ class Session:
         self._keeper: CellKeeper = (
             InMemory()
             if store is None
-            else DurableCells(store, session_id or InMemory().session_id, names, lease=lease)
+            else DurableCells(
+                store, session_id or InMemory().session_id, names, lease=lease, clock=clock
+            )
         )
         self._stored: dict[str, JsonValue] = self._keeper.stored_values
         self._cells: dict[str, CellExecutor] = {}
@@ -522,6 +528,12 @@ class PausableCell(_Handle):
         or any process that opens the session resumes it. `CannotSuspend` when the cell is
         not at a frontier or the session has no store."""
         self._live().suspend()
+
+    def waits_for_answer(self, call_id: str) -> bool:
+        """Whether `call_id` is a call of a tool `answered_externally` that waits for
+        `answer()`."""
+        future = self._session._answers.get((self.id, call_id))
+        return future is not None and not future.done()
 
     async def answer(
         self, call_id: str, result: JsonValue = None, *, error: str | None = None

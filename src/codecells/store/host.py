@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +51,13 @@ def engine_fingerprint() -> str:
     ).hexdigest()
     mode = "bytecode" if internals_allowed() else "source"
     return f"codecells {__version__}; quickjs-ng {metadata.version('quickjs-ng')}; prelude {prelude} ({mode})"
+
+
+def cell_seed(session_id: str, cell_id: str) -> int:
+    """The seed of a durable cell's `Math.random`: a function of its session and cell ids, so
+    a run is reproducible (it is recorded with the cell all the same)."""
+    text = f"{session_id}/{cell_id}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=4).digest(), "big") >> 1
 
 
 @dataclass
@@ -134,9 +141,15 @@ class DurableCells:
     """Pausable cells journaled in `store` under `session_id`; continuing cells in memory."""
 
     def __init__(
-        self, store: Store, session_id: str, tools: tuple[str, ...], *, lease: float
+        self,
+        store: Store,
+        session_id: str,
+        tools: tuple[str, ...],
+        *,
+        lease: float,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._d = Durability(store, session_id, uuid.uuid4().hex, lease)
+        self._d = Durability(store, session_id, uuid.uuid4().hex, lease, clock)
         self._tools = tools
         record = store.open_session(session_id)
         self.session_id = session_id
@@ -151,7 +164,7 @@ class DurableCells:
     ) -> tuple[Engine, Journal]:  # fmt: skip
         if kind is CellKind.CONTINUING:
             return make_engine(cell_id, source, stored, None), NO_JOURNAL
-        seed = secrets.randbits(31)
+        seed = cell_seed(self.session_id, cell_id)
         record = CellRecord(
             session_id=self.session_id,
             cell_id=cell_id,

@@ -157,7 +157,7 @@ class CellJournal:
         with self._lock:
             batch = list(self._queued)
             self._queued.clear()
-        now = max(self._last_now, int(self._d.clock() * 1000))
+        now = max(self._last_now + 1, int(self._d.clock() * 1000))  # strictly increasing
         inner.set_clock(now)
         for _, command in batch:
             inner.post(command)
