@@ -12,7 +12,7 @@ import asyncio
 import copy
 import logging
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
@@ -158,7 +158,7 @@ class Session:
         )
         self._stored: dict[str, JsonValue] = self._keeper.stored_values
         self._cells: dict[str, CellExecutor] = {}
-        self._answers: dict[tuple[str, str], asyncio.Future[AnyEngineCommand]] = {}
+        self._awaiting_answer: set[tuple[str, str]] = set()
         self._next_id = self._keeper.next_cell
         self._alive = True
         self._shutdown_task: asyncio.Task[None] | None = None
@@ -367,8 +367,6 @@ class Session:
         )
         _current_call.set(call)  # this task's context only
         try:
-            if definition.answered_externally:
-                return await self._answers[(cell_id, call_id)]
             if tool.function is not None:
                 value = await tool.call(request.input)
             elif self._delegate is not None:
@@ -387,17 +385,23 @@ class Session:
             log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
             return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
 
-    def _expect_answer(self, cell_id: str, call: ToolCallRequested) -> None:
-        if self._answered_externally(call):
-            future = asyncio.get_running_loop().create_future()
-            self._answers[(cell_id, call.call_id)] = future
-            future.add_done_callback(lambda _f: self._answers.pop((cell_id, call.call_id), None))
+    def _dispatch(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
+        """A tool call, started: a call of a tool `answered_externally` waits for `answer()`
+        (registered now, so it may come at once), any other runs `_invoke_tool`."""
+        if not self._answered_externally(call):
+            return self._invoke_tool(cell_id, call)
+        key = (cell_id, call.call_id)
+        self._awaiting_answer.add(key)
+        outstanding: asyncio.Future[AnyEngineCommand] = asyncio.get_running_loop().create_future()
+        outstanding.add_done_callback(lambda _f: self._awaiting_answer.discard(key))
+        return outstanding  # `answer()` applies the result itself and cancels the wait
 
-    def _answer(self, cell_id: str, command: ResolveTool | RejectTool) -> None:
-        future = self._answers.get((cell_id, command.call_id))
-        if future is None or future.done():
-            raise UnknownToolCall(cell_id, command.call_id)
-        future.set_result(command)
+    def _answer(self, executor: CellExecutor, command: ResolveTool | RejectTool) -> None:
+        key = (executor.cell_id, command.call_id)
+        if key not in self._awaiting_answer:
+            raise UnknownToolCall(*key)
+        self._awaiting_answer.discard(key)
+        executor.answer(command)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
@@ -429,11 +433,8 @@ class _Host:
         self._session = session
         self._tool_call_id = tool_call_id
 
-    def invoke_tool(
-        self, cell_id: str, call: ToolCallRequested
-    ) -> Coroutine[Any, Any, AnyEngineCommand]:
-        self._session._expect_answer(cell_id, call)  # now: `answer()` may come before it runs
-        return self._session._invoke_tool(cell_id, call)
+    def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
+        return self._session._dispatch(cell_id, call)
 
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)
@@ -532,8 +533,7 @@ class PausableCell(_Handle):
     def waits_for_answer(self, call_id: str) -> bool:
         """Whether `call_id` is a call of a tool `answered_externally` that waits for
         `answer()`."""
-        future = self._session._answers.get((self.id, call_id))
-        return future is not None and not future.done()
+        return (self.id, call_id) in self._session._awaiting_answer
 
     async def answer(
         self, call_id: str, result: JsonValue = None, *, error: str | None = None
@@ -546,4 +546,4 @@ class PausableCell(_Handle):
             if error is None
             else RejectTool(call_id=call_id, message=error)
         )
-        self._session._answer(self._live().cell_id, command)
+        self._session._answer(self._live(), command)

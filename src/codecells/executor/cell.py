@@ -31,6 +31,8 @@ from ..engine.protocol import (
     Notify,
     Output,
     Quiescent,
+    RejectTool,
+    ResolveTool,
     Started,
     TimerCleared,
     TimerSet,
@@ -61,8 +63,9 @@ class LifecycleError(RuntimeError):
 class CellHost(Protocol):
     """What a cell needs from its session."""
 
-    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
-        """Run the tool call; return the command that resolves or rejects the script's promise."""
+    def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
+        """Start the tool call (called when it is dispatched); the awaitable gives the command
+        that resolves or rejects the script's promise."""
 
     async def notify(self, cell_id: str, text: str) -> None:
         """Forward ``notify(text)`` to the delegate."""
@@ -190,6 +193,13 @@ class CellExecutor:
             error_text=completed.error_text if completed else None,
             writes={},
         )
+
+    def answer(self, command: ResolveTool | RejectTool) -> None:
+        """The result of an externally answered call: it arrives now (its task ends)."""
+        task = self._callbacks.tools.pop(command.call_id, None)
+        if task is not None:
+            task.cancel()
+        self.fire(Trigger.TOOL_RESULT, command=command)
 
     def hold_calls(self, calls: list[ToolCallRequested]) -> None:
         """Calls a restored cell made before and never got answered: `redispatch_calls`
