@@ -287,6 +287,10 @@ class Session:
             loaded.cell_id, CellKind.PAUSABLE, journal, host, self._runner(), journal
         )
         self._cells[loaded.cell_id] = executor
+        self._keep_alive()
+        if loaded.restart:
+            executor.start()
+            return
         self._stored.update(loaded.writes)
         executor.restored(loaded.frontier, loaded.completed, loaded.last_resumed)
         answered = [c for c in loaded.outstanding if self._answered_externally(c)]
@@ -295,7 +299,6 @@ class Session:
             executor.dispatch_tool_call(call=call)
         for timer_id, delay in loaded.timers:
             executor.schedule_timer(timer_id=timer_id, delay=delay)
-        self._keep_alive()
 
     def _answered_externally(self, call: ToolCallRequested) -> bool:
         index = call.tool_index

@@ -76,6 +76,8 @@ class LoadedCell:
     """(timer id, seconds until due)."""
     writes: dict[str, JsonValue] = field(default_factory=dict)
     """Writes committed while loading (a crash came between a finish and its commit)."""
+    restart: bool = False
+    """The cell never reached a frontier: it runs again from its start."""
 
 
 class CellKeeper(Protocol):
@@ -210,8 +212,19 @@ class DurableCells:
         if stored.completed is not None or stored.finish is not None:
             self._load_completion(stored, loaded)
             return loaded
-        if frontier is None:
-            return None  # never reached a frontier: nothing was delivered; see docs/durable.md
+        if frontier is None:  # nothing was delivered: run it again from its start
+            if held:
+                return None  # it runs in a live process
+            d.store.restart(self.session_id, cell_id, d.owner, now + d.lease)
+            loaded.journal = CellJournal(
+                d,
+                cell_id,
+                lambda: _clocked(
+                    make_engine(cell_id, record.source, record.stored_values, record.seed)
+                ),
+            )
+            loaded.restart = True
+            return loaded
         # resumed by a live process: consumed; by one whose lease ran out: resumable again
         resumed = stored.resumed if held else min(stored.resumed, frontier.generation - 1)
         loaded.last_resumed = resumed or None

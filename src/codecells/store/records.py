@@ -167,6 +167,11 @@ class Store(Protocol):
         session's stored values, atomically. False if it was completed before."""
         ...
 
+    def restart(self, session_id: str, cell_id: str, owner: str, lease_until: float) -> None:
+        """Forget the journal of a cell that never reached a frontier (nothing of it was
+        delivered), so that `owner` runs it again from its start."""
+        ...
+
     def delete_cell(self, session_id: str, cell_id: str) -> None:
         """Forget the cell and its journal (claimed or terminated)."""
         ...

@@ -281,14 +281,20 @@ class SQLiteStore:
             )
             return True
 
+    def restart(self, session_id: str, cell_id: str, owner: str, lease_until: float) -> None:
+        """Forget the journal of a cell that never reached a frontier; `owner` reruns it."""
+        with self._txn("restart a cell") as db:
+            _delete(db, session_id, cell_id, _CELL_TABLES[1:])
+            db.execute(
+                "UPDATE cells SET steps=0, frontier=NULL, finish=NULL, resumed=0, owner=?, "
+                "lease_until=? WHERE session_id=? AND cell_id=?",
+                (owner, lease_until, session_id, cell_id),
+            )
+
     def delete_cell(self, session_id: str, cell_id: str) -> None:
         """Forget the cell and its journal."""
         with self._txn("delete a cell") as db:
-            for table in _CELL_TABLES:
-                db.execute(
-                    f"DELETE FROM {table} WHERE session_id=? AND cell_id=?",  # noqa: S608
-                    (session_id, cell_id),
-                )
+            _delete(db, session_id, cell_id, _CELL_TABLES)
 
     def load_cell(self, session_id: str, cell_id: str) -> StoredCell | None:
         """The cell, or None if the store does not hold it."""
@@ -366,6 +372,11 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.path!r})"
+
+
+def _delete(db: sqlite3.Connection, session_id: str, cell_id: str, tables: tuple[str, ...]) -> None:
+    for table in tables:  # names from _CELL_TABLES only
+        db.execute(f"DELETE FROM {table} WHERE session_id=? AND cell_id=?", (session_id, cell_id))  # noqa: S608
 
 
 class MemoryStore(SQLiteStore):
