@@ -28,8 +28,22 @@ from .description import (
     wait_description,
 )
 from .driver import CodeMode, ExecArgs, WaitArgs
-from .output import CHARS_PER_TOKEN, ToolOutput, error_output, format_event
-from .pragma import PRAGMA_PREFIX, ExecSource, PragmaError, parse_exec_source
+from .output import (
+    ANTHROPIC_IMAGE_TYPES,
+    CHARS_PER_TOKEN,
+    OPENAI_IMAGE_TYPES,
+    ToolOutput,
+    error_output,
+    format_event,
+)
+from .pragma import (
+    MAX_SAFE_INTEGER,
+    PRAGMA_PREFIX,
+    ExecSource,
+    PragmaError,
+    parse_exec_source,
+    unwrap_code_fence,
+)
 from .specs import (
     EXEC_TOOL_NAME,
     WAIT_TOOL_NAME,
@@ -44,6 +58,7 @@ from .tooldefs import Tool, tool_definition
 from .typescript import MAX_DEPTH, TypeScriptRenderer, schema_to_typescript
 
 __all__ = [
+    "ANTHROPIC_IMAGE_TYPES",
     "CHARS_PER_TOKEN",
     "DEFAULT_CATALOG_THRESHOLD",
     "DEFAULT_MAX_OUTPUT_TOKENS",
@@ -51,7 +66,9 @@ __all__ = [
     "DESCRIBE_TOOLS",
     "EXEC_TOOL_NAME",
     "MAX_DEPTH",
+    "MAX_SAFE_INTEGER",
     "MCP_TYPES",
+    "OPENAI_IMAGE_TYPES",
     "PRAGMA_PREFIX",
     "SEARCH_TOOLS",
     "WAIT_TOOL_NAME",
@@ -77,6 +94,7 @@ __all__ = [
     "tool_definition",
     "tool_specs",
     "tool_types",
+    "unwrap_code_fence",
     "wait_description",
     "wait_parameters",
     "wait_tool_spec",

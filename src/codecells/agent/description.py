@@ -33,7 +33,7 @@ _EXEC_INTRO = """Run JavaScript to orchestrate and compose tool calls.
 - {input_rule}
 - You may start the code with a first-line pragma such as `// @exec: {{"yield_time_ms": {yield_ms}, "max_output_tokens": {max_tokens}}}`.
   - `yield_time_ms`: if the script is still running after that many milliseconds, `exec` returns the output so far (default {yield_ms}).
-  - `max_output_tokens`: the token budget of the result (default {max_tokens}); longer output is truncated.
+  - `max_output_tokens`: the token budget of the result (default {max_tokens}, at least 1); longer output is truncated.
 - When the code has been fully evaluated the script ends: unawaited promises and pending timers are discarded.
 - A result that starts with `Script running with cell ID <id>` means the script is still running: call `wait` with that `cell_id` for more output.
 
@@ -52,12 +52,12 @@ _CONSOLE_RULE = (
     "append their arguments as a text item."
 )
 _FREEFORM_RULE = (
-    "The input is raw JavaScript source text: not JSON, not a quoted string, not a markdown "
-    "code fence."
+    "The input is raw JavaScript source text: not JSON, not a quoted string. A script wrapped "
+    "whole in exactly one markdown code fence is unwrapped before it runs; send raw source anyway."
 )
 _JSON_RULE = (
-    "The `code` argument is raw JavaScript source text: not a quoted string, not a markdown "
-    "code fence."
+    "The `code` argument is raw JavaScript source text: not a quoted string. A script wrapped "
+    "whole in exactly one markdown code fence is unwrapped before it runs; send raw source anyway."
 )
 
 _CATALOG_INTRO = """This session has {count} tools: below are their names and one-line summaries only. Before calling one, read its declaration at run time:
@@ -70,8 +70,9 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _WAIT = """- Use `wait` only after `exec` returned `Script running with cell ID <id>`.
 - `cell_id` names the running cell.
 - `yield_time_ms` is how long to wait for more output before returning (default {yield_ms}).
-- `max_tokens` is the token budget of the new output this call returns (default {max_tokens}).
+- `max_tokens` is the token budget of the new output this call returns (default {max_tokens}, at least 1).
 - `terminate: true` stops the cell instead of waiting.
+- `null` for `yield_time_ms`, `max_tokens` or `terminate` means its default.
 - `wait` returns only the output that is new since the last result, or the cell's final result.
 - While the cell is still running, `wait` may return `Script running with cell ID <id>` again: call it again.
 - Once a cell has finished, `wait` returns its final result and the cell is closed."""

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+)
 
 from ..errors import CodeCellsError
 from ..events import Completed, Terminated, Yielded
@@ -14,7 +22,7 @@ from ..function_tools import describe_validation_error
 from ..session import Session
 from .description import DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_YIELD_TIME_MS
 from .output import ToolOutput, error_output, format_event
-from .pragma import PragmaError, parse_exec_source
+from .pragma import MAX_SAFE_INTEGER, PragmaError, parse_exec_source
 from .specs import EXEC_TOOL_NAME, WAIT_TOOL_NAME, ToolStyle, tool_specs
 
 __all__ = ["CodeMode", "ExecArgs", "WaitArgs"]
@@ -28,15 +36,33 @@ class ExecArgs(BaseModel):
     code: str
 
 
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, not a boolean")
+    return value
+
+
+def _id_text(value: Any) -> Any:
+    """A cell id sent as a number (``7``) is its text (``"7"``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SAFE_INTEGER:
+        return str(value)
+    return value
+
+
+_Count = Annotated[int, BeforeValidator(_no_bool), Field(le=MAX_SAFE_INTEGER)]
+"""A count from the model: an integer (not a boolean) of at most 2^53 - 1."""
+
+
 class WaitArgs(BaseModel):
-    """``wait``'s arguments."""
+    """``wait``'s arguments (``null`` means the default); every number is bounded, so no
+    value the model sends can overflow."""
 
     model_config = ConfigDict(extra="forbid")
 
-    cell_id: str | int
-    yield_time_ms: int | None = Field(None, ge=0)
-    max_tokens: int | None = Field(None, ge=0)
-    terminate: bool = False
+    cell_id: Annotated[StrictStr, BeforeValidator(_id_text)]
+    yield_time_ms: Annotated[_Count, Field(ge=0)] | None = None
+    max_tokens: Annotated[_Count, Field(ge=1)] | None = None
+    terminate: StrictBool | None = None
 
 
 class CodeMode:
@@ -114,7 +140,7 @@ class CodeMode:
             args = WaitArgs.model_validate(_decode(arguments))
         except ValidationError as err:
             return error_output(describe_validation_error(WAIT_TOOL_NAME, err))
-        cell_id = str(args.cell_id)
+        cell_id = args.cell_id
         event: Yielded | Completed | Terminated
         try:
             if args.terminate:
@@ -132,7 +158,7 @@ def _decode(arguments: str | Mapping[str, Any]) -> str | Mapping[str, Any]:
     if isinstance(arguments, str) and arguments.lstrip().startswith("{"):
         try:
             decoded = json.loads(arguments)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, too deep, or a number too long
             return arguments
         if isinstance(decoded, dict):
             return decoded

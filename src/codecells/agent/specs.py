@@ -11,7 +11,14 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from .description import exec_description, wait_description
+from .catalog import DEFAULT_CATALOG_THRESHOLD
+from .description import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_YIELD_TIME_MS,
+    exec_description,
+    wait_description,
+)
+from .pragma import MAX_SAFE_INTEGER
 from .tooldefs import Tool
 
 __all__ = [
@@ -59,24 +66,35 @@ def exec_parameters() -> dict[str, Any]:
 
 
 def wait_parameters() -> dict[str, Any]:
-    """The JSON Schema of ``wait``'s arguments."""
+    """The JSON Schema of ``wait``'s arguments.
+
+    It is strict-compatible (OpenAI structured outputs): every property is required, the
+    optional ones are nullable (``null`` means the default). ``max_tokens`` is at least 1, so
+    a result can never be emptied by its budget."""
     return {
         "type": "object",
         "properties": {
             "cell_id": {"type": "string", "description": "the running cell's id"},
             "yield_time_ms": {
-                "type": "integer",
+                "type": ["integer", "null"],
                 "minimum": 0,
-                "description": "how long to wait for more output, in milliseconds",
+                "maximum": MAX_SAFE_INTEGER,
+                "description": "how long to wait for more output, in milliseconds "
+                f"(null: {DEFAULT_YIELD_TIME_MS})",
             },
             "max_tokens": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "the token budget of the returned output",
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "maximum": MAX_SAFE_INTEGER,
+                "description": "the token budget of the returned output "
+                f"(null: {DEFAULT_MAX_OUTPUT_TOKENS})",
             },
-            "terminate": {"type": "boolean", "description": "stop the cell instead of waiting"},
+            "terminate": {
+                "type": ["boolean", "null"],
+                "description": "stop the cell instead of waiting (null: false)",
+            },
         },
-        "required": ["cell_id"],
+        "required": ["cell_id", "yield_time_ms", "max_tokens", "terminate"],
         "additionalProperties": False,
     }
 
@@ -87,10 +105,17 @@ def exec_tool_spec(
     style: ToolStyle = ToolStyle.OPENAI_CHAT,
     namespaces: Mapping[str, str] | None = None,
     console: bool = False,
+    catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
 ) -> dict[str, Any]:
     """The ``exec`` tool definition in `style`, describing `tools` (see `exec_description`)."""
     freeform = style is ToolStyle.OPENAI_RESPONSES
-    description = exec_description(tools, namespaces=namespaces, freeform=freeform, console=console)
+    description = exec_description(
+        tools,
+        namespaces=namespaces,
+        freeform=freeform,
+        console=console,
+        catalog_threshold=catalog_threshold,
+    )
     if freeform:
         return {"type": "custom", "name": EXEC_TOOL_NAME, "description": description}
     return _function(style, EXEC_TOOL_NAME, description, exec_parameters())
@@ -107,10 +132,17 @@ def tool_specs(
     style: ToolStyle = ToolStyle.OPENAI_CHAT,
     namespaces: Mapping[str, str] | None = None,
     console: bool = False,
+    catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
 ) -> list[dict[str, Any]]:
     """``[exec_tool_spec(...), wait_tool_spec(...)]``: everything a model needs for code mode."""
     return [
-        exec_tool_spec(tools, style=style, namespaces=namespaces, console=console),
+        exec_tool_spec(
+            tools,
+            style=style,
+            namespaces=namespaces,
+            console=console,
+            catalog_threshold=catalog_threshold,
+        ),
         wait_tool_spec(style=style),
     ]
 
@@ -118,6 +150,8 @@ def tool_specs(
 def _function(
     style: ToolStyle, name: str, description: str, parameters: dict[str, Any]
 ) -> dict[str, Any]:
+    """A function tool. OpenAI's get an explicit ``strict: true`` (their schemas are
+    strict-compatible), so the API never normalises them on its own."""
     if style is ToolStyle.ANTHROPIC:
         return {"name": name, "description": description, "input_schema": parameters}
     if style is ToolStyle.OPENAI_RESPONSES:
@@ -126,6 +160,7 @@ def _function(
             "name": name,
             "description": description,
             "parameters": parameters,
+            "strict": True,
         }
-    function = {"name": name, "description": description, "parameters": parameters}
+    function = {"name": name, "description": description, "parameters": parameters, "strict": True}
     return {"type": "function", "function": function}
