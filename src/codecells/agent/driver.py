@@ -20,6 +20,7 @@ from ..errors import CodeCellsError
 from ..events import Completed, Terminated, Yielded
 from ..function_tools import describe_validation_error
 from ..session import Session
+from .catalog import DEFAULT_CATALOG_THRESHOLD
 from .description import DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_YIELD_TIME_MS
 from .output import ToolOutput, error_output, format_event
 from .pragma import MAX_SAFE_INTEGER, PragmaError, parse_exec_source
@@ -69,7 +70,8 @@ class CodeMode:
     """Serve a model's ``exec`` / ``wait`` calls with the cells of `session`.
 
     The session's tools are described to the model; `namespaces` maps a namespace to its
-    description. Every handler
+    description; with more than `catalog_threshold` tools only their names and summaries are
+    (the session needs the tools of `with_tool_catalog`). Every handler
     returns a `ToolOutput`; it never raises for bad model input or an unknown cell, it reports
     them in the output (``is_error``). Cancelling a handler drops its observation of the cell
     (nothing is lost; the next ``wait`` gets the output).
@@ -80,18 +82,22 @@ class CodeMode:
         session: Session,
         *,
         namespaces: Mapping[str, str] | None = None,
+        catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
     ) -> None:
         self.session = session
         self.tools = session.tools
         self.namespaces = dict(namespaces or {})
+        self.catalog_threshold = catalog_threshold
 
     def tool_specs(self, style: ToolStyle = ToolStyle.OPENAI_CHAT) -> list[dict[str, Any]]:
-        """The ``exec`` and ``wait`` tool definitions in `style`, describing this session's tools."""
+        """The ``exec`` and ``wait`` tool definitions in `style`, describing this session's tools
+        (names and summaries only beyond `catalog_threshold` tools: see `with_tool_catalog`)."""
         return tool_specs(
             self.tools,
             style=style,
             namespaces=self.namespaces,
             console=self.session.config.console,
+            catalog_threshold=self.catalog_threshold,
         )
 
     async def handle(
