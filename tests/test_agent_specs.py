@@ -63,12 +63,16 @@ def test_anthropic_shape() -> None:
         "name": "exec",
         "description": exec_description(freeform=False),
         "input_schema": exec_parameters(),
+        "strict": False,
     }
     assert wait_tool_spec(style=ToolStyle.ANTHROPIC) == {
         "name": "wait",
         "description": wait_description(),
-        "input_schema": wait_parameters(),
+        "input_schema": wait_parameters(strict=False),
+        "strict": False,
     }
+    assert wait_parameters(strict=False)["required"] == ["cell_id"]
+    assert wait_parameters(strict=False)["properties"]["max_tokens"]["type"] == "integer"
 
 
 def test_parameter_schemas() -> None:

@@ -72,7 +72,7 @@ _WAIT = """- Use `wait` only after `exec` returned `Script running with cell ID 
 - `yield_time_ms` is how long to wait for more output before returning (default {yield_ms}).
 - `max_tokens` is the token budget of the new output this call returns (default {max_tokens}, at least 1).
 - `terminate: true` stops the cell instead of waiting.
-- `null` for `yield_time_ms`, `max_tokens` or `terminate` means its default.
+- `null` (or leaving it out, where allowed) for `yield_time_ms`, `max_tokens` or `terminate` means its default.
 - `wait` returns only the output that is new since the last result, or the cell's final result.
 - While the cell is still running, `wait` may return `Script running with cell ID <id>` again: call it again.
 - Once a cell has finished, `wait` returns its final result and the cell is closed."""

@@ -65,36 +65,42 @@ def exec_parameters() -> dict[str, Any]:
     }
 
 
-def wait_parameters() -> dict[str, Any]:
+def wait_parameters(*, strict: bool = True) -> dict[str, Any]:
     """The JSON Schema of ``wait``'s arguments.
 
-    It is strict-compatible (OpenAI structured outputs): every property is required, the
-    optional ones are nullable (``null`` means the default). ``max_tokens`` is at least 1, so
-    a result can never be emptied by its budget."""
+    Every number is bounded, and ``max_tokens`` is at least 1, so a result can never be
+    emptied by its budget. With `strict` the schema is strict-compatible (OpenAI structured
+    outputs): every property is required, the optional ones nullable (``null``: the default);
+    without it only ``cell_id`` is required."""
+
+    def optional(kind: str) -> str | list[str]:
+        return [kind, "null"] if strict else kind
+
+    properties: dict[str, Any] = {
+        "cell_id": {"type": "string", "description": "the running cell's id"},
+        "yield_time_ms": {
+            "type": optional("integer"),
+            "minimum": 0,
+            "maximum": MAX_SAFE_INTEGER,
+            "description": "how long to wait for more output, in milliseconds "
+            f"(default {DEFAULT_YIELD_TIME_MS})",
+        },
+        "max_tokens": {
+            "type": optional("integer"),
+            "minimum": 1,
+            "maximum": MAX_SAFE_INTEGER,
+            "description": "the token budget of the returned output "
+            f"(default {DEFAULT_MAX_OUTPUT_TOKENS})",
+        },
+        "terminate": {
+            "type": optional("boolean"),
+            "description": "stop the cell instead of waiting (default false)",
+        },
+    }
     return {
         "type": "object",
-        "properties": {
-            "cell_id": {"type": "string", "description": "the running cell's id"},
-            "yield_time_ms": {
-                "type": ["integer", "null"],
-                "minimum": 0,
-                "maximum": MAX_SAFE_INTEGER,
-                "description": "how long to wait for more output, in milliseconds "
-                f"(null: {DEFAULT_YIELD_TIME_MS})",
-            },
-            "max_tokens": {
-                "type": ["integer", "null"],
-                "minimum": 1,
-                "maximum": MAX_SAFE_INTEGER,
-                "description": "the token budget of the returned output "
-                f"(null: {DEFAULT_MAX_OUTPUT_TOKENS})",
-            },
-            "terminate": {
-                "type": ["boolean", "null"],
-                "description": "stop the cell instead of waiting (null: false)",
-            },
-        },
-        "required": ["cell_id", "yield_time_ms", "max_tokens", "terminate"],
+        "properties": properties,
+        "required": list(properties) if strict else ["cell_id"],
         "additionalProperties": False,
     }
 
@@ -123,7 +129,8 @@ def exec_tool_spec(
 
 def wait_tool_spec(*, style: ToolStyle = ToolStyle.OPENAI_CHAT) -> dict[str, Any]:
     """The ``wait`` tool definition in `style`."""
-    return _function(style, WAIT_TOOL_NAME, wait_description(), wait_parameters())
+    strict = _strict(style)
+    return _function(style, WAIT_TOOL_NAME, wait_description(), wait_parameters(strict=strict))
 
 
 def tool_specs(
@@ -147,20 +154,36 @@ def tool_specs(
     ]
 
 
+def _strict(style: ToolStyle) -> bool:
+    """Whether `style`'s function definitions are strict: OpenAI's are (their strict mode
+    keeps the numeric bounds); Anthropic's are not (its strict mode drops them)."""
+    return style is not ToolStyle.ANTHROPIC
+
+
 def _function(
     style: ToolStyle, name: str, description: str, parameters: dict[str, Any]
 ) -> dict[str, Any]:
-    """A function tool. OpenAI's get an explicit ``strict: true`` (their schemas are
-    strict-compatible), so the API never normalises them on its own."""
+    """A function tool, with an explicit ``strict`` so that no API decides it on its own."""
+    strict = _strict(style)
     if style is ToolStyle.ANTHROPIC:
-        return {"name": name, "description": description, "input_schema": parameters}
+        return {
+            "name": name,
+            "description": description,
+            "input_schema": parameters,
+            "strict": strict,
+        }
     if style is ToolStyle.OPENAI_RESPONSES:
         return {
             "type": "function",
             "name": name,
             "description": description,
             "parameters": parameters,
-            "strict": True,
+            "strict": strict,
         }
-    function = {"name": name, "description": description, "parameters": parameters, "strict": True}
+    function = {
+        "name": name,
+        "description": description,
+        "parameters": parameters,
+        "strict": strict,
+    }
     return {"type": "function", "function": function}
