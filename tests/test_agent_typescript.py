@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codecells.agent import MAX_DEPTH
+from codecells.agent import MAX_DEPTH, TypeScriptRenderer
 from codecells.agent import schema_to_typescript as ts
 from codecells.agent.typescript import doc_comment
 
@@ -228,3 +228,37 @@ JSON = st.recursive(
 @given(JSON)
 def test_any_json_renders_to_some_type(schema: Any) -> None:
     assert isinstance(ts(schema), str)
+
+
+def test_long_reference_chains_are_cut_off_without_recursion_errors() -> None:
+    count = 5000
+    defs = {
+        f"A{i}": {"anyOf": [{"$ref": f"#/$defs/A{i + 1}"}, {"type": "string"}]}
+        for i in range(count)
+    }
+    rendered = ts({"$defs": defs, "$ref": "#/$defs/A0"})
+    assert rendered.startswith("A0\n\ntype A0 = A1 | string;\n")
+    assert rendered.endswith(" = unknown;") and len(rendered) < 2000
+
+
+def test_equal_definitions_of_input_and_output_share_one_alias() -> None:
+    item = {"type": "object", "properties": {"sku": {"type": "string"}}}
+    order = {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/$defs/Item"}}},
+    }
+    renderer = TypeScriptRenderer()
+    arguments = {
+        "$defs": {"Item": item, "Order": {"title": "Order", **order}},
+        "type": "object",
+        "properties": {"order": {"$ref": "#/$defs/Order"}},
+    }
+    assert renderer.render(arguments) == "{ order?: Order }"
+    assert renderer.render({"title": "Order", **order, "$defs": {"Item": item}}) == "Order"
+    other = {"$defs": {"Item": {"type": "integer"}}, "$ref": "#/$defs/Item"}
+    assert renderer.render(other) == "Item_2"
+    assert renderer.aliases() == [
+        "type Order = { items?: Item[] };",
+        "type Item = { sku?: string };",
+        "type Item_2 = number;",
+    ]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +105,7 @@ _NEVER = _Type("never")
 
 @dataclass
 class _Alias:
+    base: str  # the name the schema suggests; `name` is unique
     name: str
     root: int
     path: tuple[str, ...]
@@ -122,7 +124,10 @@ class TypeScriptRenderer:
         self._roots: list[Any] = []
         self._targets: list[set[tuple[str, ...]]] = []
         self._aliases: dict[tuple[int, tuple[str, ...]], _Alias] = {}
-        self._by_signature: dict[str, _Alias] = {}  # one alias for equal schemas of two roots
+        self._order: list[_Alias] = []  # each alias once, in order of first use
+        self._pending: deque[_Alias] = deque()  # referenced, not defined yet
+        self._by_base: dict[str, list[_Alias]] = {}
+        self._signatures: dict[tuple[int, tuple[str, ...]], str] = {}
         self._taken = set(_RESERVED) | set(reserved)
         self._expanding: set[tuple[int, tuple[str, ...]]] = set()  # aliases on the stack
 
@@ -131,7 +136,7 @@ class TypeScriptRenderer:
         root = len(self._roots)
         self._roots.append(schema)
         self._targets.append(_ref_targets(schema))
-        same = self._by_signature.get(self._signature(root, ())) if root else None
+        same = self._same_as_before(root, ())
         if same is not None:  # e.g. an output schema that is an input schema's model
             self._aliases[(root, ())] = same
             self._targets[root].add(())
@@ -141,69 +146,86 @@ class TypeScriptRenderer:
 
     def aliases(self) -> list[str]:
         """The ``type Name = ...;`` declarations (with their doc comments), in order of use."""
-        unique = {id(a): a for a in self._aliases.values()}.values()
-        return [a.text for a in unique if a.text is not None]
+        return [a.text for a in self._order if a.text is not None]
 
     # ------------------------------------------------------------------ references
     def _finish(self) -> None:
         """Render every alias that was referenced but not rendered yet (guarded references
         are rendered here, after the type that uses them, so recursion terminates)."""
-        while pending := list({id(a): a for a in self._aliases.values() if a.text is None}.values()):
-            for alias in pending:
+        while self._pending:
+            alias = self._pending.popleft()
+            if alias.text is None:
                 self._define(alias)
 
-    def _alias(self, root: int, path: tuple[str, ...], guarded: bool) -> _Type:
+    def _alias(self, root: int, path: tuple[str, ...], guarded: bool, depth: int) -> _Type:
         key = (root, path)
         alias = self._aliases.get(key)
         if alias is None:
-            signature = self._signature(root, path)
-            alias = self._by_signature.get(signature) if root else None
+            alias = self._same_as_before(root, path)
             if alias is None:
-                alias = _Alias(self._name(root, path), root, path)
-                self._by_signature[signature] = alias
+                base = self._base(root, path)
+                alias = _Alias(base, self._unique(base), root, path)
+                self._by_base.setdefault(base, []).append(alias)
+                self._order.append(alias)
+                self._pending.append(alias)
             self._aliases[key] = alias
         if not guarded:
             if (alias.root, alias.path) in self._expanding:
                 return _UNKNOWN  # ``A = A | x``: a cycle TypeScript cannot express
-            if alias.text is None:
-                self._define(alias)  # unguarded: its own unguarded references come first
+            if alias.text is None:  # unguarded: its own unguarded references come first
+                self._define(alias, depth + 1)
         return _Type(alias.name)
 
-    def _define(self, alias: _Alias) -> None:
+    def _define(self, alias: _Alias, depth: int = 0) -> None:
         key = (alias.root, alias.path)
         schema = _lookup(self._roots[alias.root], alias.path)
         self._expanding.add(key)
         alias.text = ""  # being defined: a guarded self-reference must not define it again
         try:
-            body = self._node(alias.root, alias.path, schema, 0, guarded=False, inline=True)
+            body = self._node(alias.root, alias.path, schema, depth, guarded=False, inline=True)
         finally:
             self._expanding.discard(key)
         doc = _documentation(schema)
         prefix = doc_comment(doc) + "\n" if doc else ""
         alias.text = f"{prefix}type {alias.name} = {body.text};"
 
+    def _same_as_before(self, root: int, path: tuple[str, ...]) -> _Alias | None:
+        """An alias of an earlier document for the same schema (same name, same meaning)."""
+        for alias in self._by_base.get(self._base(root, path), []):
+            if alias.root != root and self._signature(alias.root, alias.path) == self._signature(
+                root, path
+            ):
+                return alias
+        return None
+
     def _signature(self, root: int, path: tuple[str, ...]) -> str:
         """What the schema at `path` means: its content and that of everything it references
-        (``$defs`` aside), so that equal definitions in two documents share an alias."""
-        document = self._roots[root]
-        closure: dict[tuple[str, ...], Any] = {}
-        stack = [path]
-        while stack:
-            at = stack.pop()
-            if at in closure:
-                continue
-            node = _lookup(document, at)
-            closure[at] = _without_definitions(node)
-            stack += _ref_targets(closure[at])
-        own = closure.pop(path)
-        return json.dumps([own, sorted(closure.items())], sort_keys=True, default=str)
+        (``$defs`` aside)."""
+        key = (root, path)
+        if key not in self._signatures:
+            document = self._roots[root]
+            closure: dict[tuple[str, ...], Any] = {}
+            stack = [path]
+            while stack:
+                at = stack.pop()
+                if at not in closure:
+                    closure[at] = _without_definitions(_lookup(document, at))
+                    stack += _ref_targets(closure[at])
+            own = closure.pop(path)
+            self._signatures[key] = json.dumps(
+                [own, sorted(closure.items())], sort_keys=True, default=str
+            )
+        return self._signatures[key]
 
-    def _name(self, root: int, path: tuple[str, ...]) -> str:
+    def _base(self, root: int, path: tuple[str, ...]) -> str:
+        """The alias name a schema suggests: its last name in `path`, else its title."""
         words = [p for p in path if p not in _STRUCTURAL and not p.isdigit()]
         title = _lookup(self._roots[root], path)
         title = title.get("title") if isinstance(title, Mapping) else None
         base = words[-1] if words else (title if isinstance(title, str) and title else "Root")
-        base = normalize_js_name(base)
+        return normalize_js_name(base)
+
+    def _unique(self, base: str) -> str:
         name, n = base, 1
         while name in self._taken:
             n += 1
@@ -211,11 +233,11 @@ class TypeScriptRenderer:
         self._taken.add(name)
         return name
 
-    def _ref(self, root: int, ref: str, guarded: bool) -> _Type:
+    def _ref(self, root: int, ref: str, guarded: bool, depth: int) -> _Type:
         path = _pointer(ref)
         if path is None or _lookup(self._roots[root], path) is _MISSING:
             return _UNKNOWN
-        return self._alias(root, path, guarded)
+        return self._alias(root, path, guarded, depth)
 
     # ------------------------------------------------------------------ schemas
     def _node(
@@ -231,7 +253,7 @@ class TypeScriptRenderer:
         """`schema` at `path`; `guarded` when it sits inside an object or array (where a
         recursive alias reference is fine); `inline` renders a ref target's body itself."""
         if not inline and path in self._targets[root]:
-            return self._alias(root, path, guarded)
+            return self._alias(root, path, guarded, depth)
         if schema is True or schema == {}:
             return _UNKNOWN
         if schema is False:
@@ -241,7 +263,7 @@ class TypeScriptRenderer:
         parts: list[_Type] = []
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            parts.append(self._ref(root, ref, guarded))
+            parts.append(self._ref(root, ref, guarded, depth))
         parts.append(self._core(root, path, schema, depth, guarded))
         for key in ("anyOf", "oneOf"):
             variants = schema.get(key)
@@ -434,10 +456,14 @@ def _ref_targets(schema: Any) -> set[tuple[str, ...]]:
     return targets
 
 
+_NOT_MEANING = ("$defs", "definitions", "title", "$schema", "$id", "$comment")
+
+
 def _without_definitions(node: Any) -> Any:
+    """`node` without what does not change its rendering (its definitions, title, …)."""
     if not isinstance(node, Mapping):
         return node
-    return {k: v for k, v in node.items() if k not in ("$defs", "definitions")}
+    return {k: v for k, v in node.items() if k not in _NOT_MEANING}
 
 
 def _union(parts: Iterable[_Type]) -> _Type:
