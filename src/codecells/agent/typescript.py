@@ -44,6 +44,7 @@ MAX_DEPTH = 64
 """Schemas nested deeper than this render as ``unknown`` below that depth."""
 
 _INDENT = "  "
+_SAFE_INTEGER = 2**53 - 1
 _UNION, _INTERSECTION, _ATOM = 0, 1, 2  # operator precedence of a rendered type
 _STRUCTURAL = {
     "$defs", "definitions", "properties", "patternProperties", "items", "prefixItems",
@@ -537,6 +538,8 @@ def _tags(schema: Mapping[str, Any]) -> list[str]:
             continue  # a draft-04 exclusive flag is shown with the bound it modifies
         if tuple_like and tag in ("minItems", "maxItems"):
             continue  # the tuple type says it
+        if tag in ("minimum", "maximum") and value in (-_SAFE_INTEGER, _SAFE_INTEGER):
+            continue  # the safe-integer range is what an integer means in JavaScript anyway
         if tag in ("minimum", "maximum") and schema.get(f"exclusiveM{tag[1:]}") is True:
             tag = f"exclusiveM{tag[1:]}"
         shown = value if isinstance(value, str) and tag in ("format", "pattern") else _json(value)

@@ -340,9 +340,9 @@ declare const tools: {
 // ---- firecrawl_monitor_list
 declare const tools: {
   firecrawl_monitor_list(args: {
-    /** @exclusiveMinimum 0 @maximum 9007199254740991 */
+    /** @exclusiveMinimum 0 */
     limit?: number;
-    /** @minimum 0 @maximum 9007199254740991 */
+    /** @minimum 0 */
     offset?: number;
   }): Promise<unknown>;
 };
@@ -358,9 +358,9 @@ declare const tools: { firecrawl_monitor_run(args: { id: string }): Promise<unkn
 declare const tools: {
   firecrawl_monitor_checks(args: {
     id: string;
-    /** @exclusiveMinimum 0 @maximum 9007199254740991 */
+    /** @exclusiveMinimum 0 */
     limit?: number;
-    /** @minimum 0 @maximum 9007199254740991 */
+    /** @minimum 0 */
     offset?: number;
     status?: "queued" | "running" | "completed" | "failed" | "partial" | "skipped_overlap";
   }): Promise<unknown>;
@@ -370,9 +370,9 @@ declare const tools: {
   firecrawl_monitor_check(args: {
     id: string;
     checkId: string;
-    /** @exclusiveMinimum 0 @maximum 9007199254740991 */
+    /** @exclusiveMinimum 0 */
     limit?: number;
-    /** @minimum 0 @maximum 9007199254740991 */
+    /** @minimum 0 */
     skip?: number;
     pageStatus?: "same" | "new" | "changed" | "removed" | "error";
   }): Promise<unknown>;

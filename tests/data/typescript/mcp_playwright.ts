@@ -179,11 +179,7 @@ declare const tools: {
 // ---- browser_network_request
 declare const tools: {
   browser_network_request(args: {
-    /**
-     * 1-based index of the request, as printed by browser_network_requests.
-     * @minimum 1
-     * @maximum 9007199254740991
-     */
+    /** 1-based index of the request, as printed by browser_network_requests. @minimum 1 */
     index: number;
     /** Return only this part of the request. Omit to return full details. */
     part?: "request-headers" | "request-body" | "response-headers" | "response-body";
