@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import codecells as cc
@@ -23,11 +23,10 @@ from codecells.agent import CodeMode, ToolOutput
 LIVE = "<live cell>"
 SLEEPS = "await new Promise((resolve) => setTimeout(resolve, 1e9));"
 
-NUMBERS = st.one_of(
-    st.integers(),
-    st.sampled_from([10**400, -(10**400), 2**53, 2**53 - 1, 2**63, -1, 0, 1]),
-    st.floats(allow_nan=True, allow_infinity=True),
+EXTREMES = st.sampled_from(
+    [10**400, -(10**400), 2**53, 2**63, float("inf"), float("-inf"), float("nan"), -1, 0, 1.5]
 )
+NUMBERS = st.one_of(EXTREMES, st.integers(), st.floats(allow_nan=True, allow_infinity=True))
 SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, st.text(max_size=12), st.just(LIVE))
 JSON = st.recursive(
     SCALARS,
@@ -36,17 +35,27 @@ JSON = st.recursive(
     ),
     max_leaves=12,
 )
-FIELDS = st.sampled_from(
-    ["cell_id", "yield_time_ms", "max_tokens", "terminate", "code", "max_output_tokens", "x"]
+VALUES = st.one_of(NUMBERS, JSON)
+WAIT_OBJECTS = st.fixed_dictionaries(
+    {"cell_id": st.one_of(st.just(LIVE), JSON)},
+    optional={"yield_time_ms": VALUES, "max_tokens": VALUES, "terminate": VALUES},
 )
-OBJECTS = st.dictionaries(FIELDS, JSON, max_size=5)
-ARGUMENTS = st.one_of(
-    OBJECTS,
-    OBJECTS.map(lambda o: json.dumps(o, default=str)),
+EXEC_OBJECTS = st.fixed_dictionaries(
+    {"code": st.one_of(st.text(max_size=30), JSON)}, optional={"yield_time_ms": VALUES}
+)
+ANYTHING = st.one_of(
     JSON,
     st.text(max_size=40),
+    st.dictionaries(st.text(max_size=6), JSON).map(lambda o: json.dumps(o, default=str)),
 )
-NAMES = st.one_of(st.sampled_from(["exec", "wait"]), st.text(max_size=8))
+
+
+def _as_sent(objects: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[Any]:
+    """Objects as a mapping or as a JSON string (as Chat Completions sends them), or anything."""
+    return st.one_of(objects, objects.map(lambda o: json.dumps(o, default=str)), ANYTHING)
+
+
+ARGUMENTS = {"exec": _as_sent(EXEC_OBJECTS), "wait": _as_sent(WAIT_OBJECTS), "other": ANYTHING}
 
 
 def _with_live_id(value: Any, live: str) -> Any:
@@ -66,34 +75,55 @@ class _Harness:
         self.session = session
         self.code_mode = CodeMode(session)
         self.live: cc.Cell | None = None
+        self.longest_stall = 0.0  # of the event loop, during any call
 
     async def call(self, name: str, arguments: Any) -> None:
         if self.live is None or self.live.state in ("completed", "terminated"):
             self.live = await self.session.create_cell(SLEEPS)
         arguments = _with_live_id(arguments, self.live.id)
+        heartbeat = asyncio.create_task(self._heartbeat())
         try:
             output = await asyncio.wait_for(self.code_mode.handle(name, arguments), 0.5)
         except TimeoutError:
             return  # a valid long wait on the live cell: cancelling it loses nothing
+        finally:
+            heartbeat.cancel()
         assert isinstance(output, ToolOutput) and output.items
         json.dumps(output.anthropic_content())
         json.dumps(output.openai_output())
         if output.cell_id is None and self.live.id in output.text().splitlines()[0]:
             self.live = None
 
+    async def _heartbeat(self) -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while True:
+            await asyncio.sleep(0.01)
+            now = loop.time()
+            self.longest_stall = max(self.longest_stall, now - last)
+            last = now
 
-def test_handle_never_raises_for_arbitrary_json(caplog: pytest.LogCaptureFixture) -> None:
+
+@pytest.mark.parametrize("tool", sorted(ARGUMENTS))
+def test_handle_never_raises_for_arbitrary_json(
+    tool: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR, logger="codecells")
     with asyncio.Runner() as runner:
         session = cc.Session(config=cc.SessionConfig(cpu_time_limit=2.0))
         harness = _Harness(session)
+        names = st.just(tool) if tool != "other" else st.text(max_size=8)
 
         @settings(
-            max_examples=250,
+            max_examples=150,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         )
-        @given(NAMES, ARGUMENTS)
+        @given(names, ARGUMENTS[tool])
+        @example("wait", {"cell_id": LIVE, "yield_time_ms": 10**400})  # issue 10 item 8
+        @example("wait", {"cell_id": LIVE, "max_tokens": float("nan")})
+        @example("wait", '{"cell_id": ' + "1" * 5000 + "}")
+        @example("exec", '{"code": ' + "[" * 50_000 + "]" * 50_000 + "}")
         def one_call(name: str, arguments: Any) -> None:
             runner.run(harness.call(name, arguments))
 
@@ -102,6 +132,7 @@ def test_handle_never_raises_for_arbitrary_json(caplog: pytest.LogCaptureFixture
         assert after.text().splitlines() == ["Script completed", "Output:", "42"]
         runner.run(session.shutdown())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert harness.longest_stall < 1.0  # the loop never froze
 
 
 @pytest.mark.parametrize(
