@@ -262,3 +262,16 @@ def test_equal_definitions_of_input_and_output_share_one_alias() -> None:
         "type Item = { sku?: string };",
         "type Item_2 = number;",
     ]
+
+
+def test_deeply_nested_values_do_not_exhaust_the_stack() -> None:
+    value: Any = 0
+    for _ in range(950):
+        value = [value]
+    assert ts({"const": value}).endswith("unknown" + "]" * (MAX_DEPTH + 1))
+    assert "@default (nested too deeply to show)" in ts({"properties": {"a": {"default": value}}})
+    renderer = TypeScriptRenderer()
+    for _ in range(2):
+        assert renderer.render({"$defs": {"X": {"const": value}}, "$ref": "#/$defs/X"}).startswith(
+            "X"
+        )

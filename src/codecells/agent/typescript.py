@@ -213,9 +213,11 @@ class TypeScriptRenderer:
                     closure[at] = _without_definitions(_lookup(document, at))
                     stack += _ref_targets(closure[at])
             own = closure.pop(path)
-            self._signatures[key] = json.dumps(
-                [own, sorted(closure.items())], sort_keys=True, default=str
-            )
+            try:
+                signature = json.dumps([own, sorted(closure.items())], sort_keys=True, default=str)
+            except RecursionError:
+                signature = f"{root}:{path}"  # too deep to compare: never shared
+            self._signatures[key] = signature
         return self._signatures[key]
 
     def _base(self, root: int, path: tuple[str, ...]) -> str:
@@ -489,14 +491,17 @@ def _intersection(parts: Iterable[_Type]) -> _Type:
     return _Type(" & ".join(p.wrapped(_INTERSECTION) for p in kept), _INTERSECTION)
 
 
-def _literal(value: Any) -> str:
+def _literal(value: Any, depth: int = 0) -> str:
+    """`value` (a ``const`` or ``enum`` value) as a TypeScript literal type."""
+    if depth > MAX_DEPTH:
+        return "unknown"
     if isinstance(value, float) and not math.isfinite(value):
         return "number"
     if isinstance(value, Mapping):
-        members = "; ".join(f"{_key(str(k))}: {_literal(v)}" for k, v in value.items())
+        members = "; ".join(f"{_key(str(k))}: {_literal(v, depth + 1)}" for k, v in value.items())
         return "{ " + members + " }" if members else "{}"
     if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
+        return "[" + ", ".join(_literal(v, depth + 1) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -550,5 +555,7 @@ def _tags(schema: Mapping[str, Any]) -> list[str]:
 def _json(value: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        return "(nested too deeply to show)"
     except (TypeError, ValueError):
         return repr(value)
