@@ -70,7 +70,7 @@ class CodeMode:
     """Serve a model's ``exec`` / ``wait`` calls with the cells of `session`.
 
     The session's tools are described to the model; `namespaces` maps a namespace to its
-    description; with more than `catalog_threshold` tools only their names and summaries are
+    description; with more than `catalog_threshold` tools only their names and summaries are listed
     (the session needs the tools of `with_tool_catalog`). Every handler
     returns a `ToolOutput`; it never raises for bad model input or an unknown cell, it reports
     them in the output (``is_error``). Cancelling a handler drops its observation of the cell

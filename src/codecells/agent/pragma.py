@@ -97,7 +97,11 @@ def unwrap_code_fence(source: str) -> str:
     body = lines[1:-1]
     for line in body:  # a fence line inside: not one fence around the whole script
         inner = _CLOSING.fullmatch(line) or _OPENING.fullmatch(line)
-        if inner is not None and inner["fence"][0] == fence[0] and len(inner["fence"]) >= len(fence):
+        if (
+            inner is not None
+            and inner["fence"][0] == fence[0]
+            and len(inner["fence"]) >= len(fence)
+        ):
             return source
     return "\n".join(body)
 
