@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
@@ -171,7 +172,6 @@ class Session:
         self._stored: dict[str, JsonValue] = self._keeper.stored_values
         self._cells: dict[str, CellExecutor] = {}
         self._awaiting_answer: set[tuple[str, str]] = set()
-        self._next_id = self._keeper.next_cell
         self._alive = True
         self._shutdown_task: asyncio.Task[None] | None = None
         self._idle_sweep: asyncio.Task[None] | None = None
@@ -246,8 +246,7 @@ class Session:
             raise TypeError(f"cell source must be a str, got {type(source).__name__}")
         if not self._alive:
             raise ShuttingDown()
-        cell_id = str(self._next_id)
-        self._next_id += 1
+        cell_id = self._keeper.new_cell_id()
         stored = copy.deepcopy(self._stored) if self._stored else {}
         try:
             engine, journal = self._keeper.keep(
@@ -370,22 +369,13 @@ class Session:
             return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
         tool = self._tools[request.tool_index]
         definition = tool.definition
-        call = trusted(  # every field is typed already: skip re-validation
-            ToolCall,
-            cell_id=cell_id,
-            call_id=call_id,
-            tool_name=definition.name,
-            namespace=definition.namespace,
-            kind=definition.kind,
-            input=request.input,
-            session_id=self.session_id,
-        )
+        call = partial(self._tool_call, cell_id, request, definition)
         _current_call.set(call)  # this task's context only
         try:
             if tool.function is not None:
                 value = await tool.call(request.input)
             elif self._delegate is not None:
-                value = await self._delegate.invoke_tool(call)
+                value = await self._delegate.invoke_tool(call())
             else:
                 raise ToolError(
                     f"tool {definition.name} has no handler: the session has no delegate"
@@ -399,6 +389,20 @@ class Session:
         except Exception as exc:
             log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
             return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
+
+    def _tool_call(
+        self, cell_id: str, request: ToolCallRequested, definition: ToolDefinition
+    ) -> ToolCall:
+        return trusted(  # every field is typed already: skip re-validation
+            ToolCall,
+            cell_id=cell_id,
+            call_id=request.call_id,
+            tool_name=definition.name,
+            namespace=definition.namespace,
+            kind=definition.kind,
+            input=request.input,
+            session_id=self.session_id,
+        )
 
     def _dispatch(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
         """A tool call, started: a call of a tool `answered_externally` waits for `answer()`

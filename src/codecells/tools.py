@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
@@ -89,9 +90,12 @@ class ToolError(Exception):
         super().__init__(message)
 
 
-_current_call: ContextVar[ToolCall | None] = ContextVar("codecells_tool_call", default=None)
+_current_call: ContextVar[Callable[[], ToolCall] | None] = ContextVar(
+    "codecells_tool_call", default=None
+)  # built on demand: most tools never ask
 
 
 def current_tool_call() -> ToolCall | None:
     """Inside a tool function (or delegate): the call being run, with its `idempotency_key`."""
-    return _current_call.get()
+    make = _current_call.get()
+    return None if make is None else make()
