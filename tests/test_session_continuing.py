@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 
 import pytest
 from support import BLOCK, ECHO, RecordingDelegate, drain, texts, until
@@ -151,12 +152,30 @@ async def test_uncaught_error_completes_with_content_so_far_and_error_text() -> 
         assert event.error_text is not None and "boom" in event.error_text
 
 
-async def test_negative_yield_after_is_rejected_and_nothing_is_lost() -> None:
+@pytest.mark.parametrize("bad", [-1, math.nan, math.inf, -math.inf])
+async def test_bad_yield_after_is_rejected_and_nothing_is_lost(bad: float) -> None:
     async with cc.Session() as session:
         cell = await session.create_cell('text("kept")')
-        with pytest.raises(ValueError):
-            await cell.wait(yield_after=-1)
+        with pytest.raises(ValueError, match="yield_after must be a finite number of seconds"):
+            await cell.wait(yield_after=bad)
         assert texts(await cell.wait()) == ["kept"]
+
+
+@pytest.mark.parametrize("bad", [-1, math.nan, math.inf])
+def test_config_refuses_a_default_yield_after_that_wait_refuses(bad: float) -> None:
+    with pytest.raises(ValueError, match="default_yield_after"):
+        cc.SessionConfig(default_yield_after=bad)
+
+
+async def test_a_default_yield_after_of_zero_returns_at_once() -> None:
+    delegate = RecordingDelegate()
+    delegate.gate("block")
+    config = cc.SessionConfig(default_yield_after=0)
+    async with cc.Session([BLOCK], delegate=delegate, config=config) as session:
+        cell = await session.create_cell('text("x"); await tools.block(); text("never")')
+        await until(lambda: bool(delegate.calls))
+        assert await cell.wait() == cc.Yielded(content_items=[cc.TextItem(text="x")])
+        assert await cell.wait() == cc.Yielded(content_items=[])
 
 
 async def test_default_yield_after_comes_from_the_config() -> None:

@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
-from .config import SessionConfig
+from .config import SessionConfig, check_yield_after
 from .engine.protocol import (
     AnyEngineCommand,
     Engine,
@@ -360,12 +360,12 @@ class Cell(_Handle):
 
     async def wait(self, yield_after: float | None = None) -> Yielded | Completed | Terminated:
         """The output so far after `yield_after` seconds (default: the session's), or earlier on
-        ``yield_control()``, or the terminal event. Cancelling the wait loses no output."""
+        ``yield_control()``, or the terminal event. Cancelling the wait loses no output.
+
+        `yield_after` must be finite and >= 0 (0: return at once): ValueError otherwise."""
         if yield_after is None:
             yield_after = self._session.config.default_yield_after
-        if yield_after < 0:
-            raise ValueError(f"yield_after must be >= 0, got {yield_after}")
-        event = await self._live().observe(float(yield_after))
+        event = await self._live().observe(check_yield_after(yield_after))
         assert not isinstance(event, Pending)
         return event
 
