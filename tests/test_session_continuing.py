@@ -211,3 +211,26 @@ async def test_state_reads_the_machine() -> None:
         await until(lambda: cell.state == "completed")
         await cell.wait()
         assert cell.state == "closed"
+
+
+async def test_an_attached_observer_gets_the_output_before_yield_control() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('text("before"); yield_control(); text("after")')
+        first = await cell.wait(yield_after=5)  # attached before the first step's events
+        assert first == cc.Yielded(content_items=[cc.TextItem(text="before")])
+        final = await cell.wait(yield_after=5)
+        assert final == cc.Completed(content_items=[cc.TextItem(text="after")], error_text=None)
+
+
+@pytest.mark.parametrize("observed", [True, False])
+async def test_a_yield_survives_a_completion_in_the_same_step(observed: bool) -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('yield_control(); store("k", 1); text("done")')
+        if not observed:  # the cell completes before anyone waits
+            await until(lambda: cell.state == "completed")
+        # observed: the wait attaches before the step's events arrive (it runs to its first
+        # suspension at once)
+        assert await cell.wait(yield_after=5) == cc.Yielded(content_items=[])
+        final = await cell.wait(yield_after=5)
+        assert final == cc.Completed(content_items=[cc.TextItem(text="done")], error_text=None)
+        assert session.stored_values == {"k": 1}

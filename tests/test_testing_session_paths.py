@@ -80,7 +80,6 @@ class CellContext:
             "observer_free": not f.attached,
             "observer_attached": f.attached,
             "yield_ready": f.initial,
-            "initial_yield_split": f.initial,
             "first_unobserved_yield": not f.observed and not f.initial,
             "generation_consumed": f.resumed,
             "awaiting_input": f.awaiting,
@@ -101,7 +100,7 @@ class CellContext:
         names = {e.value for e in self.rows[step.row_index].effects}
         if "attach_observer" in names:
             f = f._replace(attached=True, observed=True)
-        if names & {"deliver_yielded", "deliver_initial_yield", "deliver_frontier"}:
+        if names & {"deliver_yielded", "deliver_frontier"}:
             f = f._replace(observed=True, initial=False)
         if "wake_observer" in names or (self.pausable and step.trigger == T.QUIESCENT):
             f = f._replace(attached=False)  # the woken observer claims its event

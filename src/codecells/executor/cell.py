@@ -269,10 +269,6 @@ class CellExecutor:
         """Never observed and no initial yield buffered yet."""
         return not self._outbox.has_been_observed and self._outbox.initial_yield is None
 
-    def initial_yield_split(self, **_: Any) -> bool:
-        """An initial yield is buffered (the table uses this for continuing cells only)."""
-        return self._outbox.initial_yield is not None
-
     def has_queued_input(self, **_: Any) -> bool:
         """A tool result or timer firing is already queued for the script."""
         return self._engine.has_queued_input
@@ -288,7 +284,7 @@ class CellExecutor:
 
     def generation_consumed(self, *, generation: int = 0, **_: Any) -> bool:
         """The requested generation was already resumed."""
-        return self._last_resumed is not None and generation <= self._last_resumed
+        return self._last_resumed is not None and 1 <= generation <= self._last_resumed
 
     # ------------------------------------------------------------------ effects: engine
     def run_step(self, **_: Any) -> None:
@@ -369,10 +365,11 @@ class CellExecutor:
             self._observer.wake()
 
     def consume_frontier(self, **_: Any) -> None:
-        """Resume: the held frontier's content counts as delivered."""
+        """Resume: an observed frontier's content counts as delivered; an unobserved one's goes
+        to the next delivered event."""
         assert self._outbox.frontier is not None
         self._last_resumed = self._outbox.frontier.generation
-        self._outbox.frontier = None
+        self._outbox.consume_frontier()
         self._reply = ResumeOutcome.RESUMED
 
     def reply_already_running(self, **_: Any) -> None:
@@ -412,10 +409,6 @@ class CellExecutor:
         else:
             items = self._outbox.take(observer.cut)
         self._serve(observer, Yielded(content_items=items))
-
-    def deliver_initial_yield(self, *, observer: Observer, **_: Any) -> None:
-        """Hand the observer the output before the first yield; the completion waits."""
-        self.deliver_yielded(observer=observer)
 
     def deliver_frontier(self, *, observer: Observer, **_: Any) -> None:
         """Hand the observer the held frontier (repeatable until resumed)."""

@@ -38,6 +38,14 @@ class Outbox:
         self.initial_yield = None
         return items
 
+    def consume_frontier(self) -> None:
+        """The held frontier was resumed: unless it was observed, its items stay undelivered,
+        ahead of everything emitted since."""
+        assert self.frontier is not None
+        if not self.frontier_observed:
+            self.content[:0] = self.frontier.content_items
+        self.frontier = None
+
     def termination_content(self) -> list[Item]:
         """What a `Terminated` carries: an unobserved frontier's items, the initial yield, the rest."""
         unseen = self.frontier.content_items if self.frontier and not self.frontier_observed else []

@@ -72,13 +72,13 @@ STATE_DESCRIPTIONS: dict[State, str] = {
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.OBSERVER_FREE: "no other observer is attached",
     G.OBSERVER_ATTACHED: "an observer is attached",
-    G.YIELD_READY: "output is due now: an initial yield is buffered, or the deadline passed",
+    G.YIELD_READY: "output is due now: an initial yield is buffered, or this observer's yield "
+    "was requested or its deadline passed",
     G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
-    G.INITIAL_YIELD_SPLIT: "an initial yield is buffered and the observer waits with yield_after",
     G.HAS_QUEUED_INPUT: "a tool result or timer firing is already queued for the script",
     G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input",
     G.GENERATION_CURRENT: "the requested generation is the held frontier's",
-    G.GENERATION_CONSUMED: "the requested generation was already resumed",
+    G.GENERATION_CONSUMED: "the requested generation (>= 1) was already resumed",
 }
 
 
@@ -180,10 +180,9 @@ ROWS: tuple[Row, ...] = (
     _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED, "no writes; Completed with the loss as error",
          effects=(E.RECORD_COMPLETION,)),
     _row(T.TOOL_RESULT, S.COMPLETED, None, "the script already settled: dropped"),
-    _row(T.OBSERVE, S.COMPLETED, None, "deliver the output before the first yield",
-         kinds=C,
-         when=(G.OBSERVER_FREE, G.INITIAL_YIELD_SPLIT),
-         effects=(E.DELIVER_INITIAL_YIELD,)),
+    _row(T.OBSERVE, S.COMPLETED, None,
+         "a yield came first (initial split, or this observer's due yield): deliver Yielded",
+         kinds=C, when=(G.OBSERVER_FREE, G.YIELD_READY), effects=(E.DELIVER_YIELDED,)),
     _row(T.OBSERVE, S.COMPLETED, S.CLOSED, "deliver Completed and remove the cell",
          when=(G.OBSERVER_FREE,), effects=(E.CLAIM_COMPLETION, E.CLOSE_CELL)),
     _row(T.TERMINATE, S.COMPLETED, S.CLOSED, "the completion wins: return it",
