@@ -54,7 +54,7 @@ class BoundTool:
             result = await asyncio.to_thread(self.function, **kwargs)
         try:
             jsonable: JsonValue = to_jsonable_python(result)
-        except PydanticSerializationError:
+        except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
             raise ToolError(
                 f"tool {name} returned a {type(result).__name__}, which is not JSON-serialisable"
             ) from None

@@ -37,7 +37,7 @@ from .fsm import Trace
 from .function_tools import BoundTool, bind_tool
 from .json_types import JsonValue
 from .kinds import CellKind
-from .tools import ToolCall, ToolDefinition, ToolError
+from .tools import ToolCall, ToolDefinition, ToolError, describe
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
 
@@ -242,38 +242,54 @@ class Session:
 
     # ------------------------------------------------------------------ host side of cells
     async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
+        """Run one tool call. Total: every way the tool can end settles the script's promise,
+        except a real cancellation of this call (the cell is ending) and KeyboardInterrupt or
+        SystemExit, which propagate (the program is stopping)."""
         call_id = request.call_id
         if not 0 <= request.tool_index < len(self._tools):
             return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
         tool = self._tools[request.tool_index]
-        definition = tool.definition
+        name = tool.definition.name
         try:
-            if tool.function is not None:
-                value = await tool.call(request.input)
-            elif self._delegate is not None:
-                call = trusted(  # every field is typed already: skip re-validation
-                    ToolCall,
-                    cell_id=cell_id,
-                    call_id=call_id,
-                    tool_name=definition.name,
-                    namespace=definition.namespace,
-                    kind=definition.kind,
-                    input=request.input,
-                )
-                value = await self._delegate.invoke_tool(call)
-            else:
-                raise ToolError(
-                    f"tool {definition.name} has no handler: the session has no delegate"
-                )
-            return ResolveTool(call_id=call_id, value=value)
+            value = await self._run_tool(cell_id, request, tool)
         except ToolError as exc:
-            return RejectTool(call_id=call_id, message=exc.message)
-        except ValidationError:
-            message = f"tool {definition.name} returned a value that is not JSON"
-            return RejectTool(call_id=call_id, message=message)
-        except Exception as exc:
-            log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
-            return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
+            message = exc.message if isinstance(exc.message, str) else describe(exc.message)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # the cell cancelled this call
+                raise
+            message = f"tool {name} raised CancelledError"
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any other failure rejects the promise
+            log.warning("tool %s failed in cell %s", name, cell_id, exc_info=True)
+            message = describe(exc)
+        else:
+            try:
+                return ResolveTool(call_id=call_id, value=value)
+            except ValidationError as exc:  # not JSON, NaN and infinities included
+                reason = exc.errors(include_url=False)[0]["msg"]
+                message = f"tool {name} returned a value that is not JSON: {reason}"
+        return RejectTool(call_id=call_id, message=message)
+
+    async def _run_tool(
+        self, cell_id: str, request: ToolCallRequested, tool: BoundTool
+    ) -> JsonValue:
+        if tool.function is not None:
+            return await tool.call(request.input)
+        definition = tool.definition
+        if self._delegate is None:
+            raise ToolError(f"tool {definition.name} has no handler: the session has no delegate")
+        call = trusted(  # every field is typed already: skip re-validation
+            ToolCall,
+            cell_id=cell_id,
+            call_id=request.call_id,
+            tool_name=definition.name,
+            namespace=definition.namespace,
+            kind=definition.kind,
+            input=request.input,
+        )
+        return await self._delegate.invoke_tool(call)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:

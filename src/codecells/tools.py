@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .json_types import JsonValue
 
-__all__ = ["ToolCall", "ToolDefinition", "ToolError", "ToolKind", "normalize_js_name"]
+__all__ = ["ToolCall", "ToolDefinition", "ToolError", "ToolKind", "describe", "normalize_js_name"]
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_$]")
 
@@ -65,8 +65,22 @@ class ToolCall(BaseModel):
 
 
 class ToolError(Exception):
-    """Raise from a tool to reject the script's promise with exactly `message`."""
+    """Raise from a tool to reject the script's promise with exactly `message`.
+
+    A `message` that is not a str is described as by `describe` (None: ``"ToolError"``)."""
 
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+def describe(failure: object) -> str:
+    """A rejection text for any failure: its ``str()``, or its type's name when that is empty,
+    raises, or `failure` is None (a tool's failure must never keep its promise pending)."""
+    if failure is None:
+        return "ToolError"
+    try:
+        text = str(failure)
+    except Exception:  # noqa: BLE001 - a broken __str__ still gets a text
+        text = ""
+    return text or type(failure).__name__

@@ -163,7 +163,9 @@ StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
 
 
 class ResolveTool(_Msg):
-    """Resolve the promise of tool call `call_id` with `value`."""
+    """Resolve the promise of tool call `call_id` with `value` (JSON: no NaN or infinities)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     type: Literal["resolve_tool"] = "resolve_tool"
     call_id: str
