@@ -28,3 +28,39 @@ def test_a_spinning_cell_of_a_forgotten_session_does_not_block_exit() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "exiting"
+
+
+BLOCKED_SYNC_TOOL = textwrap.dedent(
+    """
+    import asyncio, threading, time
+    import codecells as cc
+
+    started, never = threading.Event(), threading.Event()
+
+    def stuck() -> None:
+        '''Blocks until an event nobody sets.'''
+        started.set()
+        never.wait()
+
+    async def main():
+        async with cc.Session([stuck]) as session:
+            cell = await session.create_cell("await tools.stuck()")
+            while not started.is_set():
+                await asyncio.sleep(0.01)
+            final = await cell.terminate()
+            print(final.type)
+            began = time.monotonic()
+        print("shut down in time" if time.monotonic() - began < 1 else "slow shutdown")
+
+    asyncio.run(main())
+    print("exiting")
+    """
+)
+
+
+def test_a_blocked_plain_def_tool_does_not_block_shutdown_or_exit() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCKED_SYNC_TOOL], capture_output=True, text=True, timeout=20
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["terminated", "shut", "down", "in", "time", "exiting"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .json_types import JsonValue
+from .tool_threads import run_in_tool_thread
 from .tools import ToolDefinition, ToolError
 
 __all__ = ["BoundTool", "bind_tool", "describe_validation_error"]
@@ -51,7 +51,7 @@ class BoundTool:
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
         else:
-            result = await asyncio.to_thread(self.function, **kwargs)
+            result = await run_in_tool_thread(self.function, **kwargs)
         try:
             jsonable: JsonValue = to_jsonable_python(result)
         except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
