@@ -22,12 +22,17 @@ FORGOTTEN_SESSION = textwrap.dedent(
 )
 
 
-def test_a_spinning_cell_of_a_forgotten_session_does_not_block_exit() -> None:
+def run_to_exit(program: str) -> list[str]:
+    """The words `program` prints; it must exit, successfully, within 20 s."""
     done = subprocess.run(
-        [sys.executable, "-c", FORGOTTEN_SESSION], capture_output=True, text=True, timeout=20
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=20
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "exiting"
+    return done.stdout.split()
+
+
+def test_a_spinning_cell_of_a_forgotten_session_does_not_block_exit() -> None:
+    assert run_to_exit(FORGOTTEN_SESSION) == ["exiting"]
 
 
 BLOCKED_SYNC_TOOL = textwrap.dedent(
@@ -59,8 +64,5 @@ BLOCKED_SYNC_TOOL = textwrap.dedent(
 
 
 def test_a_blocked_plain_def_tool_does_not_block_shutdown_or_exit() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", BLOCKED_SYNC_TOOL], capture_output=True, text=True, timeout=20
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["terminated", "shut", "down", "in", "time", "exiting"]
+    words = run_to_exit(BLOCKED_SYNC_TOOL)
+    assert words == ["terminated", "shut", "down", "in", "time", "exiting"]

@@ -167,25 +167,17 @@ def test_config_refuses_a_default_yield_after_that_wait_refuses(bad: float) -> N
         cc.SessionConfig(default_yield_after=bad)
 
 
-async def test_a_default_yield_after_of_zero_returns_at_once() -> None:
+@pytest.mark.parametrize("default", [0, 0.05])  # 0: return at once
+async def test_default_yield_after_comes_from_the_config(default: float) -> None:
     delegate = RecordingDelegate()
     delegate.gate("block")
-    config = cc.SessionConfig(default_yield_after=0)
+    config = cc.SessionConfig(default_yield_after=default)
     async with cc.Session([BLOCK], delegate=delegate, config=config) as session:
         cell = await session.create_cell('text("x"); await tools.block(); text("never")')
         await until(lambda: bool(delegate.calls))
-        assert await cell.wait() == cc.Yielded(content_items=[cc.TextItem(text="x")])
-        assert await cell.wait() == cc.Yielded(content_items=[])
-
-
-async def test_default_yield_after_comes_from_the_config() -> None:
-    delegate = RecordingDelegate()
-    delegate.gate("block")
-    config = cc.SessionConfig(default_yield_after=0.05)
-    async with cc.Session([BLOCK], delegate=delegate, config=config) as session:
-        cell = await session.create_cell('text("x"); await tools.block()')
         event = await asyncio.wait_for(cell.wait(), 5)
         assert event == cc.Yielded(content_items=[cc.TextItem(text="x")])
+        assert await asyncio.wait_for(cell.wait(), 5) == cc.Yielded(content_items=[])
 
 
 async def test_images_are_delivered_as_image_items() -> None:

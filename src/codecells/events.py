@@ -20,6 +20,7 @@ __all__ = [
     "Terminated",
     "TextItem",
     "Yielded",
+    "item_size",
 ]
 
 ImageDetail: TypeAlias = Literal["auto", "low", "high", "original"]
@@ -90,3 +91,10 @@ class ResumeOutcome(StrEnum):
 
     RESUMED = "resumed"
     ALREADY_RUNNING = "already_running"
+
+
+def item_size(item: Item) -> int:
+    """Bytes an item counts against `SessionConfig.output_limit`: its text, or its image URL,
+    in UTF-8 (lone surrogates, which JavaScript strings may hold, count 3 bytes each)."""
+    text = item.text if item.type == "text" else item.image_url
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))

@@ -9,7 +9,6 @@ published. Cancellation flows down: shutdown stops every cell; a cell stops its 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from .executor import CellExecutor
 from .executor.cell import StepRunner
 from .fsm import Trace
 from .function_tools import BoundTool, bind_tool
-from .json_types import JsonValue
+from .json_types import JsonValue, copy_json
 from .kinds import CellKind
 from .tools import ToolCall, ToolDefinition, ToolError, describe
 
@@ -116,6 +115,7 @@ class Session:
             cpu_time=self.config.cpu_time_limit,
             memory=self.config.memory_limit,
             stack=self.config.stack_limit,
+            output=self.config.output_limit,
             console=self.config.console,
         )
         self._delegate = delegate
@@ -194,7 +194,7 @@ class Session:
             kind=kind,
             source=source,
             tools=self._engine_tools,
-            stored_values=copy.deepcopy(self._stored) if self._stored else {},
+            stored_values={key: copy_json(value) for key, value in self._stored.items()},
             limits=self._limits,
         )
         try:
@@ -202,7 +202,9 @@ class Session:
         except Exception as exc:
             raise EngineError(str(exc) or type(exc).__name__) from exc
         host = _Host(self, tool_call_id or "")
-        executor = CellExecutor(cell_id, kind, engine, host, self._runner())
+        executor = CellExecutor(
+            cell_id, kind, engine, host, self._runner(), output_limit=self.config.output_limit
+        )
         self._cells[cell_id] = executor
         executor.start()
         return executor
@@ -238,7 +240,7 @@ class Session:
     @property
     def stored_values(self) -> dict[str, JsonValue]:
         """A copy of the session's stored values."""
-        return copy.deepcopy(self._stored)
+        return {key: copy_json(value) for key, value in self._stored.items()}
 
     # ------------------------------------------------------------------ host side of cells
     async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
@@ -296,8 +298,7 @@ class Session:
             await self._delegate.notify(call_id, cell_id, text)
 
     def _commit(self, writes: dict[str, JsonValue]) -> None:
-        if writes:
-            self._stored.update(copy.deepcopy(writes))
+        self._stored.update({key: copy_json(value) for key, value in writes.items()})
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)

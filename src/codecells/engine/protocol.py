@@ -53,11 +53,16 @@ class EngineTool(_Msg):
 
 
 class EngineLimits(_Msg):
-    """Per-cell limits; None means unlimited (stack: the engine default)."""
+    """Per-cell limits; None means unlimited (stack: the engine default).
+
+    `output`: bytes of output items (`codecells.executor.delivery.item_size`) one step may
+    produce; beyond it the step ends the script with `output_limit_text` (the host bounds what
+    it holds across steps itself)."""
 
     cpu_time: float | None = None
     memory: int | None = None
     stack: int | None = None
+    output: int | None = None
     console: bool = False
 
 

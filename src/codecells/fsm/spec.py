@@ -37,18 +37,23 @@ class Guard(StrEnum):
     AWAITING_INPUT = "awaiting_input"
     GENERATION_CURRENT = "generation_current"
     GENERATION_CONSUMED = "generation_consumed"
+    OUTPUT_FITS = "output_fits"
+    FAILED = "failed"
 
 
 class Effect(StrEnum):
     """Named actions run after a transition; the host implements each as a method."""
 
     APPEND_OUTPUT = "append_output"
+    REFUSE_OUTPUT = "refuse_output"
     DISPATCH_TOOL_CALL = "dispatch_tool_call"
     DISPATCH_NOTIFICATION = "dispatch_notification"
     SCHEDULE_TIMER = "schedule_timer"
     CANCEL_TIMER = "cancel_timer"
     QUEUE_INPUT = "queue_input"
     RUN_STEP = "run_step"
+    STOP_ENGINE = "stop_engine"
+    ENSURE_STEP = "ensure_step"
     AWAIT_INPUT = "await_input"
     OPEN_FRONTIER = "open_frontier"
     CONSUME_FRONTIER = "consume_frontier"
@@ -59,6 +64,7 @@ class Effect(StrEnum):
     DELIVER_YIELDED = "deliver_yielded"
     DELIVER_FRONTIER = "deliver_frontier"
     COMMIT_WRITES = "commit_writes"
+    RECORD_FAILURE = "record_failure"
     RECORD_COMPLETION = "record_completion"
     CLAIM_COMPLETION = "claim_completion"
     BEGIN_TERMINATION = "begin_termination"

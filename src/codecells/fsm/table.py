@@ -79,6 +79,8 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input",
     G.GENERATION_CURRENT: "the requested generation is the held frontier's",
     G.GENERATION_CONSUMED: "the requested generation (>= 1) was already resumed",
+    G.OUTPUT_FITS: "the cell has not failed and the item fits in its output limit",
+    G.FAILED: "the host failed the cell (output over its limit, or a guard or effect raised)",
 }
 
 
@@ -117,7 +119,10 @@ def _row(
 ROWS: tuple[Row, ...] = (
     # --- engine events while the script runs -----------------------------------------------------
     _row(T.STARTED, S.RUNNING, None, "the engine started the script"),
-    _row(T.OUTPUT, S.RUNNING, None, "buffer an output item", effects=(E.APPEND_OUTPUT,)),
+    _row(T.OUTPUT, S.RUNNING, None, "buffer an output item",
+         when=(G.OUTPUT_FITS,), effects=(E.APPEND_OUTPUT,)),
+    _row(T.OUTPUT, S.RUNNING, None, "over the output limit: dropped; the cell fails",
+         effects=(E.REFUSE_OUTPUT,)),
     _row(T.TOOL_CALL, S.RUNNING, None, "dispatch the call to the host at once",
          effects=(E.DISPATCH_TOOL_CALL,)),
     _row(T.NOTIFICATION, S.RUNNING, None, "send the notification to the host",
@@ -140,6 +145,8 @@ ROWS: tuple[Row, ...] = (
     _row(T.TIMER_FIRED, S.RUNNING, None, "queue the timer callback for the script",
          effects=(E.QUEUE_INPUT,)),
     # --- the pending frontier: where the kinds differ --------------------------------------------
+    _row(T.QUIESCENT, S.RUNNING, None, "the cell failed: stop the script; that step's end ends it",
+         when=(G.FAILED,), effects=(E.STOP_ENGINE, E.RUN_STEP)),
     _row(T.QUIESCENT, S.RUNNING, None, "input already queued: run on",
          kinds=C, when=(G.HAS_QUEUED_INPUT,), effects=(E.RUN_STEP,)),
     _row(T.QUIESCENT, S.RUNNING, S.PENDING, "wait for tool results or timers", kinds=C),
@@ -196,7 +203,8 @@ ROWS: tuple[Row, ...] = (
          effects=(E.BEGIN_TERMINATION,)),
     _row(T.SHUTDOWN, S.TERMINATING, None, "already stopping"),
     _row(T.OUTPUT, S.TERMINATING, None, "keep late output for Terminated",
-         effects=(E.APPEND_OUTPUT,)),
+         when=(G.OUTPUT_FITS,), effects=(E.APPEND_OUTPUT,)),
+    _row(T.OUTPUT, S.TERMINATING, None, "over the output limit: dropped"),
     _row(T.STARTED, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.TOOL_CALL, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.NOTIFICATION, S.TERMINATING, None, "absorbed while stopping"),
@@ -213,6 +221,14 @@ ROWS: tuple[Row, ...] = (
          "termination wins: the finish is dropped, writes discarded"),
     _row(T.CLEANUP_DONE, S.TERMINATING, S.TERMINATED, "publish Terminated and remove the cell",
          effects=(E.PUBLISH_TERMINATED, E.CLOSE_CELL)),
+    # --- a guard or effect raised: the cell fails through its next step end ------------------------
+    _row(T.EFFECT_FAILED, S.RUNNING, None, "stop the script; the end of its step ends the cell",
+         effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
+    _row(T.EFFECT_FAILED, S.PENDING, S.RUNNING, "stop the script; the end of its step ends the cell",
+         effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
+    _row(T.EFFECT_FAILED, S.COMPLETED, None, "the completion carries the failure",
+         effects=(E.RECORD_FAILURE, E.RECORD_COMPLETION)),
+    _row(T.EFFECT_FAILED, S.TERMINATING, None, "the termination goes on"),
 )
 # fmt: on
 
