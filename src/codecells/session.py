@@ -401,5 +401,6 @@ class PausableCell(_Handle):
 
     async def resume(self, generation: int) -> ResumeOutcome:
         """Continue from frontier `generation`: `RESUMED`, or `ALREADY_RUNNING` if it was resumed
-        before; `InvalidGeneration` for a frontier not reached yet."""
+        before; `InvalidGeneration` for a frontier not reached yet and for `generation < 1`.
+        A frontier nobody observed loses nothing: its items come with the next event."""
         return self._live().resume(generation)

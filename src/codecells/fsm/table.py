@@ -26,6 +26,10 @@ discarded); when cleanup is done the cell is `terminated`. Exactly one of `compl
 `terminating` is entered from a live state, so the table is the one place where "who won" is
 decided.
 
+A cell *fails* when its undelivered output outgrows `SessionConfig.output_limit` or a guard or
+effect raises (`effect_failed`, fed by the executor): it is stopped at its step end and
+completes through `runtime_lost` with the failure as its error, so no cell is ever left stuck.
+
 Rows for the same (state, trigger) are tried in order, first match wins. Requests that match no
 row are refused with the error named in `REJECTIONS`; anything else unmatched is a bug.
 
