@@ -19,6 +19,7 @@ from codecells.engine.protocol import (
     ToolCallRequested,
 )
 from codecells.engine.wire import trusted
+from codecells.events import item_size
 from codecells.testing import ScriptedEngine, check_trace
 
 ECHO = cc.ToolDefinition(name="echo")
@@ -100,14 +101,15 @@ LIMIT_ERROR = (
 )
 
 
-async def test_output_over_the_limit_in_one_step_ends_the_script() -> None:
+@pytest.mark.parametrize("text", ["é" * 100, ""])  # empty items count too
+async def test_output_over_the_limit_in_one_step_ends_the_script(text: str) -> None:
     config = cc.SessionConfig(output_limit=LIMIT)
     async with cc.Session(config=config) as session:
-        cell = await session.create_cell('store("k", 1); for (;;) text("é".repeat(100))')
+        cell = await session.create_cell(f'store("k", 1); for (;;) text("{text}")')
         final = await asyncio.wait_for(cell.wait(yield_after=30), 10)
         assert final.type == "completed" and final.error_text == LIMIT_ERROR
-        held = sum(len(item.text.encode()) for item in final.content_items)
-        assert LIMIT - 200 < held <= LIMIT
+        held = sum(map(item_size, final.content_items))
+        assert LIMIT - item_size(cc.TextItem(text=text)) < held <= LIMIT
         assert session.stored_values == {"k": 1}  # a limit breach: writes are committed
 
 
@@ -121,9 +123,10 @@ async def test_output_piling_up_over_steps_is_bounded_by_the_limit() -> None:
         await until(lambda: cell.state == "completed")  # unobserved all along
         final = await cell.wait(yield_after=30)
         assert final.type == "completed" and final.error_text == LIMIT_ERROR
-        assert sum(len(item.text) for item in final.content_items) == LIMIT
+        fitting = LIMIT // item_size(cc.TextItem(text="x" * 100))
+        assert len(final.content_items) == fitting
         assert session.stored_values == {}  # stopped at a frontier by the host: like a stop
-        assert len(delegate.calls) == LIMIT // 100 + 1
+        assert len(delegate.calls) == fitting + 1  # the step that overflowed made one more
 
 
 async def test_delivered_output_no_longer_counts() -> None:

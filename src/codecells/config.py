@@ -42,8 +42,9 @@ class SessionConfig(BaseModel):
         DEFAULT_OUTPUT_LIMIT,
         gt=0,
         description=(
-            "bytes of undelivered output (text, and image URLs) the host holds per cell; a cell "
-            "exceeding it completes with an error naming the limit (None: unlimited)"
+            "bytes of undelivered output the host holds per cell (UTF-8 text and image URLs, "
+            "plus 512 per item); a cell exceeding it completes with an error naming the limit "
+            "(None: unlimited)"
         ),
     )
     console: bool = Field(False, description="expose `console.*`, mapped to text items")

@@ -56,17 +56,17 @@
       __proto__: null, sources, box: { __proto__: null, length: 0 }, calls: { __proto__: null },
       timers: { __proto__: null }, stored: O.setPrototypeOf(config.stored, null),
       chunks: { __proto__: null }, ended: false, settled: 0, callCount: 0, out: 0,
-      outLimit: config.outputLimit ?? Infinity,
+      outLimit: config.outputLimit ?? Infinity, itemCost: config.itemOverhead,
       EXIT: O.freeze({ __proto__: null }),
     };
     S.emit = (message) => {
       if (!S.ended) S.box[S.box.length++] = message;
     };
     // An output item of `size` (its text's UTF-16 units: a lower bound of its UTF-8 bytes,
-    // which Python counts exactly), counted until the next drain, so a runaway loop ends
-    // before it fills the heap.
+    // which Python counts exactly) plus the cost of an item, counted until the next drain, so
+    // a runaway loop ends before it fills the heap.
     S.put = (size, message) => {
-      S.out += size;
+      S.out += size + S.itemCost;
       if (S.out > S.outLimit) {
         if (!S.ended) { S.emit('["o"]'); S.ended = true; }
         throw "output_limit exceeded";

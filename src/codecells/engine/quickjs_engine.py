@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeAlias
 
 import quickjs
 
-from ..events import ImageItem, Item, TextItem, item_size
+from ..events import ITEM_OVERHEAD, ImageItem, Item, TextItem, item_size
 from ..json_types import JsonValue
 from .failures import (
     DEFAULT_STACK_BYTES,
@@ -230,6 +230,7 @@ class QuickJSEngine:
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
             "outputLimit": self._limits.output,
+            "itemOverhead": ITEM_OVERHEAD,
         }
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
