@@ -121,7 +121,10 @@ async def test_non_json_results_reject() -> None:
         return object()
 
     event = await run("text(await tools.weird().catch(e => e))", [weird])
-    assert "not JSON-serialisable" in texts(event)[0]
+    assert texts(event) == [
+        "tool weird returned a value that is not JSON: a object (or what it holds) is not "
+        "JSON-serialisable"
+    ]
 
 
 def test_functions_with_var_args_are_refused() -> None:

@@ -56,7 +56,8 @@ class BoundTool:
             jsonable: JsonValue = to_jsonable_python(result)
         except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
             raise ToolError(
-                f"tool {name} returned a {type(result).__name__}, which is not JSON-serialisable"
+                f"tool {name} returned a value that is not JSON: a {type(result).__name__} "
+                "(or what it holds) is not JSON-serialisable"
             ) from None
         return jsonable
 
