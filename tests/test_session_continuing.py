@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Callable
 
 import pytest
 from support import BLOCK, ECHO, RecordingDelegate, drain, texts, until
 
 import codecells as cc
+from codecells.engine.protocol import Finished, Output, Started
+from codecells.engine.runner import StepOutcome
+from codecells.testing import ScriptedEngine
 
 
 async def test_trivial_cell_completes_then_is_removed() -> None:
@@ -226,3 +230,20 @@ async def test_a_yield_survives_a_completion_in_the_same_step(observed: bool) ->
         final = await cell.wait(yield_after=5)
         assert final == cc.Completed(content_items=[cc.TextItem(text="done")], error_text=None)
         assert session.stored_values == {"k": 1}
+
+
+async def test_a_due_deadline_survives_a_completion_before_the_observer_runs() -> None:
+    held: list[Callable[[StepOutcome], object]] = []
+    loop = asyncio.get_running_loop()
+    session = cc.Session(
+        engine_factory=lambda spec: ScriptedEngine(), step_runner=lambda e, done: held.append(done)
+    )
+    async with session:
+        cell = await session.create_cell("/* scripted */")
+        waiting = asyncio.ensure_future(cell.wait(yield_after=0))
+        await asyncio.sleep(0)  # attached: its deadline fires at the next loop iteration
+        # ... and so does the step, completing the cell before the woken observer runs again
+        loop.call_later(0, held[0], [Started(), Output(item=cc.TextItem(text="late")), Finished()])
+        assert await waiting == cc.Yielded(content_items=[])
+        final = await cell.wait(yield_after=5)
+        assert final == cc.Completed(content_items=[cc.TextItem(text="late")], error_text=None)
