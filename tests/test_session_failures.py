@@ -147,3 +147,29 @@ async def test_delivered_output_no_longer_counts() -> None:
                 gate.set()
                 gate.clear()
         assert event.error_text is None and seen == 5 * 4000
+
+
+class BrokenQueue(ScriptedEngine):
+    """An engine that cannot tell whether input is queued (a guard of `resume` raises)."""
+
+    @property
+    def has_queued_input(self) -> bool:
+        raise RuntimeError("the queue broke")
+
+
+async def test_a_failing_resume_runs_the_cell_to_its_failure() -> None:
+    engine = BrokenQueue(
+        [[Started(), ToolCallRequested(call_id="tool-1", tool_index=0), Quiescent()]]
+    )
+    async with cc.Session(
+        [ECHO], delegate=RecordingDelegate(), engine_factory=lambda spec: engine
+    ) as session:
+        cell = await session.create_pausable_cell("/* scripted */")
+        pending = await cell.wait_to_pending()
+        assert pending.type == "pending"
+        assert await cell.resume(pending.generation) is cc.ResumeOutcome.RESUMED
+        final = await asyncio.wait_for(cell.wait_to_pending(), 10)
+        assert final.type == "completed"
+        assert final.error_text == (
+            "exec runtime ended unexpectedly: resume failed: RuntimeError: the queue broke"
+        )

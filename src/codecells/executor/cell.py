@@ -165,7 +165,7 @@ class CellExecutor:
 
     def resume(self, generation: int) -> ResumeOutcome:
         """Resume the frontier `generation` (pausable)."""
-        self._reply = None
+        self._reply = ResumeOutcome.RESUMED  # also if the resume failed: the cell runs to its end
         self.fire(Trigger.RESUME, generation=generation)
         outcome: ResumeOutcome = self._reply
         return outcome
