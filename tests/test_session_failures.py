@@ -173,3 +173,24 @@ async def test_a_failing_resume_runs_the_cell_to_its_failure() -> None:
         assert final.error_text == (
             "exec runtime ended unexpectedly: resume failed: RuntimeError: the queue broke"
         )
+
+
+async def test_an_observer_whose_observe_failed_still_gets_the_completion() -> None:
+    delegate = RecordingDelegate()
+    delegate.gate("echo")
+    async with cc.Session([ECHO], delegate=delegate) as session:
+        cell = await session.create_cell('text("a"); await tools.echo(1)')
+        await until(lambda: cell.state == "pending")
+        executor = cell._executor  # plant a bug: the guard fails once (no public way to)
+        real = executor.observer_free
+
+        def broken(**data: Any) -> bool:
+            executor.observer_free = real  # type: ignore[method-assign]
+            raise RuntimeError("guard broke")
+
+        executor.observer_free = broken  # type: ignore[method-assign]
+        final = await asyncio.wait_for(cell.wait(yield_after=30), 10)
+        assert final.type == "completed" and texts(final) == ["a"]
+        assert final.error_text == (
+            "exec runtime ended unexpectedly: observe failed: RuntimeError: guard broke"
+        )

@@ -215,8 +215,10 @@ class CellExecutor:
         text = f"{RUNTIME_LOST_TEXT}: {trigger} failed: {type(exc).__name__}: {describe(exc)}"
         self.fire(Trigger.EFFECT_FAILED, error_text=text)
         observer = data.get("observer")
-        if isinstance(observer, Observer):  # it may not be attached: let it look again
-            observer.wake()
+        if isinstance(observer, Observer) and observer is not self._observer:
+            # not attached, so nothing would wake it: let it look again, on the next iteration
+            # (a guard that keeps raising must not spin here)
+            asyncio.get_running_loop().call_soon(observer.wake)
 
     def _refusal(self, source: State, trigger: Trigger, data: dict[str, Any]) -> Exception:
         rejection = self._definition.rejection(source, trigger)
