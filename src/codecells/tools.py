@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -10,7 +11,14 @@ from pydantic import BaseModel, ConfigDict
 
 from .json_types import JsonValue
 
-__all__ = ["ToolCall", "ToolDefinition", "ToolError", "ToolKind", "normalize_js_name"]
+__all__ = [
+    "ToolCall",
+    "ToolDefinition",
+    "ToolError",
+    "ToolKind",
+    "normalize_js_name",
+    "refuse_name_clashes",
+]
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_$]")
 
@@ -34,7 +42,8 @@ class ToolKind(StrEnum):
 
 
 class ToolDefinition(BaseModel):
-    """A tool the script can call as ``tools.<js_name>(input)``; dispatched to the delegate."""
+    """A tool the script can call as ``tools.<js_name>(input)`` (with a namespace:
+    ``tools.<js_namespace>.<js_name>(input)``); dispatched to the delegate."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -49,6 +58,11 @@ class ToolDefinition(BaseModel):
     def js_name(self) -> str:
         """The normalised identifier under which the script sees this tool."""
         return normalize_js_name(self.name)
+
+    @property
+    def js_namespace(self) -> str | None:
+        """The normalised namespace: the script sees the tool as ``tools.<js_namespace>.<js_name>``."""
+        return None if self.namespace is None else normalize_js_name(self.namespace)
 
 
 class ToolCall(BaseModel):
@@ -70,3 +84,32 @@ class ToolError(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+def refuse_name_clashes(definitions: Iterable[ToolDefinition]) -> None:
+    """Raise `ValueError`, naming both, if two tools would be the same ``tools.…`` path.
+
+    Tools may share a name in different namespaces; a namespace may not share its name with a
+    top-level tool (CONTRACT §6)."""
+    seen: dict[str, tuple[str, str]] = {}  # what a script writes after `tools.` -> (kind, name)
+    for definition in definitions:
+        space, js_name = definition.js_namespace, definition.js_name
+        claims = [(js_name, ("tool", definition.name))]
+        if space is not None:
+            claims = [
+                (space, ("namespace", definition.namespace or "")),
+                (f"{space}.{js_name}", ("tool", definition.name)),
+            ]
+        for path, claim in claims:
+            known = seen.get(path)
+            if known is None:
+                seen[path] = claim
+            elif known != claim or claim[0] == "tool":  # a namespace is shared by its tools
+                raise ValueError(f"{_both(known, claim)} both appear to scripts as tools.{path}")
+
+
+def _both(first: tuple[str, str], second: tuple[str, str]) -> str:
+    (kind, name), (other_kind, other_name) = first, second
+    if kind == other_kind:
+        return f"{kind}s {name!r} and {other_name!r}"
+    return f"{kind} {name!r} and {other_kind} {other_name!r}"
