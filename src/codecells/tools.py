@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from .json_types import JsonValue
 
 __all__ = [
+    "HandledTool",
     "ToolCall",
     "ToolDefinition",
     "ToolError",
@@ -76,6 +78,19 @@ class ToolCall(BaseModel):
     namespace: str | None = None
     kind: ToolKind = ToolKind.FUNCTION
     input: JsonValue = None
+
+
+@dataclass(frozen=True)
+class HandledTool:
+    """A `ToolDefinition` with its own handler, for integrations (MCP servers, other agent
+    frameworks): ``await handler(input)`` gets the script's input as is (no validation) and
+    returns the JSON result; raise `ToolError` to reject. Calling the object calls the handler."""
+
+    definition: ToolDefinition
+    handler: Callable[[JsonValue], Awaitable[JsonValue]]
+
+    async def __call__(self, input: JsonValue) -> JsonValue:
+        return await self.handler(input)
 
 
 class ToolError(Exception):
