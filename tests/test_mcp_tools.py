@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import mcp
 import pytest
 from integrations.servers import http_server, http_session, stdio_session
 from support import texts
@@ -15,6 +17,8 @@ from support import texts
 import codecells as cc
 from codecells.agent import exec_description
 from codecells.integrations.mcp import mcp_instructions, mcp_tools
+
+RAW_SERVER = str(Path(__file__).parent / "integrations" / "raw_mcp_server.py")
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +137,17 @@ async def test_malformed_results_reject_with_a_message_naming_the_server(beta_ur
     assert texts(event) == [
         "MCP server 'beta' failed to run malformed: Handler returned an invalid result"
     ]
+
+
+async def test_malformed_content_on_the_wire_rejects_with_the_first_problem() -> None:
+    params = mcp.StdioServerParameters(command=sys.executable, args=[RAW_SERVER])
+    async with mcp.stdio_client(params) as (read, write), mcp.ClientSession(read, write) as raw:
+        await raw.initialize()
+        async with cc.Session(await mcp_tools(raw)) as session:
+            event = await run(session, "await tools.raw.broken().catch((e) => text(e))")
+    [message] = texts(event)
+    assert message.startswith("MCP server 'raw' sent a malformed result for broken: content.0.")
+    assert message.endswith("more problems)")
 
 
 async def test_a_server_that_dies_mid_call_rejects_this_and_later_calls() -> None:

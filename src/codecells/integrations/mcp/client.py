@@ -134,7 +134,7 @@ def _handled(
         except ValidationError as err:
             raise ToolError(
                 f"MCP server {namespace!r} sent a malformed result for {tool.name}: "
-                f"{err.error_count()} validation errors, first: {err.errors()[0]['msg']}"
+                + _first_problem(err)
             ) from None
         except Exception as err:  # the SDK's MCPError (connection closed, timeout, …) and others
             raise ToolError(
@@ -158,6 +158,13 @@ def _script_value(result: types.CallToolResult, where: str) -> JsonValue:
         texts = [block.text for block in result.content if isinstance(block, types.TextContent)]
         raise ToolError("\n".join(texts) or f"MCP tool {where} failed")
     return {key: wire[key] for key in _RESULT_KEYS if key in wire}
+
+
+def _first_problem(err: ValidationError) -> str:
+    first = err.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "result"
+    more = err.error_count() - 1
+    return f"{where}: {first['msg']}" + (f" (and {more} more problems)" if more else "")
 
 
 def _js_type(value: JsonValue) -> str:
