@@ -14,5 +14,5 @@ if ! command -v dot >/dev/null 2>&1; then
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test,mcp,openai-agents,pydantic-ai,anthropic]'
+.venv/bin/python -m pip install -q -e '.[test,mcp,openai-agents,pydantic-ai,anthropic,langchain]'
 echo "setup: ready (.venv)" >&2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("mcp", "agents", "pydantic_ai", "anthropic", "openai")
+HEAVY = ("mcp", "agents", "pydantic_ai", "anthropic", "langchain_core", "openai")
 
 
 def test_import_codecells_imports_no_integration_sdk() -> None:

@@ -5,5 +5,6 @@ subpackage (imported only there):
   code-mode session served as an MCP server;
 - `codecells.integrations.openai_agents` (``codecells[openai-agents]``): the OpenAI Agents SDK;
 - `codecells.integrations.pydantic_ai` (``codecells[pydantic-ai]``): pydantic-ai;
-- `codecells.integrations.anthropic` (``codecells[anthropic]``): the Anthropic SDK.
+- `codecells.integrations.anthropic` (``codecells[anthropic]``): the Anthropic SDK;
+- `codecells.integrations.langchain` (``codecells[langchain]``): LangChain tools in code mode.
 """
