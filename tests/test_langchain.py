@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.tools import ToolException, tool
-from support import texts
+from support import script_texts
 
-import codecells as cc
 from codecells.integrations.langchain import from_langchain_tool
 
 
@@ -30,17 +29,13 @@ async def test_langchain_tools_become_codecells_tools() -> None:
     assert tools[0].definition.description == "Shout the text."
     assert tools[0].definition.input_schema is not None
     assert tools[0].definition.input_schema["required"] == ["text"]
-    async with cc.Session(tools) as session:
-        event = await (
-            await session.create_cell(
-                'text(await tools.lc.shout({text: "hi", times: 2}));'
-                'await tools.lc.broken({reason: "disk full"}).catch((e) => text(e));'
-                'await tools.lc.shout({times: "x"}).catch((e) => text(e));'
-                "await tools.lc.shout([1]).catch((e) => text(e));"
-            )
-        ).wait()
-    assert isinstance(event, cc.Completed) and event.error_text is None
-    shouted, failed, invalid, not_object = texts(event)
+    shouted, failed, invalid, not_object = await script_texts(
+        tools,
+        'text(await tools.lc.shout({text: "hi", times: 2}));'
+        'await tools.lc.broken({reason: "disk full"}).catch((e) => text(e));'
+        'await tools.lc.shout({times: "x"}).catch((e) => text(e));'
+        "await tools.lc.shout([1]).catch((e) => text(e));",
+    )
     assert not_object == "tool shout takes an object (or a string) argument"
     assert (shouted, failed) == ("HIHI", "disk full")
     assert invalid.startswith("invalid arguments for tool shout: ")

@@ -26,7 +26,7 @@ from openai.types.responses import (
     ResponseOutputMessage,
     ResponseOutputText,
 )
-from support import texts
+from support import script_texts
 
 import codecells as cc
 from codecells.integrations.openai_agents import code_mode_tools, from_function_tool
@@ -134,15 +134,11 @@ async def test_sdk_function_tools_become_codecells_tools() -> None:
     down = FunctionTool("down", "Always down", {"type": "object", "properties": {}}, broken)
     tools = [from_function_tool(shout, namespace="sdk"), from_function_tool(down)]
     assert tools[0].definition.input_schema == shout.params_json_schema
-    async with cc.Session(tools) as session:
-        event = await (
-            await session.create_cell(
-                'text(await tools.sdk.shout({text: "hi"})); await tools.down().catch((e) => text(e));'
-                "text(await tools.sdk.shout({wrong: 1}))"
-            )
-        ).wait()
-    assert isinstance(event, cc.Completed) and event.error_text is None
-    shouted, down_message, invalid = texts(event)
+    shouted, down_message, invalid = await script_texts(
+        tools,
+        'text(await tools.sdk.shout({text: "hi"})); await tools.down().catch((e) => text(e));'
+        "text(await tools.sdk.shout({wrong: 1}))",
+    )
     assert (shouted, down_message) == ("HI", "backend down")
     assert "error" in invalid.lower()  # the SDK reports invalid arguments as its own error text
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic_ai import Agent, BinaryContent, ModelRetry, RunContext, Tool
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
-from support import texts
+from support import script_texts
 
 import codecells as cc
 from codecells.demo.tools import DEMO_TOOLS
@@ -74,16 +74,12 @@ async def test_pydantic_ai_tools_become_codecells_tools() -> None:
         tool.definition.input_schema is not None
         and "key" in tool.definition.input_schema["properties"]
     )
-    async with cc.Session([tool]) as session:
-        event = await (
-            await session.create_cell(
-                'text((await tools.kv.lookup({key: "abc"})).value);'
-                'await tools.kv.lookup({key: "retry"}).catch((e) => text(e));'
-                "await tools.kv.lookup({key: 1}).catch((e) => text(e));"
-            )
-        ).wait()
-    assert isinstance(event, cc.Completed) and event.error_text is None
-    value, retry, invalid = texts(event)
+    value, retry, invalid = await script_texts(
+        [tool],
+        'text((await tools.kv.lookup({key: "abc"})).value);'
+        'await tools.kv.lookup({key: "retry"}).catch((e) => text(e));'
+        "await tools.kv.lookup({key: 1}).catch((e) => text(e));",
+    )
     assert (value, retry) == ("cba", "try another key")
     assert invalid.startswith("invalid arguments for tool lookup: key: ")
 
