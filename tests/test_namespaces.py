@@ -104,3 +104,25 @@ def test_declarations_nest_the_namespace() -> None:
     description = exec_description([TOP_SEARCH, DOCS_SEARCH], namespaces={"docs-site": "Docs"})
     assert "## docs-site\nDocs\n\n### `search`\nSearch docs\n" in description
     assert "{ docs_site: { search(args: unknown)" in description
+
+
+async def test_namespaces_named_like_object_internals_stay_plain_tools() -> None:
+    tools = [
+        cc.ToolDefinition(name="__proto__", namespace="__proto__"),
+        cc.ToolDefinition(name="constructor", namespace="constructor"),
+        cc.ToolDefinition(name="toString", namespace="x"),
+    ]
+    event, delegate = await run(
+        """
+        text(Object.keys(tools).join()); text(Object.isFrozen(tools.__proto__));
+        text(await tools.__proto__.__proto__(1)); text(await tools.constructor.constructor(2));
+        text(await tools.x.toString(3)); text(Object.getPrototypeOf(tools) === Object.prototype);
+        """,
+        tools,
+    )
+    assert texts(event) == ["__proto__,constructor,x", "true", "1", "2", "3", "true"]
+    assert [(c.namespace, c.tool_name) for c in delegate.calls] == [
+        ("__proto__", "__proto__"),
+        ("constructor", "constructor"),
+        ("x", "toString"),
+    ]
