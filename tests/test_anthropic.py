@@ -117,10 +117,12 @@ def test_wrong_objects_are_refused_clearly() -> None:
 
 
 async def test_tools_are_the_sdks_runnable_tool_type() -> None:
-    from anthropic.lib.tools import BetaAsyncBuiltinFunctionTool
+    from anthropic.lib.tools import BetaAsyncBuiltinFunctionTool, ToolError
 
     async with cc.Session() as session:
         tools = code_mode_tools(session)
     assert all(isinstance(t, CodeModeTool | BetaAsyncBuiltinFunctionTool) for t in tools)
     assert [t.name for t in tools] == ["exec", "wait"]
+    with pytest.raises(ToolError, match="^exec expects a JSON object, got str$"):
+        await tools[0].call("text(1)")
     assert tools[0].to_dict()["input_schema"]["required"] == ["code"]  # type: ignore[typeddict-item]

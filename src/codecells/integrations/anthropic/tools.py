@@ -36,9 +36,10 @@ class CodeModeTool(BetaAsyncBuiltinFunctionTool):
         return self._spec  # type: ignore[return-value]  # {name, description, input_schema}
 
     async def call(self, input: object) -> BetaFunctionToolResultType:
-        arguments = input if isinstance(input, Mapping | str) else {"input": input}
-        output = await self._code_mode.handle(self._spec["name"], arguments)
-        return tool_result(output)
+        name = self._spec["name"]
+        if not isinstance(input, Mapping):
+            raise ToolError(f"{name} expects a JSON object, got {type(input).__name__}")
+        return tool_result(await self._code_mode.handle(name, input))
 
 
 def tool_result(output: ToolOutput) -> BetaFunctionToolResultType:
