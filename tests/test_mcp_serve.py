@@ -45,10 +45,10 @@ async def test_exec_and_wait_over_mcp_keep_images_errors_and_running_cells() -> 
             running = await client.call_tool(
                 "exec",
                 {
-                    "code": '// @exec: {"yield_time_ms": 0}\ntext("first"); await tools.slow_echo({text: "x", delay: 0.3}); text("second")'
+                    "code": 'text("first"); yield_control(); await tools.slow_echo({text: "x", delay: 0.3}); text("second")'
                 },
             )
-            assert text_of(running).startswith("Script running with cell ID 3")
+            assert text_of(running) == "Script running with cell ID 3\nOutput:\nfirst"
             rest = await client.call_tool("wait", {"cell_id": "3", "yield_time_ms": 10000})
             assert text_of(rest) == "Script completed\nOutput:\nsecond"
 
