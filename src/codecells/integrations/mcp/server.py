@@ -7,21 +7,23 @@ from collections.abc import Mapping
 from mcp import types
 from mcp.server.mcpserver import MCPServer
 
-from ...agent import CodeMode, ToolOutput, exec_description, wait_description
+from ...agent import CodeMode, ToolOutput
 from ...events import TextItem
 from ...session import Session
+from .._codemode import as_code_mode, descriptions
 from .._content import parse_data_url
 
 __all__ = ["code_mode_server", "mcp_result"]
 
 
 def code_mode_server(
-    session: Session,
+    target: Session | CodeMode,
     *,
     name: str = "codecells",
     namespaces: Mapping[str, str] | None = None,
 ) -> MCPServer:
-    """An MCP server whose ``exec`` and ``wait`` tools run `session`'s cells.
+    """An MCP server whose ``exec`` and ``wait`` tools run the cells of a session (or of a
+    `CodeMode`, e.g. one with its own ``catalog_threshold``).
 
     ``exec(code)`` takes JavaScript (with the optional ``// @exec:`` pragma) and ``wait(cell_id,
     yield_time_ms?, max_tokens?, terminate?)`` follows a running cell, exactly as
@@ -29,9 +31,7 @@ def code_mode_server(
     ``server.run("streamable-http", ...)`` or mount ``server.streamable_http_app()``.
     The session must outlive the server.
     """
-    if not isinstance(session, Session):
-        raise TypeError(f"code_mode_server expects a codecells.Session, got {session!r}")
-    code_mode = CodeMode(session, namespaces=namespaces)
+    code_mode = as_code_mode(target, namespaces, "code_mode_server")
     server = MCPServer(name, instructions="Run JavaScript that calls tools: see `exec`.")
 
     async def exec(code: str) -> types.CallToolResult:
@@ -43,17 +43,17 @@ def code_mode_server(
         max_tokens: int | None = None,
         terminate: bool = False,
     ) -> types.CallToolResult:
-        arguments = {"cell_id": cell_id, "terminate": terminate}
-        for key, value in (("yield_time_ms", yield_time_ms), ("max_tokens", max_tokens)):
-            if value is not None:
-                arguments[key] = value
+        arguments = {
+            "cell_id": cell_id,
+            "yield_time_ms": yield_time_ms,
+            "max_tokens": max_tokens,
+            "terminate": terminate,
+        }
         return mcp_result(await code_mode.handle_wait(arguments))
 
-    description = exec_description(
-        session.tools, namespaces=namespaces, freeform=False, console=session.config.console
-    )
-    server.add_tool(exec, name="exec", description=description)
-    server.add_tool(wait, name="wait", description=wait_description())
+    described = descriptions(code_mode)
+    server.add_tool(exec, name="exec", description=described["exec"])
+    server.add_tool(wait, name="wait", description=described["wait"])
     return server
 
 

@@ -13,15 +13,14 @@ from pydantic_core import to_jsonable_python
 from ...agent import (
     CodeMode,
     ToolOutput,
-    exec_description,
     exec_parameters,
-    wait_description,
+    wait_parameters,
 )
 from ...events import TextItem
 from ...json_types import JsonValue
 from ...session import Session
 from ...tools import HandledTool, ToolDefinition, ToolError
-from .._codemode import as_code_mode, strict_wait_parameters, without_nulls
+from .._codemode import as_code_mode, descriptions
 from .._extra import describe
 
 __all__ = ["code_mode_tools", "from_function_tool", "tool_outputs"]
@@ -40,29 +39,25 @@ def code_mode_tools(
 ) -> list[FunctionTool]:
     """``exec`` and ``wait`` as the SDK's `FunctionTool`s, for ``Agent(tools=...)``.
 
-    Both have strict JSON schemas (``wait``'s optional arguments are nullable). A result keeps
+    Both have strict JSON schemas (``wait``'s optional arguments are nullable: the default). A result keeps
     its images (`ToolOutputImage`); a failed script's result says ``Script failed``.
     """
     code_mode = as_code_mode(target, namespaces, "code_mode_tools")
-    session = code_mode.session
 
     async def run_exec(context: ToolContext[Any], arguments: str) -> list[Any]:
         output = await code_mode.handle_exec(arguments, call_id=context.tool_call_id)
         return tool_outputs(output)
 
     async def run_wait(context: ToolContext[Any], arguments: str) -> list[Any]:
-        return tool_outputs(await code_mode.handle_wait(without_nulls(arguments)))
+        return tool_outputs(await code_mode.handle_wait(arguments))
 
-    description = exec_description(
-        code_mode.tools,
-        namespaces=code_mode.namespaces,
-        freeform=False,
-        console=session.config.console,
-    )
+    described = descriptions(code_mode)
     return [
-        FunctionTool("exec", description, exec_parameters(), run_exec, strict_json_schema=True),
         FunctionTool(
-            "wait", wait_description(), strict_wait_parameters(), run_wait, strict_json_schema=True
+            "exec", described["exec"], exec_parameters(), run_exec, strict_json_schema=True
+        ),
+        FunctionTool(
+            "wait", described["wait"], wait_parameters(), run_wait, strict_json_schema=True
         ),
     ]
 

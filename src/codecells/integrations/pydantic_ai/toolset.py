@@ -9,13 +9,13 @@ from pydantic import ValidationError
 from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, Tool
 from pydantic_core import to_jsonable_python
 
-from ...agent import CodeMode, ToolOutput, exec_description, wait_description
+from ...agent import CodeMode, ToolOutput
 from ...events import TextItem
 from ...function_tools import describe_validation_error
 from ...json_types import JsonValue
 from ...session import Session
 from ...tools import HandledTool, ToolDefinition, ToolError
-from .._codemode import as_code_mode
+from .._codemode import as_code_mode, descriptions
 from .._content import parse_data_url
 from .._extra import describe
 
@@ -41,21 +41,18 @@ def code_mode_toolset(
         max_tokens: int | None = None,
         terminate: bool = False,
     ) -> list[str | BinaryContent]:
-        arguments: dict[str, Any] = {"cell_id": cell_id, "terminate": terminate}
-        for key, value in (("yield_time_ms", yield_time_ms), ("max_tokens", max_tokens)):
-            if value is not None:
-                arguments[key] = value
+        arguments = {
+            "cell_id": cell_id,
+            "yield_time_ms": yield_time_ms,
+            "max_tokens": max_tokens,
+            "terminate": terminate,
+        }
         return tool_return(await code_mode.handle_wait(arguments))
 
     toolset: FunctionToolset[Any] = FunctionToolset()
-    description = exec_description(
-        code_mode.tools,
-        namespaces=code_mode.namespaces,
-        freeform=False,
-        console=code_mode.session.config.console,
-    )
-    toolset.add_function(exec, name="exec", description=description)
-    toolset.add_function(wait, name="wait", description=wait_description())
+    described = descriptions(code_mode)
+    toolset.add_function(exec, name="exec", description=described["exec"])
+    toolset.add_function(wait, name="wait", description=described["wait"])
     return toolset
 
 
