@@ -59,7 +59,10 @@ async def main() -> None:
         async with cc.Session(await mcp_tools(servers)) as session:
             code_mode = CodeMode(session, namespaces=await mcp_instructions(servers))
             description = code_mode.tool_specs()[0]["function"]["description"]
-            print("\n".join(line for line in description.splitlines() if "declare" in line))
+            for block in description.split("```ts\n")[1:]:  # each tool's TypeScript declaration
+                declaration = block.split("\n```")[0]
+                if declaration.startswith("declare const tools"):
+                    print(declaration)
             result = await code_mode.handle("exec", {"code": SCRIPT}, call_id="call_1")
             print(result.text())
             ticket = next(line for line in result.text().splitlines() if line.startswith("ticket"))

@@ -43,8 +43,12 @@ def test_anthropic_style() -> None:
 
 def test_mcp_servers() -> None:
     lines = run_example("mcp_servers.py")
-    assert lines[0].startswith("declare const tools: { docs: { search(args: { query: string; })")
-    assert lines[1].startswith("declare const tools: { tickets: { search(")
+    assert lines[0] == (
+        "declare const tools: { docs: { search(args: { query: string })"
+        ": Promise<CallToolResult<{ result: string[] }>>; } };"
+    )
+    assert lines[1] == "declare const tools: {"
+    assert "  tickets: {" in lines
     assert "docs: Configuring webhooks; Troubleshooting webhooks" in lines
     assert lines[-1] == "Answer: see the docs, and ticket #17 is already open."
 

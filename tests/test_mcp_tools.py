@@ -92,8 +92,11 @@ async def test_declarations_carry_input_and_output_schemas(beta_url: str) -> Non
         tools = await mcp_tools({"beta": beta})
     described = exec_description(tools)
     assert "Shared MCP types" in described
-    add = "add(args: { a: number; b: number; }): Promise<CallToolResult<{ terms: Array<number>; total: number; }>>"
-    assert f"declare const tools: {{ beta: {{ {add}; }}; }};" in described
+    add = (
+        "add(args: { a: number; b: number }): "
+        "Promise<CallToolResult<{ total: number; terms: number[] }>>"
+    )
+    assert f"declare const tools: {{ beta: {{ {add}; }} }};" in described
     assert {t.definition.namespace for t in tools} == {"beta"}
 
 

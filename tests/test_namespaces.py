@@ -99,7 +99,7 @@ def test_two_tools_of_one_namespace_share_it() -> None:
 def test_declarations_nest_the_namespace() -> None:
     declaration = tool_declaration(DOCS_SEARCH)
     assert declaration == (
-        "declare const tools: { docs_site: { search(args: unknown): Promise<unknown>; }; };"
+        "declare const tools: { docs_site: { search(args: unknown): Promise<unknown>; } };"
     )
     description = exec_description([TOP_SEARCH, DOCS_SEARCH], namespaces={"docs-site": "Docs"})
     assert "## docs-site\nDocs\n\n### `search`\nSearch docs\n" in description
