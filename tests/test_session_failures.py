@@ -23,6 +23,12 @@ from codecells.events import item_size
 from codecells.testing import ScriptedEngine, check_trace
 
 ECHO = cc.ToolDefinition(name="echo")
+AT_A_TOOL_CALL = [Started(), ToolCallRequested(call_id="tool-1", tool_index=0), Quiescent()]
+
+
+def scripted_session(engine: ScriptedEngine) -> cc.Session:
+    """A session whose cells run `engine`; its tool `echo` answers at once."""
+    return cc.Session([ECHO], delegate=RecordingDelegate(), engine_factory=lambda spec: engine)
 
 
 class BrokenPost(ScriptedEngine):
@@ -43,12 +49,8 @@ class Unreadable(dict[str, Any]):
 
 
 async def test_a_failing_effect_at_a_frontier_ends_the_cell_with_its_error() -> None:
-    engine = BrokenPost(
-        [[Started(), ToolCallRequested(call_id="tool-1", tool_index=0), Quiescent()]]
-    )
-    async with cc.Session(
-        [ECHO], delegate=RecordingDelegate(), engine_factory=lambda spec: engine
-    ) as session:
+    engine = BrokenPost([AT_A_TOOL_CALL])
+    async with scripted_session(engine) as session:
         cell = await session.create_cell("/* scripted */")
         final = await asyncio.wait_for(cell.wait(yield_after=30), 10)
         assert final.type == "completed"
@@ -158,12 +160,7 @@ class BrokenQueue(ScriptedEngine):
 
 
 async def test_a_failing_resume_runs_the_cell_to_its_failure() -> None:
-    engine = BrokenQueue(
-        [[Started(), ToolCallRequested(call_id="tool-1", tool_index=0), Quiescent()]]
-    )
-    async with cc.Session(
-        [ECHO], delegate=RecordingDelegate(), engine_factory=lambda spec: engine
-    ) as session:
+    async with scripted_session(BrokenQueue([AT_A_TOOL_CALL])) as session:
         cell = await session.create_pausable_cell("/* scripted */")
         pending = await cell.wait_to_pending()
         assert pending.type == "pending"
@@ -176,11 +173,11 @@ async def test_a_failing_resume_runs_the_cell_to_its_failure() -> None:
 
 
 async def test_an_observer_whose_observe_failed_still_gets_the_completion() -> None:
-    delegate = RecordingDelegate()
-    delegate.gate("echo")
-    async with cc.Session([ECHO], delegate=delegate) as session:
-        cell = await session.create_cell('text("a"); await tools.echo(1)')
-        await until(lambda: cell.state == "pending")
+    engine = ScriptedEngine()
+    gate = engine.hold()
+    async with scripted_session(engine) as session:
+        cell = await session.create_cell("/* scripted */")
+        await asyncio.to_thread(gate.entered.wait, 10)
         executor = cell._executor  # plant a bug: the guard fails once (no public way to)
         real = executor.observer_free
 
@@ -190,7 +187,8 @@ async def test_an_observer_whose_observe_failed_still_gets_the_completion() -> N
 
         executor.observer_free = broken  # type: ignore[method-assign]
         final = await asyncio.wait_for(cell.wait(yield_after=30), 10)
-        assert final.type == "completed" and texts(final) == ["a"]
-        assert final.error_text == (
-            "exec runtime ended unexpectedly: observe failed: RuntimeError: guard broke"
+        assert engine.interrupted and not gate.released  # the step in flight was stopped
+        assert final == cc.Completed(
+            content_items=[],
+            error_text="exec runtime ended unexpectedly: observe failed: RuntimeError: guard broke",
         )
