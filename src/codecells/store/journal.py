@@ -328,9 +328,12 @@ class CellJournal:
         except StoreError:
             log.warning("cell %s: lease not released", self.cell_id, exc_info=True)
 
-    def completed(self, event: Completed, writes: dict[str, JsonValue]) -> None:
+    def completed(
+        self, content: list[Item], error_text: str | None, writes: dict[str, JsonValue]
+    ) -> None:
         """Record the completion and commit the writes, once (a no-op for a restored one)."""
         d = self._d
+        event = Completed(content_items=list(content), error_text=error_text)
         try:
             d.store.complete(d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes))
         except StoreError:
