@@ -4,7 +4,8 @@
 //
 // Messages to Python are JSON arrays, joined with "," per drain:
 //   ["t", text] ["i", url, detail] ["c", callId, toolIndex, input] ["n", text] ["y"]
-//   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, value] ["d", errorText | null]
+//   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, value]
+//   ["d", errorText | null, limit | null]   limit: "memory" | "stack" | "null" (see S.fail)
 //
 // Every built-in used after cell code starts is captured in `D` first. QuickJS compiles
 // eagerly, and closures are its expensive part: functions here capture only `D` (built-ins)
@@ -18,14 +19,16 @@
     freeze: O.freeze, apply: Reflect.apply, stringify: JSON.stringify, parse: JSON.parse,
     Str: String, Num: Number, trunc: Math.trunc, join: [].join, trim: "".trim,
     lower: "".toLowerCase, slice: "".slice, isArray: Array.isArray, evaluate: eval,
-    TypeError, PP, then: PP.then,
+    TypeError, PP, then: PP.then, isError: Error.isError, ownDesc: O.getOwnPropertyDescriptor,
+    indexOf: "".indexOf, RP: RangeError.prototype, MAX_DEPTH: 128,
   };
   const lock = (o, k, value) =>
     D.def(o, k, { __proto__: null, value, writable: false, configurable: false });
 
   // Errors escaping into Python are stringified by the binding with the GIL held and no
   // interrupt handler: engine errors (interrupted, out of memory) must not reach cell code.
-  const IE = G.InternalError.prototype, stack = O.getOwnPropertyDescriptor(EP, "stack");
+  const IE = G.InternalError.prototype, stack = D.ownDesc(EP, "stack");
+  D.IE = IE;
   lock(IE, "toString", EP.toString);
   lock(IE, "name", "InternalError");
   lock(IE, "message", "");
@@ -36,14 +39,37 @@
   // species or Promise subclass) could throw into Python. `then` takes plain promises only.
   lock(PP, "constructor", P);
   D.def(P, Symbol.species, { __proto__: null, configurable: false });
+  // The same holds for the statics, which build a capability from `this`: one made by cell
+  // code would also receive an engine interrupt the static caught (Promise.try, all, ...).
+  const PLAIN_ONLY = "only plain Promise objects are supported in cells";
   lock(PP, "then", {
     then(onFulfilled, onRejected) {
       if (D.protoOf(this) !== D.PP || D.hasOwn(this, "constructor")) {
-        throw new D.TypeError("only plain Promise objects are supported in cells");
+        throw new D.TypeError(PLAIN_ONLY);
       }
       return D.apply(D.then, this, [onFulfilled, onRejected]);
     },
   }.then);
+  const statics = ["all", "allSettled", "any", "race", "resolve", "reject", "try", "withResolvers"];
+  for (let i = 0; i < statics.length; i++) {
+    const original = P[statics[i]];
+    lock(P, statics[i], {
+      [statics[i]](...args) {
+        if (this !== P) throw new D.TypeError(PLAIN_ONLY);
+        return D.apply(original, P, args);
+      },
+    }[statics[i]]);
+  }
+  // Reflection: V8-style `Error.prepareStackTrace` receives CallSite objects whose
+  // `getFunction()` hands out every function on the stack, the prelude's included. Without a
+  // hook quickjs-ng builds stack strings only. `stackTraceLimit` keeps numbers only: quickjs-ng
+  // converts it while building every stack, engine errors included.
+  lock(Error, "prepareStackTrace", undefined);
+  const limit = D.ownDesc(Error, "stackTraceLimit");
+  D.def(Error, "stackTraceLimit", {
+    __proto__: null, get: limit.get, configurable: false,
+    set: { stackTraceLimit(value) { D.apply(limit.set, Error, [D.Num(value)]); } }.stackTraceLimit,
+  });
   for (const name of ["queueMicrotask", "DOMException", "btoa", "atob", "performance",
     "InternalError", "FinalizationRegistry", "Atomics", "SharedArrayBuffer", "console"]) {
     delete G[name];
@@ -60,21 +86,63 @@
     S.emit = (message) => {
       if (!S.ended) S.box[S.box.length++] = message;
     };
-    S.finish = (error) => {
-      S.emit('["d",' + D.stringify(error) + "]");
+    S.finish = (error, limit) => {
+      S.emit('["d",' + D.stringify(error) + "," + D.stringify(limit) + "]");
       S.ended = true;
     };
+    // "memory" or "stack" if `error` is the engine's own limit error, else null. Decided by the
+    // error's brand, exact built-in prototype and own message, never by its text: a thrown
+    // string or an object with a `toString` is an ordinary error. Side-effect free: proxies
+    // have no error brand, so nothing of cell code runs here.
+    S.limitOf = (error) => {
+      if (!D.isError(error)) return null;
+      const proto = D.protoOf(error), own = D.ownDesc(error, "message");
+      const message = own !== undefined && D.hasOwn(own, "value") ? own.value : undefined;
+      if (proto === D.IE && message === "out of memory") return "memory";
+      if (proto === D.RP && message === "Maximum call stack size exceeded") return "stack";
+      return null;
+    };
+    // Reports the script's failure as plain text, built here under the cell's limits; the
+    // limit it hit travels beside the text (QuickJS throws `null` when it cannot even
+    // allocate its out-of-memory error: Python checks the memory in use for "null").
     S.fail = (error) => {
       if (S.ended) return;
+      if (error === S.EXIT) return S.finish(null, null);
       let text = "uncaught exception", trace;
-      if (error === S.EXIT) text = null;
-      else if (typeof error === "string") text = error;
+      if (typeof error === "string") text = error;
       else {
         try { text = D.Str(error); } catch { /* keep the generic text */ }
         try { if (D.O(error) === error) trace = error.stack; } catch { /* no stack */ }
         if (typeof trace === "string" && trace !== "") text += "\n" + trace;
       }
-      S.finish(text);
+      S.finish(text, error === null ? "null" : S.limitOf(error));
+    };
+    // True if JSON text nests arrays/objects deeper than the host accepts (D.MAX_DEPTH, as
+    // serde_json's default): counting "[" and "{" first (indexOf is fast) skips the scan for
+    // most values. Only primitive string operations, nothing cell code can replace.
+    S.count = (json, open, n) => {
+      let at = D.apply(D.indexOf, json, [open]);
+      while (at >= 0 && n <= D.MAX_DEPTH) {
+        n++;
+        at = D.apply(D.indexOf, json, [open, at + 1]);
+      }
+      return n;
+    };
+    S.tooDeep = (json) => {
+      if (json.length <= 2 * D.MAX_DEPTH) return false;
+      if (S.count(json, "{", S.count(json, "[", 0)) <= D.MAX_DEPTH) return false;
+      let depth = 0, quoted = false;
+      for (let i = 0; i < json.length; i++) {
+        const c = json[i];
+        if (quoted) {
+          if (c === "\\") i++;
+          else if (c === '"') quoted = false;
+        } else if (c === '"') quoted = true;
+        else if (c === "[" || c === "{") {
+          if (++depth > D.MAX_DEPTH) return true;
+        } else if (c === "]" || c === "}") depth--;
+      }
+      return false;
     };
     S.asText = (value) => {
       const kind = typeof value;
@@ -89,8 +157,12 @@
       S.chunks[i] ??= D.evaluate(S.sources[i])(D, S);
       return D.apply(S.chunks[i][name], undefined, args);
     };
-    S.tool = (index) => (input) => {
+    S.tool = (index, name) => (input) => {
       const json = input === undefined ? "null" : D.stringify(input) ?? "null";
+      if (S.tooDeep(json)) {
+        throw "Unable to call tools." + name + ": its input is nested deeper than "
+          + D.MAX_DEPTH + " levels";
+      }
       const id = "tool-" + ++S.callCount;
       let settle;
       const promise = new D.P((resolve, reject) => { settle = { __proto__: null, resolve, reject }; });
@@ -102,7 +174,7 @@
     const tools = {}, allTools = [];
     for (let i = 0; i < config.tools.length; i++) {
       const [name, description] = config.tools[i];
-      if (!D.hasOwn(tools, name)) D.def(tools, name, { value: S.tool(i), enumerable: true });
+      if (!D.hasOwn(tools, name)) D.def(tools, name, { value: S.tool(i, name), enumerable: true });
       allTools[i] = { name, description };
     }
     const globals = {
@@ -115,7 +187,7 @@
         S.emit('["y"]');
       },
       exit() {
-        if (!S.ended) S.finish(null);
+        if (!S.ended) S.finish(null, null);
         throw S.EXIT;
       },
     };
@@ -126,15 +198,18 @@
     if (config.console) globals.console = S.later(2, "console")();
     for (const name in globals) lock(G, name, globals[name]);
 
-    // control(op, a, b): apply one host command, then return the messages emitted so far.
+    // control(key, op, a, b): apply one host command, then return the messages emitted so far.
     // For resolve/reject, `b` is JSON: the tool's result, or the rejection message.
     // `settled` records how the module body settled without allocating, so an end whose
-    // report ran out of memory is still reported by the next drain.
-    return (op, a, b) => {
+    // report ran out of memory is still reported by the next drain. Only Python holds the
+    // function and the per-cell `key`; called without the key it throws.
+    const key = config.key;
+    return (secret, op, a, b) => {
+      if (secret !== key) throw new D.TypeError("not a function");
       try {
         if (op === "resolve" || op === "reject") {
           const settle = S.calls[a];
-          if (settle === undefined) S.finish("unknown tool call `" + a + "`");
+          if (settle === undefined) S.finish("unknown tool call `" + a + "`", null);
           else {
             delete S.calls[a];
             (op === "resolve" ? settle.resolve : settle.reject)(D.parse(b));
@@ -146,9 +221,9 @@
             D.apply(callback, undefined, []);
           }
         } else if (op === "watch") {
-          D.apply(D.then, a, [() => { S.settled = 1; if (!S.ended) S.finish(null); },
+          D.apply(D.then, a, [() => { S.settled = 1; if (!S.ended) S.finish(null, null); },
                               (error) => { S.settled = 2; S.fail(error); }]);
-        } else if (S.settled === 2 && !S.ended) S.finish("InternalError: out of memory");
+        } else if (S.settled === 2 && !S.ended) S.finish("InternalError: out of memory", "memory");
       } catch (error) {
         S.fail(error);
       }
