@@ -41,7 +41,7 @@ EXPECTED: dict[str, str | None] = {
     "tool-result-thenable-getter": None,
     "stack-trace-limit-valueof": "TypeError: cannot read property 'x' of null",
     "species-capability-in-job": PLAIN_ONLY,
-    "static-capability-captures-interrupt": PLAIN_ONLY,
+    "static-capability-captures-interrupt": CPU,
     "using-captures-interrupt": CPU,
     "thrown-proxy": CPU,
 }

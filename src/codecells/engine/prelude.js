@@ -14,6 +14,7 @@
 (function () {
   "use strict";
   const G = globalThis, O = Object, P = Promise, PP = P.prototype, EP = Error.prototype;
+  const bind = Function.prototype.bind;
   const D = {
     __proto__: null, O, P, def: O.defineProperty, hasOwn: O.hasOwn, protoOf: O.getPrototypeOf,
     freeze: O.freeze, apply: Reflect.apply, stringify: JSON.stringify, parse: JSON.parse,
@@ -39,27 +40,18 @@
   // species or Promise subclass) could throw into Python. `then` takes plain promises only.
   lock(PP, "constructor", P);
   D.def(P, Symbol.species, { __proto__: null, configurable: false });
-  // The same holds for the statics, which build a capability from `this`: one made by cell
-  // code would also receive an engine interrupt the static caught (Promise.try, all, ...).
-  const PLAIN_ONLY = "only plain Promise objects are supported in cells";
   lock(PP, "then", {
     then(onFulfilled, onRejected) {
       if (D.protoOf(this) !== D.PP || D.hasOwn(this, "constructor")) {
-        throw new D.TypeError(PLAIN_ONLY);
+        throw new D.TypeError("only plain Promise objects are supported in cells");
       }
       return D.apply(D.then, this, [onFulfilled, onRejected]);
     },
   }.then);
+  // The statics build a capability from `this` too, and one made by cell code would also
+  // receive an engine interrupt they caught (Promise.try, all, ...): they are bound to Promise.
   const statics = ["all", "allSettled", "any", "race", "resolve", "reject", "try", "withResolvers"];
-  for (let i = 0; i < statics.length; i++) {
-    const original = P[statics[i]];
-    lock(P, statics[i], {
-      [statics[i]](...args) {
-        if (this !== P) throw new D.TypeError(PLAIN_ONLY);
-        return D.apply(original, P, args);
-      },
-    }[statics[i]]);
-  }
+  for (let i = 0; i < statics.length; i++) lock(P, statics[i], D.apply(bind, P[statics[i]], [P]));
   // Reflection: V8-style `Error.prepareStackTrace` receives CallSite objects whose
   // `getFunction()` hands out every function on the stack, the prelude's included. Without a
   // hook quickjs-ng builds stack strings only. `stackTraceLimit` keeps numbers only: quickjs-ng

@@ -445,6 +445,9 @@ class QuickJSEngine:
             elif tag == "s":
                 self._writes[message[1]] = message[2]
             elif tag == "d" and not final:
+                if self._stop is not None or self._layout is None:  # a swallowed interrupt
+                    self._check_stop()
+                    self._check_entry_limit()
                 error = message[1]
                 text = None if error is None else self._script_error_text(error, message[2])
                 return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
