@@ -53,7 +53,11 @@ CORPUS: list[tuple[str, str, str | None]] = [
         "Error.prepareStackTrace = () => { for (;;) {} }; null.x",
         "TypeError: 'prepareStackTrace' is read-only",
     ),
-    ("stack-trace-limit-loop", "Error.stackTraceLimit = {valueOf() { for (;;) {} }}", CPU),
+    (
+        "stack-trace-limit-loop",
+        "Error.stackTraceLimit = {valueOf() { for (;;) {} }}; new Error()",
+        CPU,
+    ),
     (
         "tampered-error-then-loop",
         (

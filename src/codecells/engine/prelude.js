@@ -48,27 +48,28 @@
       return D.apply(D.then, this, [onFulfilled, onRejected]);
     },
   }.then);
-  // The statics build a capability from `this` too, and one made by cell code would also
-  // receive an engine interrupt they caught (Promise.try, all, ...): they are bound to Promise.
-  const statics = ["all", "allSettled", "any", "race", "resolve", "reject", "try", "withResolvers"];
-  for (let i = 0; i < statics.length; i++) lock(P, statics[i], D.apply(bind, P[statics[i]], [P]));
   // Reflection: V8-style `Error.prepareStackTrace` receives CallSite objects whose
   // `getFunction()` hands out every function on the stack, the prelude's included. Without a
-  // hook quickjs-ng builds stack strings only. `stackTraceLimit` keeps numbers only: quickjs-ng
-  // converts it while building every stack, engine errors included.
+  // hook quickjs-ng builds stack strings only.
   lock(Error, "prepareStackTrace", undefined);
-  const limit = D.ownDesc(Error, "stackTraceLimit");
-  D.def(Error, "stackTraceLimit", {
-    __proto__: null, get: limit.get, configurable: false,
-    set: { stackTraceLimit(value) { D.apply(limit.set, Error, [D.Num(value)]); } }.stackTraceLimit,
-  });
   for (const name of ["queueMicrotask", "DOMException", "btoa", "atob", "performance",
     "InternalError", "FinalizationRegistry", "Atomics", "SharedArrayBuffer", "console"]) {
     delete G[name];
   }
 
+  // The statics that catch errors build a capability from `this` too, and one made by cell
+  // code would receive an engine interrupt they caught, to rethrow with a looping getter. With
+  // a sticky stop (binding internals, thread CPU clocks) the binding's conversion of such an
+  // error is interrupted too (docs/engine.md); without one, those statics are bound to Promise.
+  const statics = ["all", "allSettled", "any", "race", "try"];
+
   return (configJson, ...sources) => {
     const config = D.parse(configJson);
+    if (config.bindStatics) {
+      for (let i = 0; i < statics.length; i++) {
+        lock(P, statics[i], D.apply(bind, P[statics[i]], [P]));
+      }
+    }
     const S = {
       __proto__: null, sources, box: { __proto__: null, length: 0 }, calls: { __proto__: null },
       timers: { __proto__: null }, stored: O.setPrototypeOf(config.stored, null),
@@ -110,20 +111,20 @@
       S.finish(text, error === null ? "null" : S.limitOf(error));
     };
     // True if JSON text nests arrays/objects deeper than the host accepts (D.MAX_DEPTH, as
-    // serde_json's default): counting "[" and "{" first (indexOf is fast) skips the scan for
-    // most values. Only primitive string operations, nothing cell code can replace.
-    S.count = (json, open, n) => {
-      let at = D.apply(D.indexOf, json, [open]);
-      while (at >= 0 && n <= D.MAX_DEPTH) {
-        n++;
-        at = D.apply(D.indexOf, json, [open, at + 1]);
-      }
-      return n;
-    };
+    // serde_json's default). Short text, or text with at most D.MAX_DEPTH "[" and "{" (counted
+    // with the fast indexOf), skips the scan. Only primitive string operations, which cell code
+    // cannot replace.
     S.tooDeep = (json) => {
       if (json.length <= 2 * D.MAX_DEPTH) return false;
-      if (S.count(json, "{", S.count(json, "[", 0)) <= D.MAX_DEPTH) return false;
       let depth = 0, quoted = false;
+      for (let at = -1; depth <= D.MAX_DEPTH && (at = D.apply(D.indexOf, json, ["[", at + 1])) >= 0;) {
+        depth++;
+      }
+      for (let at = -1; depth <= D.MAX_DEPTH && (at = D.apply(D.indexOf, json, ["{", at + 1])) >= 0;) {
+        depth++;
+      }
+      if (depth <= D.MAX_DEPTH) return false;
+      depth = 0;
       for (let i = 0; i < json.length; i++) {
         const c = json[i];
         if (quoted) {

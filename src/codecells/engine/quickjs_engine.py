@@ -234,6 +234,8 @@ class QuickJSEngine:
             "tools": [[tool.js_name, tool.description] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
+            # without a sticky stop (docs/engine.md, security model)
+            "bindStatics": self._layout is None or not _THREAD_CLOCKS,
         }
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
