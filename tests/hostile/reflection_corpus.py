@@ -81,11 +81,7 @@ def in_timer(body: str) -> str:
 # (id, script after HARVEST, what resolves tool calls). Each ends its cell with an error or
 # harmlessly; every script that reports must report "found:0".
 CORPUS: list[tuple[str, str, Any]] = [
-    (
-        "timer-callback",
-        "setTimeout(attack, 0);" + "await new Promise((r) => setTimeout(r, 1));",
-        None,
-    ),
+    ("timer-callback", in_timer("attack();"), None),
     ("text-tojson", "text({ toJSON() { attack(); return 1; } });", None),
     ("tool-input-getter", "await tools.t({ get x() { attack(); return 1; } });", None),
     (
@@ -99,10 +95,7 @@ CORPUS: list[tuple[str, str, Any]] = [
     ("timeout-delay-valueof", "setTimeout(() => {}, { valueOf() { attack(); return 1; } });", None),
     (
         "thrown-tostring-in-timer",
-        (
-            "setTimeout(() => { throw { toString() { attack(); return 'x'; } }; }, 0);"
-            "await new Promise((r) => setTimeout(r, 1));"
-        ),
+        in_timer("throw { toString() { attack(); return 'x'; } };"),
         None,
     ),
     ("rejection-stack-getter", "throw { get stack() { attack(); return ''; } };", None),
