@@ -150,10 +150,10 @@
       S.chunks[i] ??= D.evaluate(S.sources[i])(D, S);
       return D.apply(S.chunks[i][name], undefined, args);
     };
-    S.tool = (index, name) => (input) => {
+    S.tool = (index, path) => (input) => {
       const json = input === undefined ? "null" : D.stringify(input) ?? "null";
       if (S.tooDeep(json)) {
-        throw "Unable to call tools." + name + ": its input is nested deeper than "
+        throw "Unable to call tools." + path + ": its input is nested deeper than "
           + D.MAX_DEPTH + " levels";
       }
       const id = "tool-" + ++S.callCount;
@@ -164,12 +164,20 @@
       return promise;
     };
 
-    const tools = {}, allTools = [];
+    // A namespaced tool lives in a frozen object `tools[namespace]`, made on first use.
+    const tools = {}, spaces = { __proto__: null }, allTools = [];
     for (let i = 0; i < config.tools.length; i++) {
-      const [name, description] = config.tools[i];
-      if (!D.hasOwn(tools, name)) D.def(tools, name, { value: S.tool(i, name), enumerable: true });
-      allTools[i] = { name, description };
+      const [name, description, space] = config.tools[i];
+      let home = tools;
+      if (space != null) {
+        home = spaces[space] ??= {};
+        if (!D.hasOwn(tools, space)) D.def(tools, space, { value: home, enumerable: true });
+      }
+      const path = space == null ? name : space + "." + name;
+      if (!D.hasOwn(home, name)) D.def(home, name, { value: S.tool(i, path), enumerable: true });
+      allTools[i] = space == null ? { name, description } : { name, description, namespace: space };
     }
+    for (const space in spaces) O.freeze(spaces[space]);
     const globals = {
       tools: O.freeze(tools),
       ALL_TOOLS: allTools,

@@ -231,7 +231,7 @@ class QuickJSEngine:
         install = install_prelude(ctx, PRELUDE)
         config = {
             "key": self._key,
-            "tools": [[tool.js_name, tool.description] for tool in self._tools],
+            "tools": [[tool.js_name, tool.description, tool.js_namespace] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
             # without a sticky stop (docs/engine.md, security model)
