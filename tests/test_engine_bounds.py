@@ -5,9 +5,10 @@ character can appear in the source."""
 from __future__ import annotations
 
 import pytest
-from hostile.engine_driver import engine, finished, outcome, run, texts
+from hostile.engine_driver import SMALL_LIMITS, engine, finished, outcome, run, texts
 
-from codecells.engine.protocol import ToolCallRequested
+from codecells.engine import QuickJSEngine
+from codecells.engine.protocol import EngineTool, ToolCallRequested
 
 MAX_DEPTH = 128
 TOO_DEEP_STORE = f'Unable to store "deep": the value is nested deeper than {MAX_DEPTH} levels'
@@ -63,6 +64,17 @@ def test_too_deep_tool_input_is_refused_at_the_call(depth: int) -> None:
     assert texts(events) == [TOO_DEEP_TOOL, "after"]
     assert not [e for e in events if isinstance(e, ToolCallRequested)]
     assert finished(events).error_text is None
+
+
+def test_too_deep_input_of_a_namespaced_tool_names_its_path() -> None:
+    eng = QuickJSEngine(
+        f"tools.ns.t({nested(MAX_DEPTH + 1)})",
+        tools=[EngineTool(js_name="t", js_namespace="ns")],
+        stored_values={},
+        limits=SMALL_LIMITS,
+    )
+    error = finished(run(eng)).error_text
+    assert error == TOO_DEEP_TOOL.replace("tools.t", "tools.ns.t")
 
 
 def test_tool_input_at_the_depth_limit_reaches_the_tool() -> None:
