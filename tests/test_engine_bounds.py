@@ -10,7 +10,7 @@ from hostile.engine_driver import SMALL_LIMITS, engine, finished, outcome, run, 
 from codecells.engine import QuickJSEngine
 from codecells.engine.protocol import EngineTool, ToolCallRequested
 
-MAX_DEPTH = 128
+MAX_DEPTH = 800
 TOO_DEEP_STORE = f'Unable to store "deep": the value is nested deeper than {MAX_DEPTH} levels'
 TOO_DEEP_TOOL = f"Unable to call tools.t: its input is nested deeper than {MAX_DEPTH} levels"
 
@@ -32,7 +32,7 @@ def test_stored_value_at_the_depth_limit_is_stored() -> None:
     assert value == 0
 
 
-@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 600, 5000])
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 1500, 5000])
 def test_too_deep_stored_value_is_refused_at_the_call(depth: int) -> None:
     source = f'try {{ store("deep", {nested(depth)}) }} catch (e) {{ text(e) }} store("k", 1)'
     events = run(engine(source))
@@ -41,7 +41,7 @@ def test_too_deep_stored_value_is_refused_at_the_call(depth: int) -> None:
 
 
 def test_uncaught_too_deep_store_ends_the_cell_with_the_depth() -> None:
-    assert outcome(f'store("deep", {nested(600)})')[1] == TOO_DEEP_STORE
+    assert outcome(f'store("deep", {nested(1500)})')[1] == TOO_DEEP_STORE
 
 
 def test_depth_counts_the_json_produced_not_the_value() -> None:

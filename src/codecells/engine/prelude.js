@@ -22,7 +22,7 @@
     Str: String, Num: Number, trunc: Math.trunc, join: [].join, trim: "".trim,
     lower: "".toLowerCase, slice: "".slice, isArray: Array.isArray, evaluate: eval,
     TypeError, PP, then: PP.then, isError: Error.isError, ownDesc: O.getOwnPropertyDescriptor,
-    indexOf: "".indexOf, RP: RangeError.prototype, MAX_DEPTH: 128,
+    indexOf: "".indexOf, RP: RangeError.prototype, MAX_DEPTH: 800,
   };
   const lock = (o, k, value) =>
     D.def(o, k, { __proto__: null, value, writable: false, configurable: false });
@@ -123,8 +123,8 @@
       }
       S.finish(text, error === null ? "null" : S.limitOf(error));
     };
-    // True if JSON text nests arrays/objects deeper than the host accepts (D.MAX_DEPTH, as
-    // serde_json's default). Short text, or text with at most D.MAX_DEPTH "[" and "{" (counted
+    // True if JSON text nests arrays/objects deeper than the host accepts (D.MAX_DEPTH: Python
+    // parses JSON recursively, up to its recursion limit of 1,000). Short text, or text with at most D.MAX_DEPTH "[" and "{" (counted
     // with the fast indexOf), skips the scan. Only primitive string operations, which cell code
     // cannot replace.
     S.tooDeep = (json) => {
