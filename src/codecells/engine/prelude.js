@@ -58,15 +58,14 @@
     delete G[name];
   }
 
-  // The statics that catch errors build a capability from `this` too, and one made by cell
-  // code would receive an engine interrupt they caught, to rethrow with a looping getter. With
-  // a sticky stop (binding internals, thread CPU clocks) the binding's conversion of such an
-  // error is interrupted too (docs/engine.md); without one, those statics are bound to Promise.
-  const statics = ["all", "allSettled", "any", "race", "try"];
-
   return (configJson, ...sources) => {
     const config = D.parse(configJson);
+    // The statics that catch errors build a capability from `this` too, and one made by cell
+    // code would receive an engine interrupt they caught, to rethrow with a looping getter.
+    // With a sticky stop (binding internals, thread CPU clocks) the binding's conversion of
+    // such an error is interrupted too (docs/engine.md); without one, they are bound to Promise.
     if (config.bindStatics) {
+      const statics = ["all", "allSettled", "any", "race", "try"];
       for (let i = 0; i < statics.length; i++) {
         lock(P, statics[i], D.apply(bind, P[statics[i]], [P]));
       }
