@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -160,7 +161,7 @@ class Session:
             InMemory()
             if store is None
             else DurableCells(
-                store, session_id or InMemory().session_id, names, lease=lease, clock=clock
+                store, session_id or uuid.uuid4().hex, names, lease=lease, clock=clock
             )
         )
         self._stored: dict[str, JsonValue] = self._keeper.stored_values
