@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import codecells as cc
-from codecells.agent import CodeMode, ToolOutput
+from codecells.agent import CodeMode, PragmaError, ToolOutput, parse_exec_source
 
 LIVE = "<live cell>"
 SLEEPS = "await new Promise((resolve) => setTimeout(resolve, 1e9));"
@@ -70,6 +70,29 @@ def _with_live_id(value: Any, live: str) -> Any:
     return value
 
 
+def _may_take_long(name: str, arguments: Any, live: str) -> bool:
+    """Whether the call is one that may legitimately outlast the harness's patience: a script
+    that runs (the pragma accepts it) or a wait on the live cell. A hang on refused input
+    fails the fuzz instead of passing as a timeout."""
+    if isinstance(arguments, str) and arguments.lstrip().startswith("{"):
+        try:
+            arguments = json.loads(arguments)
+        except (ValueError, RecursionError):
+            pass
+    if name == "exec":
+        source = arguments.get("code") if isinstance(arguments, dict) else arguments
+        try:
+            return isinstance(source, str) and bool(parse_exec_source(source).code)
+        except PragmaError:
+            return False
+    return (
+        name == "wait"
+        and isinstance(arguments, dict)
+        and str(arguments.get("cell_id")) == live
+        and not arguments.get("terminate")
+    )
+
+
 class _Harness:
     def __init__(self, session: cc.Session) -> None:
         self.session = session
@@ -84,8 +107,9 @@ class _Harness:
         heartbeat = asyncio.create_task(self._heartbeat())
         try:
             output = await asyncio.wait_for(self.code_mode.handle(name, arguments), 0.5)
-        except TimeoutError:
-            return  # a valid long wait on the live cell: cancelling it loses nothing
+        except TimeoutError:  # cancelling loses nothing, but only a valid call may take long
+            assert _may_take_long(name, arguments, self.live.id), (name, arguments)
+            return
         finally:
             heartbeat.cancel()
         assert isinstance(output, ToolOutput) and output.items

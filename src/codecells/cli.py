@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -28,8 +29,24 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``codecells`` command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    code: int = args.handler(args)
+    try:
+        code: int = args.handler(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`codecells describe | head`): stop quietly
+        _discard_stdout()
+        return 141  # as if killed by SIGPIPE
+    except OSError as err:  # e.g. stdout on a full disk
+        _discard_stdout()
+        print(f"codecells {args.command}: {err}", file=sys.stderr)
+        return 1
     return code
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

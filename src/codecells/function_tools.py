@@ -86,10 +86,16 @@ def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
         return BoundTool(tool.definition, tool.handler)
     if not callable(tool):
         raise TypeError(f"a tool must be a ToolDefinition or a function, got {tool!r}")
+    name = getattr(tool, "__name__", None)
+    if not isinstance(name, str) or not inspect.isroutine(tool):
+        raise TypeError(
+            f"a tool must be a ToolDefinition or a function, got {type(tool).__name__} "
+            f"{tool!r:.60} (wrap it in a def)"
+        )
     description, documented = docstring_arguments(inspect.getdoc(tool) or "")
     arguments = _arguments_model(tool, documented)
     definition = ToolDefinition(
-        name=tool.__name__,
+        name=name,
         description=description,
         input_schema=arguments.model_json_schema(),
         output_schema=_output_schema(tool),
@@ -114,7 +120,11 @@ def _arguments_model(function: Callable[..., Any], documented: dict[str, str]) -
     each argument's docstring text as its description unless its ``Field`` has one."""
     hints = get_type_hints(function, include_extras=True)
     fields: dict[str, Any] = {}
-    for param in inspect.signature(function).parameters.values():
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except ValueError as err:  # e.g. a builtin without a signature
+        raise TypeError(f"function tool {function.__name__} has no signature: {err}") from None
+    for param in parameters:
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
             raise TypeError(
                 f"function tool {function.__name__} must take named parameters only (not {param})"

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..tools import ToolDefinition
+from ..function_tools import bind_tool
+from ..tools import refuse_name_clashes
 from .catalog import DEFAULT_CATALOG_THRESHOLD, with_tool_catalog
 from .run import run_script
 from .specs import ToolStyle, tool_specs
@@ -173,9 +174,17 @@ def _load_tools(spec: str | None) -> Sequence[Tool]:
         raise ValueError(f"--tools expects MODULE:ATTR, got {spec!r}")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    value = getattr(importlib.import_module(module_name), attr, None)
-    if not isinstance(value, (list, tuple)) or not all(
-        isinstance(t, ToolDefinition) or callable(t) for t in value
-    ):
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the module's own failure, told in one line
+        raise ValueError(f"importing {module_name} failed: {type(err).__name__}: {err}") from None
+    value = getattr(module, attr, None)
+    if not isinstance(value, (list, tuple)):
         raise ValueError(f"{spec} must be a list of ToolDefinitions and/or functions")
+    try:  # refused here as the session would refuse them: a usage error, not a traceback
+        refuse_name_clashes(bind_tool(t).definition for t in value)
+    except TypeError as err:
+        raise ValueError(f"{spec}: {err}") from None
     return list(value)

@@ -150,7 +150,7 @@ def exec_description(
     for namespace, members in groups.items():
         if namespace is not None:
             about = markdown_safe((namespaces or {}).get(namespace, "").strip())
-            sections.append(f"## {namespace}\n{about}".rstrip())
+            sections.append(f"## {_one_line(namespace)}\n{about}".rstrip())
         if compact:
             sections.append("\n".join(_summary_line(d) for d in members))
         else:
@@ -186,10 +186,24 @@ def markdown_safe(text: str) -> str:
 def _tool_section(definition: ToolDefinition) -> str:
     heading = f"### `{definition.js_name}`"
     if definition.js_name != definition.name:
-        heading += f" (`{definition.name}`)"
+        heading += f" ({_code_span(definition.name)})"
     about = markdown_safe(definition.description.strip())
     declaration = f"exec tool declaration:\n```ts\n{tool_declaration(definition)}\n```"
     return "\n".join(part for part in (heading, about, declaration) if part)
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line (a raw name may hold line breaks that would start a fence)."""
+    return " ".join(text.split())
+
+
+def _code_span(text: str) -> str:
+    """`text` on one line as a markdown code span, its delimiters longer than any run of
+    backticks in it."""
+    text = _one_line(text)
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def _summary_line(definition: ToolDefinition) -> str:

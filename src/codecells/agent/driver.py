@@ -84,6 +84,10 @@ class CodeMode:
         namespaces: Mapping[str, str] | None = None,
         catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
     ) -> None:
+        if not isinstance(session, Session):
+            raise TypeError(
+                f"CodeMode expects a codecells.Session, got {type(session).__name__} {session!r:.60}"
+            )
         self.session = session
         self.tools = session.tools
         self.namespaces = dict(namespaces or {})

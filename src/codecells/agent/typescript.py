@@ -444,11 +444,17 @@ def _lookup(node: Any, path: Sequence[str]) -> Any:
 
 
 def _ref_targets(schema: Any) -> set[tuple[str, ...]]:
-    """The paths every local ``$ref`` in `schema` points at (found without recursion)."""
+    """The paths every local ``$ref`` in `schema` points at (found without recursion; a
+    schema built in Python may contain itself: each container is visited once)."""
     targets: set[tuple[str, ...]] = set()
     stack = [schema]
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
+        if isinstance(node, (Mapping, list)):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         if isinstance(node, Mapping):
             ref = node.get("$ref")
             if isinstance(ref, str) and (path := _pointer(ref)) is not None:
