@@ -129,3 +129,13 @@ def test_an_unwritable_stdout_is_one_line_on_stderr() -> None:
         )
     assert done.returncode == 1
     assert done.stderr == "codecells describe: [Errno 28] No space left on device\n"
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_mcp_refuses_a_port_that_is_not_one(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve-mcp", "--transport", "streamable-http", "--port", port])
+    assert exit_.value.code == 2
+    assert f"must be a port number from 0 to 65535, got '{port}'" in capsys.readouterr().err

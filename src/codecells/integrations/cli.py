@@ -39,10 +39,21 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="streamable-http: the address to bind")
     p.add_argument(
-        "--port", type=int, default=8000, help="streamable-http: the port (default 8000)"
+        "--port", type=_port, default=8000, help="streamable-http: the port (default 8000)"
     )
     p.add_argument("--name", default="codecells", help="the server name reported to clients")
     p.set_defaults(handler=_serve)
+
+
+def _port(text: str) -> int:
+    """A TCP port number, refused by argparse (a usage error) outside 0 … 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {text!r}")
+    return port
 
 
 def _serve(args: argparse.Namespace) -> int:
