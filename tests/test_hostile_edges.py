@@ -139,3 +139,17 @@ def test_serve_mcp_refuses_a_port_that_is_not_one(
         main(["serve-mcp", "--transport", "streamable-http", "--port", port])
     assert exit_.value.code == 2
     assert f"must be a port number from 0 to 65535, got '{port}'" in capsys.readouterr().err
+
+
+def _unresolvable(x: Nope) -> int:  # type: ignore[name-defined] # noqa: F821
+    return 1
+
+
+def _unsupported(x: threading.Thread) -> int:
+    return 1
+
+
+@pytest.mark.parametrize("function", [_unresolvable, _unsupported])
+def test_function_tools_whose_annotations_have_no_schema_are_named(function: Any) -> None:
+    with pytest.raises(TypeError, match=f"function tool {function.__name__}: its annotations"):
+        cc.Session([function])

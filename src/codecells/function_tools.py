@@ -93,13 +93,16 @@ def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
             f"{tool!r:.60} (wrap it in a def)"
         )
     description, documented = docstring_arguments(inspect.getdoc(tool) or "")
-    arguments = _arguments_model(tool, documented)
-    definition = ToolDefinition(
-        name=name,
-        description=description,
-        input_schema=arguments.model_json_schema(),
-        output_schema=_output_schema(tool),
-    )
+    try:
+        arguments = _arguments_model(tool, documented)
+        definition = ToolDefinition(
+            name=name,
+            description=description,
+            input_schema=arguments.model_json_schema(),
+            output_schema=_output_schema(tool),
+        )
+    except (NameError, PydanticUserError) as err:  # an unresolvable or unsupported annotation
+        raise TypeError(f"function tool {name}: its annotations have no JSON schema: {err}") from None
     return BoundTool(definition, tool, arguments)
 
 
