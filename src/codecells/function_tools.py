@@ -32,9 +32,28 @@ class BoundTool:
     function: Callable[..., Any] | None = None
     arguments: type[BaseModel] | None = None
 
+    @property
+    def runs_inline(self) -> bool:
+        """A plain `def` function: the engine calls it on the thread running the script."""
+        return self.function is not None and not inspect.iscoroutinefunction(self.function)
+
     async def call(self, arguments: JsonValue) -> JsonValue:
         """Validate `arguments` and call the function; failures raise `ToolError`."""
-        assert self.function is not None and self.arguments is not None
+        assert self.function is not None
+        kwargs = self._kwargs(arguments)
+        if inspect.iscoroutinefunction(self.function):
+            result = await self.function(**kwargs)
+        else:
+            result = await asyncio.to_thread(self.function, **kwargs)
+        return self._jsonable(result)
+
+    def call_inline(self, arguments: JsonValue) -> JsonValue:
+        """`call` for a plain `def` function, on the calling thread (`runs_inline`)."""
+        assert self.function is not None
+        return self._jsonable(self.function(**self._kwargs(arguments)))
+
+    def _kwargs(self, arguments: JsonValue) -> dict[str, Any]:
+        assert self.arguments is not None
         name = self.definition.name
         if arguments is None:
             arguments = {}
@@ -47,16 +66,15 @@ class BoundTool:
             validated = self.arguments.model_validate(arguments)
         except ValidationError as exc:
             raise ToolError(describe_validation_error(name, exc)) from None
-        kwargs = {field: getattr(validated, field) for field in type(validated).model_fields}
-        if inspect.iscoroutinefunction(self.function):
-            result = await self.function(**kwargs)
-        else:
-            result = await asyncio.to_thread(self.function, **kwargs)
+        return dict(validated.__dict__)  # the fields (extra="forbid", no private attributes)
+
+    def _jsonable(self, result: object) -> JsonValue:
         try:
             jsonable: JsonValue = to_jsonable_python(result)
         except PydanticSerializationError:
             raise ToolError(
-                f"tool {name} returned a {type(result).__name__}, which is not JSON-serialisable"
+                f"tool {self.definition.name} returned a {type(result).__name__}, "
+                "which is not JSON-serialisable"
             ) from None
         return jsonable
 

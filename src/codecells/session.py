@@ -13,6 +13,7 @@ import copy
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
@@ -24,16 +25,20 @@ from .engine.protocol import (
     Engine,
     EngineLimits,
     EngineTool,
+    InlineTools,
     RejectTool,
     ResolveTool,
     ToolCallRequested,
+    ToolResult,
 )
+from .engine.runner import host_call
 from .engine.wire import trusted
 from .errors import EngineError, MissingCell, ShuttingDown, WrongCellKind
 from .events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from .executor import CellExecutor
 from .executor.cell import StepRunner
 from .fsm import Trace
+from .fsm.table import IN_STEP_RESULTS
 from .function_tools import BoundTool, bind_tool
 from .json_types import JsonValue
 from .kinds import CellKind
@@ -65,6 +70,7 @@ class EngineSpec:
     tools: tuple[EngineTool, ...]
     stored_values: dict[str, JsonValue]
     limits: EngineLimits
+    inline_tools: InlineTools | None = None
 
 
 EngineFactory = Callable[[EngineSpec], Engine]
@@ -74,7 +80,11 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
     from .engine import QuickJSEngine
 
     engine: Engine = QuickJSEngine(
-        spec.source, tools=spec.tools, stored_values=spec.stored_values, limits=spec.limits
+        spec.source,
+        tools=spec.tools,
+        stored_values=spec.stored_values,
+        limits=spec.limits,
+        inline=spec.inline_tools,
     )
     return engine
 
@@ -108,6 +118,7 @@ class Session:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
         _refuse_duplicate_names(self._tools)
+        self._inline_indexes = frozenset(i for i, t in enumerate(self._tools) if t.runs_inline)
         self._engine_tools = tuple(
             EngineTool(js_name=t.definition.js_name, description=t.definition.description)
             for t in self._tools
@@ -196,6 +207,7 @@ class Session:
             tools=self._engine_tools,
             stored_values=copy.deepcopy(self._stored) if self._stored else {},
             limits=self._limits,
+            inline_tools=self._inline_tools(kind, cell_id),
         )
         try:
             engine = self._engine_factory(spec)
@@ -206,6 +218,15 @@ class Session:
         self._cells[cell_id] = executor
         executor.start()
         return executor
+
+    def _inline_tools(self, kind: CellKind, cell_id: str) -> InlineTools | None:
+        if not self._inline_indexes:
+            return None
+        return InlineTools(
+            indexes=self._inline_indexes,
+            run=partial(self._run_inline, cell_id),
+            apply_in_step=kind in IN_STEP_RESULTS,
+        )
 
     def _runner(self) -> StepRunner:
         if self._step_runner is None:
@@ -266,14 +287,19 @@ class Session:
                     f"tool {definition.name} has no handler: the session has no delegate"
                 )
             return ResolveTool(call_id=call_id, value=value)
-        except ToolError as exc:
-            return RejectTool(call_id=call_id, message=exc.message)
-        except ValidationError:
-            message = f"tool {definition.name} returned a value that is not JSON"
-            return RejectTool(call_id=call_id, message=message)
         except Exception as exc:
-            log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
-            return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
+            return _rejection(definition, cell_id, call_id, exc)
+
+    def _run_inline(self, cell_id: str, request: ToolCallRequested) -> ToolResult:
+        """Run a plain `def` tool on the thread running the cell's step (`InlineTools`)."""
+        tool = self._tools[request.tool_index]
+        try:
+            with host_call:
+                value = tool.call_inline(request.input)
+            # `call_inline` returns JSON-able values only: no need to validate again
+            return trusted(ResolveTool, call_id=request.call_id, value=value)
+        except Exception as exc:
+            return _rejection(tool.definition, cell_id, request.call_id, exc)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
@@ -291,6 +317,17 @@ class Session:
                 cell_closed(cell_id)
             except Exception:
                 log.warning("delegate.cell_closed(%s) failed", cell_id, exc_info=True)
+
+
+def _rejection(definition: ToolDefinition, cell_id: str, call_id: str, exc: Exception) -> RejectTool:
+    """The rejection of the script's promise for a tool that raised `exc`."""
+    if isinstance(exc, ToolError):
+        return RejectTool(call_id=call_id, message=exc.message)
+    if isinstance(exc, ValidationError):
+        message = f"tool {definition.name} returned a value that is not JSON"
+        return RejectTool(call_id=call_id, message=message)
+    log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=exc)
+    return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
 
 
 class _Host:

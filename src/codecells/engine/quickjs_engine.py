@@ -33,6 +33,7 @@ from .protocol import (
     EngineTool,
     Finished,
     FireTimer,
+    InlineTools,
     Interrupted,
     Lost,
     Notify,
@@ -44,6 +45,7 @@ from .protocol import (
     StepEnd,
     TimerCleared,
     TimerSet,
+    ToolAnswered,
     ToolCallRequested,
     YieldRequested,
 )
@@ -91,8 +93,10 @@ class QuickJSEngine:
         tools: Sequence[EngineTool],
         stored_values: Mapping[str, JsonValue],
         limits: EngineLimits,
+        inline: InlineTools | None = None,
     ) -> None:
         self._source = source
+        self._inline = inline
         self._tools = tuple(tools)
         self._stored_values = dict(stored_values)
         self._limits = limits
@@ -114,6 +118,7 @@ class QuickJSEngine:
         self._writes: dict[str, JsonValue] = {}
         self._events: list[AnyEngineEvent] = []
         self._clock_id = 0
+        self._in_tool = False  # an inline tool runs: its CPU time is not the script's
 
     # --- thread-safe controls --------------------------------------------------------------
 
@@ -183,7 +188,7 @@ class QuickJSEngine:
 
     def tick(self) -> None:
         """Watchdog check of the running step: CPU budget, then re-deliver a pending stop."""
-        if self._stop is None:
+        if self._stop is None and not self._in_tool:
             try:
                 used = time.clock_gettime(self._clock_id)
             except OSError:  # the step's thread is gone
@@ -401,14 +406,17 @@ class QuickJSEngine:
                 events.append(trusted(Output, item=trusted(TextItem, text=message[1])))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
-                events.append(
-                    trusted(
-                        ToolCallRequested,
-                        call_id=message[1],
-                        tool_index=message[2],
-                        input=message[3],
-                    )
+                inline = self._inline is not None and message[2] in self._inline.indexes
+                call = trusted(
+                    ToolCallRequested,
+                    call_id=message[1],
+                    tool_index=message[2],
+                    input=message[3],
+                    inline=inline,
                 )
+                events.append(call)
+                if inline and not final and self._stop is None:  # else the step is ending
+                    self._run_inline(call)
             elif tag == "i":
                 item = ImageItem(image_url=message[1], detail=message[2])
                 events.append(Output(item=item))
@@ -430,6 +438,25 @@ class QuickJSEngine:
                 text = None if error is None else self._error_text(error)
                 return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
         return None
+
+    def _run_inline(self, call: ToolCallRequested) -> None:
+        """Run an inline tool between two entries into JavaScript. Its CPU time does not count
+        against the script's budget; a stop requested meanwhile ends the step right after it."""
+        inline = self._inline
+        assert inline is not None
+        self._in_tool = True
+        began, process_began = time.thread_time(), time.process_time()
+        try:
+            result = inline.run(call)
+        finally:
+            self._in_tool = False
+            spent = time.thread_time() - began
+            self._cpu_deadline += spent
+            self._cpu_used -= spent
+            self._entry_began += time.process_time() - process_began
+        self._events.append(trusted(ToolAnswered, result=result, applied=inline.apply_in_step))
+        if inline.apply_in_step:
+            self._inbox.append(result)
 
     # --- teardown --------------------------------------------------------------------------
 

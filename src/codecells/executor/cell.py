@@ -34,22 +34,26 @@ from ..engine.protocol import (
     Started,
     TimerCleared,
     TimerSet,
+    ToolAnswered,
     ToolCallRequested,
     YieldRequested,
 )
-from ..engine.runner import StepDone, StepOutcome
+from ..engine.runner import StepDone, StepOutcome, in_host_call
 from ..engine.wire import trusted
 from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded
 from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
 from ..fsm.spec import Rejection
 from ..json_types import JsonValue
 from ..kinds import CellKind
-from .callbacks import Callbacks
+from .callbacks import CANCEL_GRACE, Callbacks
 from .delivery import Event, Observer, Outbox
 
 __all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
 
 RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
+FEED_BATCH = 500
+"""Engine events fed per event-loop callback: a step that emitted more (an event storm) is fed
+over several loop iterations, so no callback stalls the loop (~2-5 us per event)."""
 _FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value})
 
 
@@ -206,30 +210,33 @@ class CellExecutor:
         return errors.InvalidGeneration(cid, int(data.get("generation", 0)), latest)
 
     # ------------------------------------------------------------------ engine events
-    def _feed(self, events: list[AnyEngineEvent]) -> None:
-        for event in events:
-            if isinstance(event, Output):
-                self.fire(Trigger.OUTPUT, item=event.item)
-            elif isinstance(event, ToolCallRequested):
-                self.fire(Trigger.TOOL_CALL, call=event)
-            elif isinstance(event, Notify):
-                self.fire(Trigger.NOTIFICATION, text=event.text)
-            elif isinstance(event, YieldRequested):
-                self.fire(Trigger.YIELD_REQUESTED)
-            elif isinstance(event, TimerSet):
-                self.fire(Trigger.TIMER_SET, timer_id=event.timer_id, delay=event.delay)
-            elif isinstance(event, TimerCleared):
-                self.fire(Trigger.TIMER_CLEARED, timer_id=event.timer_id)
-            elif isinstance(event, Started):
-                self.fire(Trigger.STARTED)
-            elif isinstance(event, Quiescent):
-                self.fire(Trigger.QUIESCENT, pending_ids=event.pending_tool_call_ids)
-            elif isinstance(event, (Finished, Lost, Interrupted)):
-                self._cancel_timers()
-                if self._callbacks.idle:  # nothing to drain or cancel: report at once
-                    self._report_end(event)
-                else:
-                    self._ending = asyncio.get_running_loop().create_task(self._finish(event))
+    def _feed(self, event: AnyEngineEvent) -> None:
+        """Turn one engine event into its trigger."""
+        if isinstance(event, Output):
+            self.fire(Trigger.OUTPUT, item=event.item)
+        elif isinstance(event, ToolCallRequested):
+            trigger = Trigger.INLINE_TOOL_CALL if event.inline else Trigger.TOOL_CALL
+            self.fire(trigger, call=event)
+        elif isinstance(event, ToolAnswered):
+            self.fire(Trigger.TOOL_ANSWERED, command=event.result)
+        elif isinstance(event, Quiescent):
+            self.fire(Trigger.QUIESCENT, pending_ids=event.pending_tool_call_ids)
+        elif isinstance(event, Notify):
+            self.fire(Trigger.NOTIFICATION, text=event.text)
+        elif isinstance(event, YieldRequested):
+            self.fire(Trigger.YIELD_REQUESTED)
+        elif isinstance(event, TimerSet):
+            self.fire(Trigger.TIMER_SET, timer_id=event.timer_id, delay=event.delay)
+        elif isinstance(event, TimerCleared):
+            self.fire(Trigger.TIMER_CLEARED, timer_id=event.timer_id)
+        elif isinstance(event, Started):
+            self.fire(Trigger.STARTED)
+        elif isinstance(event, (Finished, Lost, Interrupted)):
+            self._cancel_timers()
+            if self._callbacks.idle:  # nothing to drain or cancel: report at once
+                self._report_end(event)
+            else:
+                self._ending = asyncio.get_running_loop().create_task(self._finish(event))
 
     async def _finish(self, end: Finished | Lost | Interrupted) -> None:
         """Natural end of the script: drain notifications, cancel tool calls, then report."""
@@ -302,13 +309,24 @@ class CellExecutor:
             loop.call_soon(self._stepped, step, exc)
 
     def _stepped(self, step: asyncio.Future[None], outcome: StepOutcome) -> None:
-        """Feed a step's events (on the loop); then `step` is done."""
+        """Feed a step's events (on the loop, `FEED_BATCH` per callback); then `step` is done."""
         if isinstance(outcome, BaseException):  # the engine itself broke: the runtime is lost
             outcome = [Lost(message=f"{type(outcome).__name__}: {outcome}")]
+        self._feed_from(step, outcome, 0)
+
+    def _feed_from(self, step: asyncio.Future[None], events: list[AnyEngineEvent], at: int) -> None:
+        end = at + FEED_BATCH
         try:
-            self._feed(outcome)
+            if self.state in _FINAL:  # a step given up on at termination (`_clean_up`)
+                end = len(events)
+            else:
+                for event in events[at:end]:
+                    self._feed(event)
         finally:
-            step.set_result(None)
+            if end < len(events):
+                asyncio.get_running_loop().call_soon(self._feed_from, step, events, end)
+            else:
+                step.set_result(None)
 
     def await_input(self, **_: Any) -> None:
         """Resumed with nothing queued: the next tool result or timer firing runs the script."""
@@ -467,11 +485,19 @@ class CellExecutor:
 
     async def _clean_up(self) -> None:
         await self._callbacks.cancel_all()
-        if self._step is not None:
-            await asyncio.wait({self._step})
+        await self._step_stopped()
         if self._ending is not None:  # read only now: the step's last events may start it
             await asyncio.wait({self._ending})
         self.fire(Trigger.CLEANUP_DONE)
+
+    async def _step_stopped(self) -> None:
+        """Wait for the interrupted step's last events. A step inside a plain `def` tool
+        stops only when the tool returns: after `CANCEL_GRACE` it is given up on (its events are
+        dropped), as a cancelled async tool would be."""
+        while self._step is not None and not self._step.done():
+            await asyncio.wait({self._step}, timeout=CANCEL_GRACE)
+            if in_host_call(self._engine):
+                return
 
     def publish_terminated(self, **_: Any) -> None:
         """Publish `Terminated` to the terminate caller and the attached observer."""
