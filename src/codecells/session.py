@@ -69,6 +69,7 @@ class EngineSpec:
     source: str
     tools: tuple[EngineTool, ...]
     stored_values: dict[str, JsonValue]
+    """The session's stored values when the cell was created: shared, read them only."""
     limits: EngineLimits
     inline_tools: InlineTools | None = None
 
@@ -205,7 +206,7 @@ class Session:
             kind=kind,
             source=source,
             tools=self._engine_tools,
-            stored_values=copy.deepcopy(self._stored) if self._stored else {},
+            stored_values=dict(self._stored),  # values are never changed in place (see `_commit`)
             limits=self._limits,
             inline_tools=self._inline_tools(kind, cell_id),
         )
@@ -306,8 +307,9 @@ class Session:
             await self._delegate.notify(call_id, cell_id, text)
 
     def _commit(self, writes: dict[str, JsonValue]) -> None:
-        if writes:
-            self._stored.update(copy.deepcopy(writes))
+        # The engine hands its writes over (`Finished.stored_value_writes`) and engines only
+        # read `EngineSpec.stored_values`: no copy, which for a large value would stall the loop.
+        self._stored.update(writes)
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)

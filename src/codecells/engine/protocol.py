@@ -130,7 +130,9 @@ class Quiescent(_Msg):
 
 
 class Finished(_Msg):
-    """Step end: the module body settled (error_text None on success, incl. `exit()`)."""
+    """Step end: the module body settled (error_text None on success, incl. `exit()`).
+
+    The host takes `stored_value_writes` over: the engine keeps no reference to them."""
 
     type: Literal["finished"] = "finished"
     error_text: str | None = None

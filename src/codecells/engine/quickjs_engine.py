@@ -50,9 +50,9 @@ from .protocol import (
     YieldRequested,
 )
 from .watchdog import watchdog
-from .wire import from_json, to_json, trusted
+from .wire import messages, to_json, trusted
 
-__all__ = ["QuickJSEngine"]
+__all__ = ["MAX_PENDING_TIMERS", "QuickJSEngine", "timer_limit_text"]
 
 _SOURCES = resources.files(__package__)
 PRELUDE = Prelude(
@@ -66,9 +66,20 @@ PRELUDE = Prelude(
 _CPU_COUNT = os.cpu_count() or 1
 _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
 
+MAX_PENDING_TIMERS = 10_000
+"""`setTimeout` timers a cell may have pending at once; one more ends it with
+`timer_limit_text()` (each pending timer costs the host memory and event-loop work)."""
 _NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
 _NEAR_MEMORY_LIMIT = 0.9
 _StopReason: TypeAlias = Literal["interrupt", "cpu"]
+
+
+def timer_limit_text() -> str:
+    """`Finished.error_text` of a cell that set more than `MAX_PENDING_TIMERS` pending timers."""
+    return (
+        f"timer_limit exceeded: the cell had more than {MAX_PENDING_TIMERS:,} pending "
+        "setTimeout timers"
+    )
 
 
 class _CellOver(Exception):
@@ -115,6 +126,7 @@ class QuickJSEngine:
         self._entry_limit = -1.0  # fallback: the binding's limit for the current entry, if any
         self._entry_began = 0.0
         self._pending_calls: dict[str, None] = {}
+        self._pending_timers: set[int] = set()
         self._writes: dict[str, JsonValue] = {}
         self._events: list[AnyEngineEvent] = []
         self._clock_id = 0
@@ -242,6 +254,7 @@ class QuickJSEngine:
     def _apply_next(self) -> str:
         command = self._inbox.popleft()
         if isinstance(command, FireTimer):
+            self._pending_timers.discard(command.timer_id)
             return self._command("fire", command.timer_id)
         self._pending_calls.pop(command.call_id, None)
         if isinstance(command, ResolveTool):
@@ -400,7 +413,7 @@ class QuickJSEngine:
         if not out:
             return None
         events = self._events
-        for message in from_json("[" + out + "]"):
+        for message in messages(out):
             tag = message[0]
             if tag == "t":
                 events.append(trusted(Output, item=trusted(TextItem, text=message[1])))
@@ -425,9 +438,13 @@ class QuickJSEngine:
             elif tag == "y":
                 events.append(YieldRequested())
             elif tag == "ts":
-                events.append(TimerSet(timer_id=message[1], delay=message[2] / 1000))
+                self._pending_timers.add(message[1])
+                if len(self._pending_timers) > MAX_PENDING_TIMERS and not final:
+                    raise self._finished(timer_limit_text())
+                events.append(trusted(TimerSet, timer_id=message[1], delay=message[2] / 1000))
             elif tag == "tc":
-                events.append(TimerCleared(timer_id=message[1]))
+                self._pending_timers.discard(message[1])
+                events.append(trusted(TimerCleared, timer_id=message[1]))
             elif tag == "s":
                 self._writes[message[1]] = message[2]
             elif tag == "d" and not final:

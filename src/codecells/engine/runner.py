@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from typing import TypeAlias
 
@@ -26,6 +27,7 @@ __all__ = [
     "WORKER_THREADS",
     "StepDone",
     "StepOutcome",
+    "close_engine",
     "host_call",
     "in_host_call",
     "run_step",
@@ -46,7 +48,7 @@ StepOutcome: TypeAlias = list[AnyEngineEvent] | BaseException
 """A step's events, or the exception `engine.step()` raised."""
 StepDone: TypeAlias = Callable[[StepOutcome], object]
 
-_Job: TypeAlias = tuple[Engine, "_Returns", StepDone]
+_Job: TypeAlias = tuple[Engine, "_Returns | None", StepDone | None]  # None: close the engine
 _jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
 _lock = threading.Lock()  # guards the state below and the order of `_jobs`
 _threads = 0
@@ -105,6 +107,20 @@ def start_step(engine: Engine, done: StepDone) -> None:
     returns = _returns.get(loop)
     if returns is None:
         returns = _returns[loop] = _Returns(loop)
+    _submit((engine, returns, done))
+
+
+def close_engine(engine: Engine) -> None:
+    """Call `engine.close()` on a worker thread: freeing a large JavaScript heap takes long
+    (~0.1 s per million objects) and must not run on the event loop. Inline at interpreter
+    exit."""
+    try:
+        _submit((engine, None, None))
+    except RuntimeError:
+        engine.close()
+
+
+def _submit(job: _Job) -> None:
     global _idle, _threads
     with _lock:
         if _exiting:
@@ -114,7 +130,7 @@ def start_step(engine: Engine, done: StepDone) -> None:
         elif _threads < WORKER_THREADS + _in_host_call:
             _spawn()
             _threads += 1
-        _jobs.put((engine, returns, done))
+        _jobs.put(job)
 
 
 def run_step(engine: Engine) -> asyncio.Future[list[AnyEngineEvent]]:
@@ -185,8 +201,11 @@ def _work() -> None:
         del job  # an idle worker keeps no engine alive
 
 
-def _run(engine: Engine, returns: _Returns, done: StepDone) -> None:
+def _run(engine: Engine, returns: _Returns | None, done: StepDone | None) -> None:
     global _idle
+    if returns is None or done is None:
+        _close(engine)
+        return
     with _lock:
         _in_flight[engine] = False
     _current.engine = engine
@@ -200,6 +219,14 @@ def _run(engine: Engine, returns: _Returns, done: StepDone) -> None:
         _in_flight.pop(engine, None)
         _idle += 1  # before the loop hears of it: its next step must not spawn a thread
     returns.put(done, outcome)
+
+
+def _close(engine: Engine) -> None:
+    global _idle
+    with suppress(Exception):  # nobody to report to: the engine is released either way
+        engine.close()
+    with _lock:
+        _idle += 1
 
 
 def _stop_workers() -> None:

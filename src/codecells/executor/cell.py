@@ -38,7 +38,7 @@ from ..engine.protocol import (
     ToolCallRequested,
     YieldRequested,
 )
-from ..engine.runner import StepDone, StepOutcome, in_host_call
+from ..engine.runner import StepDone, StepOutcome, close_engine, in_host_call
 from ..engine.wire import trusted
 from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded
 from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
@@ -47,13 +47,15 @@ from ..json_types import JsonValue
 from ..kinds import CellKind
 from .callbacks import CANCEL_GRACE, Callbacks
 from .delivery import Event, Observer, Outbox
+from .timers import Timers
 
 __all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
 
 RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
-FEED_BATCH = 500
-"""Engine events fed per event-loop callback: a step that emitted more (an event storm) is fed
-over several loop iterations, so no callback stalls the loop (~2-5 us per event)."""
+FEED_SLICE = 0.004
+"""Seconds of feeding a step's events per event-loop callback: a step that emitted more (an
+event storm) is fed over several loop iterations, so no callback stalls the loop."""
+_FEED_CHECK = 32  # events fed between two looks at the clock
 _FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value})
 
 
@@ -106,7 +108,7 @@ class CellExecutor:
         self._outbox = Outbox()
         self._observer: Observer | None = None
         self._callbacks = Callbacks(cell_id)
-        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._timers = Timers(self._timer_fired)
         self._step: asyncio.Future[None] | None = None  # done once its events are fed
         self._ending: asyncio.Task[None] | None = None
         self._cleanup_task: asyncio.Task[None] | None = None
@@ -232,7 +234,7 @@ class CellExecutor:
         elif isinstance(event, Started):
             self.fire(Trigger.STARTED)
         elif isinstance(event, (Finished, Lost, Interrupted)):
-            self._cancel_timers()
+            self._timers.cancel_all()
             if self._callbacks.idle:  # nothing to drain or cancel: report at once
                 self._report_end(event)
             else:
@@ -309,24 +311,30 @@ class CellExecutor:
             loop.call_soon(self._stepped, step, exc)
 
     def _stepped(self, step: asyncio.Future[None], outcome: StepOutcome) -> None:
-        """Feed a step's events (on the loop, `FEED_BATCH` per callback); then `step` is done."""
+        """Feed a step's events (on the loop, `FEED_SLICE` per callback); then `step` is done."""
         if isinstance(outcome, BaseException):  # the engine itself broke: the runtime is lost
             outcome = [Lost(message=f"{type(outcome).__name__}: {outcome}")]
         self._feed_from(step, outcome, 0)
 
     def _feed_from(self, step: asyncio.Future[None], events: list[AnyEngineEvent], at: int) -> None:
-        end = at + FEED_BATCH
+        deadline = time.perf_counter() + FEED_SLICE
+        count = len(events)
+        if self.state in _FINAL:  # a step given up on at termination (`_clean_up`)
+            at = count
         try:
-            if self.state in _FINAL:  # a step given up on at termination (`_clean_up`)
-                end = len(events)
-            else:
-                for event in events[at:end]:
+            while at < count:
+                for event in events[at : at + _FEED_CHECK]:
                     self._feed(event)
-        finally:
-            if end < len(events):
-                asyncio.get_running_loop().call_soon(self._feed_from, step, events, end)
-            else:
-                step.set_result(None)
+                at += _FEED_CHECK
+                if time.perf_counter() > deadline:
+                    break
+        except BaseException:
+            step.set_result(None)
+            raise
+        if at < count:
+            asyncio.get_running_loop().call_soon(self._feed_from, step, events, at)
+        else:
+            step.set_result(None)
 
     def await_input(self, **_: Any) -> None:
         """Resumed with nothing queued: the next tool result or timer firing runs the script."""
@@ -355,28 +363,20 @@ class CellExecutor:
 
     def schedule_timer(self, *, timer_id: int, delay: float, **_: Any) -> None:
         """Schedule a timer; its firing comes back as `timer_fired`."""
-        loop = asyncio.get_running_loop()
-        self._timers[timer_id] = loop.call_later(max(delay, 0.0), self._timer_fired, timer_id)
+        self._timers.schedule(timer_id, delay)
 
     def cancel_timer(self, *, timer_id: int, **_: Any) -> None:
         """Cancel a scheduled timer."""
-        handle = self._timers.pop(timer_id, None)
-        if handle is not None:
-            handle.cancel()
+        self._timers.cancel(timer_id)
 
     def _timer_fired(self, timer_id: int) -> None:
-        self._timers.pop(timer_id, None)
-        self.fire(Trigger.TIMER_FIRED, command=FireTimer(timer_id=timer_id))
-
-    def _cancel_timers(self) -> None:
-        for handle in self._timers.values():
-            handle.cancel()
-        self._timers.clear()
+        self.fire(Trigger.TIMER_FIRED, command=trusted(FireTimer, timer_id=timer_id))
 
     # ------------------------------------------------------------------ effects: frontiers
     def open_frontier(self, *, pending_ids: list[str], **_: Any) -> None:
         """Hold at a new numbered frontier with the output since the last delivery."""
-        self._outbox.frontier = Pending(
+        self._outbox.frontier = trusted(  # items are validated already: an event storm's
+            Pending,  # output would take ~1 us per item to check again, on the loop
             generation=self._next_generation,
             content_items=self._outbox.take_with_initial_yield(),
             pending_tool_call_ids=list(pending_ids),
@@ -429,7 +429,7 @@ class CellExecutor:
             items, self._outbox.initial_yield = self._outbox.initial_yield, None
         else:
             items = self._outbox.take(observer.cut)
-        self._serve(observer, Yielded(content_items=items))
+        self._serve(observer, trusted(Yielded, content_items=items))
 
     def deliver_initial_yield(self, *, observer: Observer, **_: Any) -> None:
         """Hand the observer the output before the first yield; the completion waits."""
@@ -465,8 +465,10 @@ class CellExecutor:
 
     def claim_completion(self, *, observer: Observer | None = None, **_: Any) -> None:
         """The completion is claimed (observed, terminated or shut down)."""
-        event = Completed(
-            content_items=self._outbox.take_with_initial_yield(), error_text=self._error_text
+        event = trusted(
+            Completed,
+            content_items=self._outbox.take_with_initial_yield(),
+            error_text=self._error_text,
         )
         self._terminal = event
         if observer is not None:
@@ -478,7 +480,7 @@ class CellExecutor:
         """Stop the script and cancel callbacks; `cleanup_done` follows."""
         self._terminate_waiter = waiter
         self._engine.interrupt()
-        self._cancel_timers()
+        self._timers.cancel_all()
         if self._observer is not None:
             self._observer.disarm()
         self._cleanup_task = asyncio.get_running_loop().create_task(self._clean_up())
@@ -501,7 +503,7 @@ class CellExecutor:
 
     def publish_terminated(self, **_: Any) -> None:
         """Publish `Terminated` to the terminate caller and the attached observer."""
-        event = Terminated(content_items=self._outbox.termination_content())
+        event = trusted(Terminated, content_items=self._outbox.termination_content())
         self._terminal = event
         if self._terminate_waiter is not None and not self._terminate_waiter.done():
             self._terminate_waiter.set_result(event)
@@ -511,10 +513,10 @@ class CellExecutor:
 
     def close_cell(self, **_: Any) -> None:
         """Final: release the engine and tell the session."""
-        self._cancel_timers()
+        self._timers.cancel_all()
         if self._step is None or self._step.done():
-            self._engine.close()
+            close_engine(self._engine)
         else:
-            self._step.add_done_callback(lambda _t: self._engine.close())
+            self._step.add_done_callback(lambda _t: close_engine(self._engine))
         self._host.closed(self.cell_id)
         self.closed.set()
