@@ -49,7 +49,7 @@ from .protocol import (
     ToolCallRequested,
     YieldRequested,
 )
-from .watchdog import watchdog
+from .watchdog import RESEND_SECONDS, watchdog
 from .wire import messages, to_json, trusted
 
 __all__ = ["MAX_PENDING_TIMERS", "QuickJSEngine", "timer_limit_text"]
@@ -177,7 +177,7 @@ class QuickJSEngine:
         self._entry_limit = -1.0
         if _THREAD_CLOCKS:
             self._clock_id = time.pthread_getcpuclockid(threading.get_ident())
-            watchdog.running(self)
+            watchdog.running(self, self._cpu_deadline - started)
         try:
             end = self._advance()
         except _CellOver as over:
@@ -198,16 +198,21 @@ class QuickJSEngine:
             self._discard()
         return events
 
-    def tick(self) -> None:
-        """Watchdog check of the running step: CPU budget, then re-deliver a pending stop."""
-        if self._stop is None and not self._in_tool:
+    def tick(self) -> float:
+        """Watchdog check of the running step: CPU budget, then re-deliver a pending stop.
+        Returns the seconds until the next check is needed."""
+        if self._stop is None:
+            if self._in_tool:  # its time does not count; `_run_inline` asks for a check after
+                return math.inf
             try:
-                used = time.clock_gettime(self._clock_id)
+                left = self._cpu_deadline - time.clock_gettime(self._clock_id)
             except OSError:  # the step's thread is gone
-                return
-            if used >= self._cpu_deadline:
-                self._stop = "cpu"
+                return math.inf
+            if left > 0:
+                return left  # a thread's CPU clock runs no faster than the wall clock
+            self._stop = "cpu"
         self._deliver_stop()
+        return RESEND_SECONDS
 
     def _advance(self) -> StepEnd:
         if self._ctx is None:
@@ -467,10 +472,12 @@ class QuickJSEngine:
             result = inline.run(call)
         finally:
             self._in_tool = False
-            spent = time.thread_time() - began
-            self._cpu_deadline += spent
-            self._cpu_used -= spent
+            now = time.thread_time()
+            self._cpu_deadline += now - began
+            self._cpu_used -= now - began
             self._entry_began += time.process_time() - process_began
+            if _THREAD_CLOCKS:
+                watchdog.check_within(self._cpu_deadline - now)
         self._events.append(trusted(ToolAnswered, result=result, applied=inline.apply_in_step))
         if inline.apply_in_step:
             self._inbox.append(result)
@@ -481,6 +488,7 @@ class QuickJSEngine:
         if self._stop is None:
             self._stop = reason
         self._deliver_stop()
+        watchdog.check_within(RESEND_SECONDS)  # an entry starting now would re-arm the limit
 
     def _deliver_stop(self) -> None:
         """Write the interrupt into the running entry, if a stop is pending and supported."""
