@@ -192,3 +192,34 @@ def test_a_blocked_plain_tool_does_not_keep_the_interpreter_from_exiting() -> No
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+async def test_after_yield_control_the_step_ends_at_the_next_tool_call() -> None:
+    def echo(i: int) -> int:
+        return i
+
+    async with cc.Session([echo]) as session:
+        cell = await session.create_cell(
+            "text(await tools.echo({i: 1})); yield_control(); text(await tools.echo({i: 2}))"
+        )
+        first = await cell.wait(yield_after=WAIT)
+        assert first == cc.Yielded(content_items=[cc.TextItem(text="1")])
+        assert await cell.wait(yield_after=WAIT) == cc.Completed(
+            content_items=[cc.TextItem(text="2")]
+        )
+    seen = triggers(cell)
+    yielded = seen.index(Trigger.YIELD_REQUESTED)
+    assert Trigger.INLINE_TOOL_CALL in seen[:yielded]
+    assert seen[yielded + 1 :].count(Trigger.TOOL_CALL) == 1, "dispatched: the step ended"
+    assert Trigger.INLINE_TOOL_CALL not in seen[yielded:]
+
+
+async def test_a_script_calling_slow_plain_tools_still_reaches_frontiers() -> None:
+    def slow() -> int:
+        time.sleep(0.03)
+        return 1
+
+    async with cc.Session([slow]) as session:
+        cell = await session.create_cell("for (let i = 0; i < 8; i++) await tools.slow()")
+        assert await cell.wait(yield_after=WAIT) == cc.Completed()
+    assert Trigger.QUIESCENT in triggers(cell), "the inline window closed: the step ended"

@@ -69,6 +69,10 @@ _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
 MAX_PENDING_TIMERS = 10_000
 """`setTimeout` timers a cell may have pending at once; one more ends it with
 `timer_limit_text()` (each pending timer costs the host memory and event-loop work)."""
+INLINE_STEP_SECONDS = 0.05
+"""Inline tools run within a step for 50 ms from its first inline call, and until the script
+calls `yield_control()`; later calls are reported for the host to run, so the step ends and
+its output and yields reach observers while a script keeps calling tools."""
 _NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
 _NEAR_MEMORY_LIMIT = 0.9
 _StopReason: TypeAlias = Literal["interrupt", "cpu"]
@@ -131,6 +135,7 @@ class QuickJSEngine:
         self._events: list[AnyEngineEvent] = []
         self._clock_id = 0
         self._in_tool = False  # an inline tool runs: its CPU time is not the script's
+        self._inline_until = math.inf  # end of this step's inline window (inf: not begun)
 
     # --- thread-safe controls --------------------------------------------------------------
 
@@ -171,6 +176,7 @@ class QuickJSEngine:
             self._stepping = True
         events: list[AnyEngineEvent] = []
         self._events = events
+        self._inline_until = math.inf
         started = time.thread_time()
         budget = self._limits.cpu_time
         self._cpu_deadline = math.inf if budget is None else started + budget - self._cpu_used
@@ -424,7 +430,12 @@ class QuickJSEngine:
                 events.append(trusted(Output, item=trusted(TextItem, text=message[1])))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
-                inline = self._inline is not None and message[2] in self._inline.indexes
+                inline = (
+                    self._inline is not None
+                    and message[2] in self._inline.indexes
+                    and not final
+                    and self._inline_window_open()
+                )
                 call = trusted(
                     ToolCallRequested,
                     call_id=message[1],
@@ -433,7 +444,7 @@ class QuickJSEngine:
                     inline=inline,
                 )
                 events.append(call)
-                if inline and not final and self._stop is None:  # else the step is ending
+                if inline and self._stop is None:  # else the step is ending
                     self._run_inline(call)
             elif tag == "i":
                 item = ImageItem(image_url=message[1], detail=message[2])
@@ -441,6 +452,7 @@ class QuickJSEngine:
             elif tag == "n":
                 events.append(Notify(text=message[1]))
             elif tag == "y":
+                self._inline_until = 0.0  # let the step end at its next tool call
                 events.append(YieldRequested())
             elif tag == "ts":
                 self._pending_timers.add(message[1])
@@ -460,6 +472,12 @@ class QuickJSEngine:
                 text = None if error is None else self._error_text(error)
                 return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
         return None
+
+    def _inline_window_open(self) -> bool:
+        now = time.monotonic()
+        if self._inline_until == math.inf:
+            self._inline_until = now + INLINE_STEP_SECONDS
+        return now < self._inline_until
 
     def _run_inline(self, call: ToolCallRequested) -> None:
         """Run an inline tool between two entries into JavaScript. Its CPU time does not count
