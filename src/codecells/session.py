@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from functools import partial
 from types import TracebackType
@@ -341,8 +341,10 @@ class _Host:
         self._session = session
         self._tool_call_id = tool_call_id
 
-    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
-        return await self._session._invoke_tool(cell_id, call)
+    def invoke_tool(
+        self, cell_id: str, call: ToolCallRequested
+    ) -> Coroutine[Any, Any, AnyEngineCommand]:
+        return self._session._invoke_tool(cell_id, call)  # no coroutine frame of its own
 
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)

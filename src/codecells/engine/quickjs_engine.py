@@ -49,6 +49,7 @@ from .protocol import (
     ToolCallRequested,
     YieldRequested,
 )
+from .release import release_context
 from .watchdog import RESEND_SECONDS, watchdog
 from .wire import messages, to_json, trusted
 
@@ -516,5 +517,6 @@ class QuickJSEngine:
 
     def _discard(self) -> None:
         with self._ctx_lock:
-            self._control = None
-            self._ctx = None
+            ctx, self._ctx, self._control = self._ctx, None, None
+        if ctx is not None:
+            release_context(ctx)  # a large heap is freed without holding the GIL

@@ -65,10 +65,11 @@ class _Returns:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = weakref.ref(loop)  # strong, it would keep its `_returns` entry alive
         self.outcomes: deque[tuple[StepDone, StepOutcome]] = deque()
+        self.lock = threading.Lock()
 
     def put(self, done: StepDone, outcome: StepOutcome) -> None:
         """From a worker: queue the outcome; wake the loop if the queue was empty."""
-        with _lock:
+        with self.lock:
             wake = not self.outcomes
             self.outcomes.append((done, outcome))
         loop = self.loop()
@@ -80,7 +81,7 @@ class _Returns:
 
     def take(self) -> None:
         """On the loop: hand every queued outcome to its callback, in order of return."""
-        with _lock:
+        with self.lock:
             batch = list(self.outcomes)
             self.outcomes.clear()
         for done, outcome in batch:

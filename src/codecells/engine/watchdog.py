@@ -49,18 +49,24 @@ class _Watchdog:
         self.check_within(check_in)
 
     def check_within(self, seconds: float) -> None:
-        """Make sure the next check comes within `seconds` (an interrupt: 0)."""
-        due = time.monotonic() + seconds
+        """Make sure the next check comes within `seconds` (an interrupt: at once)."""
+        if self._plan(time.monotonic() + seconds):
+            self._wake.set()
+
+    def _plan(self, due: float) -> bool:
+        """Bring the next check forward to `due`; True if it moved (the sleep must be cut)."""
+        if due >= self._next:  # the common case, without the lock (re-checked under it)
+            return False
         with self._lock:
             if due >= self._next:
-                return
+                return False
             self._next = due
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="codecells-engine-watchdog", daemon=True
                 )
                 self._thread.start()
-        self._wake.set()
+        return True
 
     def idle(self, engine: Watched) -> None:
         """`engine`'s step ended."""
@@ -79,7 +85,7 @@ class _Watchdog:
             for engine in list(self._running):
                 soonest = min(soonest, engine.tick())
             if soonest < math.inf:
-                self.check_within(max(soonest, MIN_SLEEP_SECONDS))
+                self._plan(time.monotonic() + max(soonest, MIN_SLEEP_SECONDS))
 
 
 watchdog = _Watchdog()
