@@ -74,6 +74,10 @@ INLINE_STEP_SECONDS = 0.05
 """Inline tools run within a step for 50 ms from its first inline call, and until the script
 calls `yield_control()`; later calls are reported for the host to run, so the step ends and
 its output and yields reach observers while a script keeps calling tools."""
+_RELEASE_AFTER_CPU = 0.005
+"""Seconds of JavaScript CPU after which a context's heap may be large enough to be worth freeing
+without the GIL (`release_context` costs a fresh empty runtime, ~0.1 ms; a script builds no
+heap that takes long to free in less time than this)."""
 _NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
 _NEAR_MEMORY_LIMIT = 0.9
 _StopReason: TypeAlias = Literal["interrupt", "cpu"]
@@ -518,5 +522,5 @@ class QuickJSEngine:
     def _discard(self) -> None:
         with self._ctx_lock:
             ctx, self._ctx, self._control = self._ctx, None, None
-        if ctx is not None:
+        if ctx is not None and self._cpu_used >= _RELEASE_AFTER_CPU:
             release_context(ctx)  # a large heap is freed without holding the GIL

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring_ascii
 from typing import Any, TypeVar
 
@@ -56,11 +56,21 @@ def trusted(model: type[_Model], **fields: Any) -> _Model:
     return instance
 
 
-def messages(text: str) -> Iterator[Any]:
+_ONE_PARSE_CHARS = 1 << 16
+
+
+def messages(text: str) -> Iterable[Any]:
     """The JSON values of `text` (well-formed, joined with "," by the prelude, no whitespace),
-    one at a time, by the C scanner without `json.loads`'s whitespace handling: parsing a
-    drain of 200,000 messages at once would hold the GIL for tens of milliseconds and keep
-    every message alive until the last is handled."""
+    by the C scanner without `json.loads`'s whitespace handling. A long drain is parsed one
+    value at a time: parsing 200,000 messages at once would hold the GIL for tens of
+    milliseconds and keep every message alive until the last is handled."""
+    if len(text) < _ONE_PARSE_CHARS:
+        parsed: list[Any] = _scan_json("[" + text + "]", 0)[0]
+        return parsed
+    return _one_by_one(text)
+
+
+def _one_by_one(text: str) -> Iterator[Any]:
     end, at = len(text), 0
     while at < end:
         message, at = _scan_json(text, at)
