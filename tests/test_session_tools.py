@@ -81,8 +81,8 @@ async def test_delegate_tools_get_a_tool_call_with_normalised_js_names() -> None
     tool = cc.ToolDefinition(name="mcp.search-web", description="d", namespace="mcp")
     assert tool.js_name == "mcp_search_web"
     event = await run(
-        "text(JSON.stringify(await tools.mcp_search_web({q: 1}))); "
-        "text(JSON.stringify(await tools.mcp_search_web()))",
+        "text(JSON.stringify(await tools.mcp.mcp_search_web({q: 1}))); "
+        "text(JSON.stringify(await tools.mcp.mcp_search_web()))",
         [tool],
         delegate=delegate,
     )

@@ -42,7 +42,7 @@ from .fsm.table import IN_STEP_RESULTS
 from .function_tools import BoundTool, bind_tool
 from .json_types import JsonValue
 from .kinds import CellKind
-from .tools import ToolCall, ToolDefinition, ToolError
+from .tools import ToolCall, ToolDefinition, ToolError, refuse_name_clashes
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
 
@@ -90,17 +90,6 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
     return engine
 
 
-def _refuse_duplicate_names(tools: tuple[BoundTool, ...]) -> None:
-    seen: dict[str, str] = {}
-    for tool in tools:
-        name, js_name = tool.definition.name, tool.definition.js_name
-        if js_name in seen:
-            raise ValueError(
-                f"tools {seen[js_name]!r} and {name!r} both appear to scripts as tools.{js_name}"
-            )
-        seen[js_name] = name
-
-
 class Session:
     """Owns cells, stored values, tool definitions and a host delegate.
 
@@ -118,10 +107,14 @@ class Session:
     ) -> None:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
-        _refuse_duplicate_names(self._tools)
+        refuse_name_clashes(t.definition for t in self._tools)
         self._inline_indexes = frozenset(i for i, t in enumerate(self._tools) if t.runs_inline)
         self._engine_tools = tuple(
-            EngineTool(js_name=t.definition.js_name, description=t.definition.description)
+            EngineTool(
+                js_name=t.definition.js_name,
+                description=t.definition.description,
+                js_namespace=t.definition.js_namespace,
+            )
             for t in self._tools
         )
         self._limits = EngineLimits(

@@ -99,12 +99,19 @@
       return promise;
     };
 
-    const tools = {}, allTools = [];
+    // A namespaced tool lives in a frozen object `tools[namespace]`, made on first use.
+    const tools = {}, spaces = { __proto__: null }, allTools = [];
     for (let i = 0; i < config.tools.length; i++) {
-      const [name, description] = config.tools[i];
-      if (!D.hasOwn(tools, name)) D.def(tools, name, { value: S.tool(i), enumerable: true });
-      allTools[i] = { name, description };
+      const [name, description, space] = config.tools[i];
+      let home = tools;
+      if (space != null) {
+        home = spaces[space] ??= {};
+        if (!D.hasOwn(tools, space)) D.def(tools, space, { value: home, enumerable: true });
+      }
+      if (!D.hasOwn(home, name)) D.def(home, name, { value: S.tool(i), enumerable: true });
+      allTools[i] = space == null ? { name, description } : { name, description, namespace: space };
     }
+    for (const space in spaces) O.freeze(spaces[space]);
     const globals = {
       tools: O.freeze(tools),
       ALL_TOOLS: allTools,

@@ -51,10 +51,12 @@ class _Msg(BaseModel):
 
 
 class EngineTool(_Msg):
-    """A tool as the script sees it: `tools[js_name]`, listed in `ALL_TOOLS`."""
+    """A tool as the script sees it: `tools[js_name]` (or `tools[js_namespace][js_name]`),
+    listed in `ALL_TOOLS`."""
 
     js_name: str
     description: str = ""
+    js_namespace: str | None = None
 
 
 class EngineLimits(_Msg):

@@ -256,7 +256,7 @@ class QuickJSEngine:
         self._arm_time_limit()
         install = install_prelude(ctx, PRELUDE)
         config = {
-            "tools": [[tool.js_name, tool.description] for tool in self._tools],
+            "tools": [[tool.js_name, tool.description, tool.js_namespace] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
         }
