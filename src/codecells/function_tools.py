@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .json_types import JsonValue
+from .tool_threads import run_in_tool_thread
 from .tools import HandledTool, ToolDefinition, ToolError
 
 __all__ = ["BoundTool", "bind_tool", "describe_validation_error", "docstring_arguments"]
@@ -54,7 +54,7 @@ class BoundTool:
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
         else:
-            result = await asyncio.to_thread(self.function, **kwargs)
+            result = await run_in_tool_thread(self.function, **kwargs)
         return self._jsonable(result)
 
     def call_inline(self, arguments: JsonValue) -> JsonValue:
@@ -81,10 +81,10 @@ class BoundTool:
     def _jsonable(self, result: object) -> JsonValue:
         try:
             jsonable: JsonValue = to_jsonable_python(result)
-        except PydanticSerializationError:
+        except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
             raise ToolError(
-                f"tool {self.definition.name} returned a {type(result).__name__}, "
-                "which is not JSON-serialisable"
+                f"tool {self.definition.name} returned a value that is not JSON: a "
+                f"{type(result).__name__} (or what it holds) is not JSON-serialisable"
             ) from None
         return jsonable
 

@@ -9,7 +9,6 @@ published. Cancellation flows down: shutdown stops every cell; a cell stops its 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
-from .config import SessionConfig
+from .config import SessionConfig, check_yield_after
 from .engine.protocol import (
     AnyEngineCommand,
     Engine,
@@ -40,9 +39,9 @@ from .executor.cell import StepRunner
 from .fsm import Trace
 from .fsm.table import IN_STEP_RESULTS
 from .function_tools import BoundTool, bind_tool
-from .json_types import JsonValue
+from .json_types import JsonValue, copy_json
 from .kinds import CellKind
-from .tools import ToolCall, ToolDefinition, ToolError, refuse_name_clashes
+from .tools import ToolCall, ToolDefinition, ToolError, describe, refuse_name_clashes
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
 
@@ -121,6 +120,7 @@ class Session:
             cpu_time=self.config.cpu_time_limit,
             memory=self.config.memory_limit,
             stack=self.config.stack_limit,
+            output=self.config.output_limit,
             console=self.config.console,
         )
         self._delegate = delegate
@@ -208,7 +208,9 @@ class Session:
         except Exception as exc:
             raise EngineError(str(exc) or type(exc).__name__) from exc
         host = _Host(self, tool_call_id or "")
-        executor = CellExecutor(cell_id, kind, engine, host, self._runner())
+        executor = CellExecutor(
+            cell_id, kind, engine, host, self._runner(), output_limit=self.config.output_limit
+        )
         self._cells[cell_id] = executor
         executor.start()
         return executor
@@ -253,55 +255,69 @@ class Session:
     @property
     def stored_values(self) -> dict[str, JsonValue]:
         """A copy of the session's stored values."""
-        return copy.deepcopy(self._stored)
+        return {key: copy_json(value) for key, value in self._stored.items()}
 
     # ------------------------------------------------------------------ host side of cells
     async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
+        """Run one tool call. Total: every way the tool can end settles the script's promise,
+        except a real cancellation of this call (the cell is ending) and KeyboardInterrupt or
+        SystemExit, which propagate (the program is stopping)."""
         call_id = request.call_id
         if not 0 <= request.tool_index < len(self._tools):
             return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
         tool = self._tools[request.tool_index]
-        definition = tool.definition
+        name = tool.definition.name
         try:
-            if tool.function is not None:
-                value = await tool.call(request.input)
-            elif self._delegate is not None:
-                call = trusted(  # every field is typed already: skip re-validation
-                    ToolCall,
-                    cell_id=cell_id,
-                    call_id=call_id,
-                    tool_name=definition.name,
-                    namespace=definition.namespace,
-                    kind=definition.kind,
-                    input=request.input,
-                )
-                value = await self._delegate.invoke_tool(call)
-            else:
-                raise ToolError(
-                    f"tool {definition.name} has no handler: the session has no delegate"
-                )
-            return ResolveTool(call_id=call_id, value=value)
-        except Exception as exc:
-            return _rejection(definition, cell_id, call_id, exc)
+            value = await self._run_tool(cell_id, request, tool)
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # the cell cancelled this call
+                raise
+            return _failure(name, cell_id, call_id, exc)
+        except BaseException as exc:  # noqa: BLE001 - `_failure` re-raises what must propagate
+            return _failure(name, cell_id, call_id, exc)
+        return _resolution(name, call_id, value)
 
     def _run_inline(self, cell_id: str, request: ToolCallRequested) -> ToolResult:
-        """Run a plain `def` tool on the thread running the cell's step (`InlineTools`)."""
+        """Run a plain `def` tool on the thread running the cell's step (`InlineTools`), with
+        the same outcomes as `_invoke_tool`."""
         tool = self._tools[request.tool_index]
+        name = tool.definition.name
         try:
             with host_call:
                 value = tool.call_inline(request.input)
-            # `call_inline` returns JSON-able values only: no need to validate again
-            return trusted(ResolveTool, call_id=request.call_id, value=value)
-        except Exception as exc:
-            return _rejection(tool.definition, cell_id, request.call_id, exc)
+        except BaseException as exc:  # noqa: BLE001 - `_failure` re-raises what must propagate
+            return _failure(name, cell_id, request.call_id, exc)
+        return _resolution(name, request.call_id, value)
+
+    async def _run_tool(
+        self, cell_id: str, request: ToolCallRequested, tool: BoundTool
+    ) -> JsonValue:
+        if tool.function is not None:
+            return await tool.call(request.input)
+        definition = tool.definition
+        if self._delegate is None:
+            raise ToolError(f"tool {definition.name} has no handler: the session has no delegate")
+        call = trusted(  # every field is typed already: skip re-validation
+            ToolCall,
+            cell_id=cell_id,
+            call_id=request.call_id,
+            tool_name=definition.name,
+            namespace=definition.namespace,
+            kind=definition.kind,
+            input=request.input,
+        )
+        return await self._delegate.invoke_tool(call)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
             await self._delegate.notify(call_id, cell_id, text)
 
-    def _commit(self, writes: dict[str, JsonValue]) -> None:
-        # The engine hands its writes over (`Finished.stored_value_writes`) and engines only
-        # read `EngineSpec.stored_values`: no copy, which for a large value would stall the loop.
+    def _commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+        # Fresh writes (`Finished.fresh_writes`: the QuickJS engine's, parsed from JSON for the
+        # session alone) are kept as they are: copying a million-element array stalls the loop.
+        if not fresh:
+            writes = {key: copy_json(value) for key, value in writes.items()}
         self._stored.update(writes)
 
     def _closed(self, cell_id: str) -> None:
@@ -314,15 +330,30 @@ class Session:
                 log.warning("delegate.cell_closed(%s) failed", cell_id, exc_info=True)
 
 
-def _rejection(definition: ToolDefinition, cell_id: str, call_id: str, exc: Exception) -> RejectTool:
-    """The rejection of the script's promise for a tool that raised `exc`."""
+def _failure(name: str, cell_id: str, call_id: str, exc: BaseException) -> RejectTool:
+    """The rejection of the script's promise for tool `name`, which raised `exc`.
+    KeyboardInterrupt and SystemExit propagate (the program is stopping)."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        raise exc
     if isinstance(exc, ToolError):
-        return RejectTool(call_id=call_id, message=exc.message)
-    if isinstance(exc, ValidationError):
-        message = f"tool {definition.name} returned a value that is not JSON"
+        message = exc.message if isinstance(exc.message, str) else describe(exc.message)
+    elif isinstance(exc, asyncio.CancelledError):
+        message = f"tool {name} raised CancelledError"
+    else:
+        log.warning("tool %s failed in cell %s", name, cell_id, exc_info=exc)
+        message = describe(exc)
+    return RejectTool(call_id=call_id, message=message)
+
+
+def _resolution(name: str, call_id: str, value: JsonValue) -> ToolResult:
+    """The command that hands tool `name`'s result to the script: a rejection when it is not
+    JSON (NaN and infinities included)."""
+    try:
+        return ResolveTool(call_id=call_id, value=value)
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"]
+        message = f"tool {name} returned a value that is not JSON: {reason}"
         return RejectTool(call_id=call_id, message=message)
-    log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=exc)
-    return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
 
 
 class _Host:
@@ -342,8 +373,8 @@ class _Host:
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)
 
-    def commit(self, writes: dict[str, JsonValue]) -> None:
-        self._session._commit(writes)
+    def commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+        self._session._commit(writes, fresh=fresh)
 
     def closed(self, cell_id: str) -> None:
         self._session._closed(cell_id)
@@ -394,12 +425,12 @@ class Cell(_Handle):
 
     async def wait(self, yield_after: float | None = None) -> Yielded | Completed | Terminated:
         """The output so far after `yield_after` seconds (default: the session's), or earlier on
-        ``yield_control()``, or the terminal event. Cancelling the wait loses no output."""
+        ``yield_control()``, or the terminal event. Cancelling the wait loses no output.
+
+        `yield_after` must be finite and >= 0 (0: return at once): ValueError otherwise."""
         if yield_after is None:
             yield_after = self._session.config.default_yield_after
-        if yield_after < 0:
-            raise ValueError(f"yield_after must be >= 0, got {yield_after}")
-        event = await self._live().observe(float(yield_after))
+        event = await self._live().observe(check_yield_after(yield_after))
         assert not isinstance(event, Pending)
         return event
 
@@ -418,5 +449,6 @@ class PausableCell(_Handle):
 
     async def resume(self, generation: int) -> ResumeOutcome:
         """Continue from frontier `generation`: `RESUMED`, or `ALREADY_RUNNING` if it was resumed
-        before; `InvalidGeneration` for a frontier not reached yet."""
+        before; `InvalidGeneration` for a frontier not reached yet and for `generation < 1`.
+        A frontier nobody observed loses nothing: its items come with the next event."""
         return self._live().resume(generation)

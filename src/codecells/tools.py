@@ -18,6 +18,7 @@ __all__ = [
     "ToolDefinition",
     "ToolError",
     "ToolKind",
+    "describe",
     "normalize_js_name",
     "refuse_name_clashes",
 ]
@@ -94,11 +95,25 @@ class HandledTool:
 
 
 class ToolError(Exception):
-    """Raise from a tool to reject the script's promise with exactly `message`."""
+    """Raise from a tool to reject the script's promise with exactly `message`.
+
+    A `message` that is not a str is described as by `describe` (None: ``"ToolError"``)."""
 
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+def describe(failure: object) -> str:
+    """A rejection text for any failure: its ``str()``, or its type's name when that is empty,
+    raises, or `failure` is None (a tool's failure must never keep its promise pending)."""
+    if failure is None:
+        return "ToolError"
+    try:
+        text = str(failure)
+    except Exception:  # noqa: BLE001 - a broken __str__ still gets a text
+        text = ""
+    return text or type(failure).__name__
 
 
 def refuse_name_clashes(definitions: Iterable[ToolDefinition]) -> None:

@@ -60,11 +60,16 @@ class EngineTool(_Msg):
 
 
 class EngineLimits(_Msg):
-    """Per-cell limits; None means unlimited (stack: the engine default)."""
+    """Per-cell limits; None means unlimited (stack: the engine default).
+
+    `output`: bytes of output items (`codecells.executor.delivery.item_size`) one step may
+    produce; beyond it the step ends the script with `output_limit_text` (the host bounds what
+    it holds across steps itself)."""
 
     cpu_time: float | None = None
     memory: int | None = None
     stack: int | None = None
+    output: int | None = None
     console: bool = False
 
 
@@ -134,11 +139,13 @@ class Quiescent(_Msg):
 class Finished(_Msg):
     """Step end: the module body settled (error_text None on success, incl. `exit()`).
 
-    The host takes `stored_value_writes` over: the engine keeps no reference to them."""
+    `fresh_writes`: the engine made `stored_value_writes` for the host alone (parsed from JSON,
+    no reference kept), so the host may keep them without copying or checking them."""
 
     type: Literal["finished"] = "finished"
     error_text: str | None = None
     stored_value_writes: dict[str, JsonValue] = Field(default_factory=dict)
+    fresh_writes: bool = False
 
 
 class Lost(_Msg):
@@ -158,7 +165,9 @@ class Interrupted(_Msg):
 
 
 class ResolveTool(_Msg):
-    """Resolve the promise of tool call `call_id` with `value`."""
+    """Resolve the promise of tool call `call_id` with `value` (JSON: no NaN or infinities)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     type: Literal["resolve_tool"] = "resolve_tool"
     call_id: str

@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeAlias
 
 import quickjs
 
-from ..events import ImageItem, TextItem
+from ..events import ITEM_OVERHEAD, ImageItem, Item, TextItem, item_size
 from ..json_types import JsonValue
 from .failures import (
     DEFAULT_STACK_BYTES,
@@ -23,6 +23,7 @@ from .failures import (
     cpu_limit_text,
     is_interrupt,
     memory_limit_text,
+    output_limit_text,
 )
 from .interrupt import ContextLayout, memory_interrupts
 from .precompiled import Prelude, install_prelude
@@ -138,6 +139,7 @@ class QuickJSEngine:
         self._pending_timers: set[int] = set()
         self._writes: dict[str, JsonValue] = {}
         self._events: list[AnyEngineEvent] = []
+        self._step_output = 0  # bytes of output items this step (EngineLimits.output)
         self._clock_id = 0
         self._in_tool = False  # an inline tool runs: its CPU time is not the script's
         self._inline_until = math.inf  # end of this step's inline window (inf: not begun)
@@ -182,6 +184,7 @@ class QuickJSEngine:
         events: list[AnyEngineEvent] = []
         self._events = events
         self._inline_until = math.inf
+        self._step_output = 0
         started = time.thread_time()
         budget = self._limits.cpu_time
         self._cpu_deadline = math.inf if budget is None else started + budget - self._cpu_used
@@ -259,6 +262,8 @@ class QuickJSEngine:
             "tools": [[tool.js_name, tool.description, tool.js_namespace] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
+            "outputLimit": self._limits.output,
+            "itemOverhead": ITEM_OVERHEAD,
         }
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
@@ -417,7 +422,12 @@ class QuickJSEngine:
 
     def _finished(self, error_text: str | None) -> _CellOver:
         return _CellOver(
-            trusted(Finished, error_text=error_text, stored_value_writes=dict(self._writes))
+            trusted(
+                Finished,
+                error_text=error_text,
+                stored_value_writes=dict(self._writes),
+                fresh_writes=True,
+            )
         )
 
     # --- messages from JavaScript ----------------------------------------------------------
@@ -431,8 +441,17 @@ class QuickJSEngine:
         events = self._events
         for message in messages(out):
             tag = message[0]
-            if tag == "t":
-                events.append(trusted(Output, item=trusted(TextItem, text=message[1])))
+            if tag == "t" or tag == "i":
+                item: Item = (
+                    trusted(TextItem, text=message[1])
+                    if tag == "t"
+                    else ImageItem(image_url=message[1], detail=message[2])
+                )
+                if self._over_output_limit(item):
+                    if final:
+                        return None
+                    raise self._finished(output_limit_text(self._limits.output or 0))
+                events.append(trusted(Output, item=item))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
                 inline = (
@@ -451,9 +470,6 @@ class QuickJSEngine:
                 events.append(call)
                 if inline and self._stop is None:  # else the step is ending
                     self._run_inline(call)
-            elif tag == "i":
-                item = ImageItem(image_url=message[1], detail=message[2])
-                events.append(Output(item=item))
             elif tag == "n":
                 events.append(Notify(text=message[1]))
             elif tag == "y":
@@ -467,6 +483,8 @@ class QuickJSEngine:
             elif tag == "tc":
                 self._pending_timers.discard(message[1])
                 events.append(trusted(TimerCleared, timer_id=message[1]))
+            elif tag == "o" and not final:
+                raise self._finished(output_limit_text(self._limits.output or 0))
             elif tag == "s":
                 self._writes[message[1]] = message[2]
             elif tag == "d" and not final:
@@ -475,7 +493,12 @@ class QuickJSEngine:
                     self._stop = self._stop or "cpu"
                     raise self._stopped()
                 text = None if error is None else self._error_text(error)
-                return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
+                return trusted(
+                    Finished,
+                    error_text=text,
+                    stored_value_writes=dict(self._writes),
+                    fresh_writes=True,
+                )
         return None
 
     def _inline_window_open(self) -> bool:
@@ -504,6 +527,14 @@ class QuickJSEngine:
         self._events.append(trusted(ToolAnswered, result=result, applied=inline.apply_in_step))
         if inline.apply_in_step:
             self._inbox.append(result)
+
+    def _over_output_limit(self, item: Item) -> bool:
+        """Count `item` against the step's output limit; True once the step is over it."""
+        limit = self._limits.output
+        if limit is None:
+            return False
+        self._step_output += item_size(item)
+        return self._step_output > limit
 
     # --- teardown --------------------------------------------------------------------------
 
