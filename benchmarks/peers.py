@@ -122,7 +122,23 @@ class Bare:
 # --- peers ---------------------------------------------------------------------------------
 
 
-class MiniRacer:
+class _OneContextPerCell:
+    """A peer whose cell is `_cell(calls)`: a fresh context awaiting `calls` tool calls."""
+
+    async def _cell(self, calls: int) -> None:
+        raise NotImplementedError
+
+    def calls(self) -> Body:
+        return looped(lambda: self._cell(CALLS))
+
+    def throughput(self) -> Body:
+        async def run() -> None:
+            await asyncio.gather(*(self._cell(tp.CALLS) for _ in range(tp.CELLS)))
+
+        return looped(run)
+
+
+class MiniRacer(_OneContextPerCell):
     name = "mini-racer"
 
     def __init__(self) -> None:
@@ -152,15 +168,6 @@ class MiniRacer:
             )
             assert total == calls * (calls - 1) // 2
         racer.close()
-
-    def calls(self) -> Body:
-        return looped(lambda: self._cell(CALLS))
-
-    def throughput(self) -> Body:
-        async def run() -> None:
-            await asyncio.gather(*(self._cell(tp.CALLS) for _ in range(tp.CELLS)))
-
-        return looped(run)
 
     async def spin(self) -> tuple[Callable[[], Awaitable[object]], Awaitable[object]]:
         racer = self.racer()
@@ -222,7 +229,7 @@ class Monty:
         return self._on_pool(run)
 
 
-class QuickjsRs:
+class QuickjsRs(_OneContextPerCell):
     name = "quickjs-rs"
 
     def __init__(self) -> None:
@@ -248,15 +255,6 @@ class QuickjsRs:
                 f"let s = 0; for (let i = 0; i < {calls}; i++) s += await t(i); s"
             )
             assert total == calls * (calls - 1) // 2
-
-    def calls(self) -> Body:
-        return looped(lambda: self._cell(CALLS))
-
-    def throughput(self) -> Body:
-        async def run() -> None:
-            await asyncio.gather(*(self._cell(tp.CALLS) for _ in range(tp.CELLS)))
-
-        return looped(run)
 
 
 class LangchainQuickjs:

@@ -27,32 +27,39 @@ async def test_more_pending_timers_than_the_cap_end_the_cell_with_a_clear_error(
     assert event.content_items == [cc.TextItem(text="before")]
 
 
+CAP = f"const N = {MAX_PENDING_TIMERS};"
+
+
 async def test_timers_up_to_the_cap_fire_in_due_then_set_order() -> None:
-    n = MAX_PENDING_TIMERS
     event = await run(
-        f"let fired = 0, last = -1, ordered = true;"
-        f"const done = new Promise((resolve) => {{"
-        f"  for (let i = 0; i < {n}; i++) setTimeout(() => {{"
-        f"    ordered = ordered && i === last + 1; last = i;"
-        f"    if (++fired === {n}) resolve();"
-        f"  }}, i < {n // 2} ? 0 : 1);"
-        f"}});"
-        f"await done; text(String(ordered))"
+        CAP
+        + """
+        let fired = 0, last = -1, ordered = true;
+        await new Promise((resolve) => {
+          for (let i = 0; i < N; i++) setTimeout(() => {
+            ordered = ordered && i === last + 1; last = i;
+            if (++fired === N) resolve();
+          }, i < N / 2 ? 0 : 1);
+        });
+        text(String(ordered))
+        """
     )
     assert event == cc.Completed(content_items=[cc.TextItem(text="true")])
 
 
 async def test_cleared_and_fired_timers_do_not_count_against_the_cap() -> None:
-    n = MAX_PENDING_TIMERS
     event = await run(
-        f"for (let round = 0; round < 3; round++) {{"
-        f"  const ids = []; for (let i = 0; i < {n}; i++) ids.push(setTimeout(() => {{}}, 1e6));"
-        f"  for (const id of ids) clearTimeout(id);"
-        f"}}"
-        f"for (let i = 0; i < 2; i++) await new Promise((r) => {{"
-        f"  let left = {n}; for (let j = 0; j < {n}; j++) setTimeout(() => --left || r(), 0);"
-        f"}});"
-        f'text("ok")'
+        CAP
+        + """
+        for (let round = 0; round < 3; round++) {
+          const ids = []; for (let i = 0; i < N; i++) ids.push(setTimeout(() => {}, 1e6));
+          for (const id of ids) clearTimeout(id);
+        }
+        for (let i = 0; i < 2; i++) await new Promise((r) => {
+          let left = N; for (let j = 0; j < N; j++) setTimeout(() => --left || r(), 0);
+        });
+        text("ok")
+        """
     )
     assert event == cc.Completed(content_items=[cc.TextItem(text="ok")])
 
