@@ -17,7 +17,7 @@ from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 import pytest
-from support import until
+from support import durable_rows, until
 
 import codecells as cc
 from codecells.engine.protocol import (
@@ -374,19 +374,6 @@ async def act(s: System, step: Step) -> None:
         await s.took(t, n)
     else:
         raise AssertionError(f"no action for {t.value}")
-
-
-def durable_rows(kind: str) -> set[int]:
-    """The rows only a cell of a session with a store can take."""
-    durable_states = {S.SUSPENDED, S.DETACHED}
-    return {
-        i
-        for i, t in enumerate(definition(kind).transitions)
-        if {t.source, t.dest} & durable_states
-        or t.trigger in (T.SUSPEND, T.RESTORED)
-        or "journaled" in t.conditions
-        or (t.trigger == T.RESUME and t.conditions == ("generation_current",))  # claim lost
-    }
 
 
 def expect(state: State) -> Any:

@@ -95,7 +95,9 @@ class SQLiteStore:
                 raise StoreError(
                     f"cannot open the store {self.path}: schema {schema!r}, expected {SCHEMA!r}"
                 )
-            db.execute("PRAGMA quick_check(1)").fetchone()
+            (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
+            if check != "ok":
+                raise StoreError(f"cannot open the store {self.path}: it is damaged ({check})")
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
