@@ -201,17 +201,28 @@ class Cluster:
             self._forget(placement)
 
     async def call(
-        self, placement: Placement, method: str, *args: Any, retry: bool = True
+        self,
+        placement: Placement,
+        method: str,
+        *args: Any,
+        retry: bool = True,
+        cancelled: Callable[[ray.ObjectRef[Reply]], None] | None = None,
     ) -> Reply:
         """Call `method` of the session's host; if that host died, wait for the session to be
-        reopened elsewhere and call the new host (unless `retry` is False: `HostLost`)."""
+        reopened elsewhere and call the new host (unless `retry` is False: `HostLost`).
+        Cancelling the caller cancels the call on the host, and hands its reference to
+        `cancelled` (the host may have answered first)."""
         for _ in range(_ATTEMPTS):
             slot = placement.slot
             if slot.alive:
+                ref = getattr(slot.actor, method).remote(placement.session_id, *args)
                 try:
-                    reply: Reply = await getattr(slot.actor, method).remote(
-                        placement.session_id, *args
-                    )
+                    reply: Reply = await ref
+                except asyncio.CancelledError:
+                    ray.cancel(ref)
+                    if cancelled is not None:
+                        cancelled(ref)
+                    raise
                 except RayActorError:
                     if self._closing:
                         raise HostLost("the cluster is shut down") from None
@@ -226,6 +237,25 @@ class Cluster:
                 raise_error(reply)
                 return reply
             await asyncio.to_thread(self.fail_over, slot)
+        raise HostLost(f"session {placement.session_id}: {_ATTEMPTS} hosts died in a row")
+
+    def call_now(self, placement: Placement, method: str, *args: Any) -> Reply:
+        """`call`, blocking (for the proxies' synchronous look-ups: about a millisecond)."""
+        for _ in range(_ATTEMPTS):
+            slot = placement.slot
+            if slot.alive:
+                try:
+                    reply: Reply = ray.get(
+                        getattr(slot.actor, method).remote(placement.session_id, *args)
+                    )
+                except RayActorError:
+                    if self._closing:
+                        raise HostLost("the cluster is shut down") from None
+                    self.fail_over(slot)
+                    continue
+                raise_error(reply)
+                return reply
+            self.fail_over(slot)
         raise HostLost(f"session {placement.session_id}: {_ATTEMPTS} hosts died in a row")
 
     # ------------------------------------------------------------------ shutdown

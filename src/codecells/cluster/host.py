@@ -39,6 +39,8 @@ class RemoteDelegate:
 
     def __init__(self) -> None:
         self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.sent = 0
+        """Messages queued so far (a reply carries it: see `Host._call`)."""
         self._waiting: dict[int, asyncio.Future[Any]] = {}
         self._tokens = itertools.count(1)
 
@@ -46,11 +48,11 @@ class RemoteDelegate:
         token = next(self._tokens)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiting[token] = future
-        self.outbox.put_nowait({**message, "token": token})
+        self.send({**message, "token": token})
         try:
             return await future
         except asyncio.CancelledError:
-            self.outbox.put_nowait({"kind": "cancel", "token": token})
+            self.send({"kind": "cancel", "token": token})
             raise
         finally:
             self._waiting.pop(token, None)
@@ -69,7 +71,12 @@ class RemoteDelegate:
 
     def cell_closed(self, cell_id: str) -> None:
         """Tell the caller's delegate (no answer awaited)."""
-        self.outbox.put_nowait({"kind": "cell_closed", "cell_id": cell_id})
+        self.send({"kind": "cell_closed", "cell_id": cell_id})
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Queue `message` for the caller."""
+        self.sent += 1
+        self.outbox.put_nowait(message)
 
     def reply(self, token: int, answer: dict[str, Any]) -> None:
         """The caller's answer to message `token` (ignored if nobody waits for it any more)."""
@@ -127,7 +134,9 @@ class Host:
     ) -> Reply:
         """Open (or reopen, after another host died) the session on the shared store; its
         pausable cells come back from the store at their frontiers."""
-        return await self._call(lambda: self._open(session_id, tools, config, with_delegate, next_cell))
+        return await self._call(
+            session_id, lambda: self._open(session_id, tools, config, with_delegate, next_cell)
+        )
 
     async def _open(
         self,
@@ -158,7 +167,7 @@ class Host:
         if session is not None:
             await session.shutdown()
         if delegate is not None:
-            delegate.outbox.put_nowait(_closed_message)
+            delegate.send(_closed_message)
         return {"value": None}
 
     async def stop(self) -> None:
@@ -186,15 +195,15 @@ class Host:
     async def create_cell(
         self, session_id: str, pausable: bool, source: str, tool_call_id: str | None
     ) -> Reply:
-        """A new cell: ``{"value": id, "state": ...}``."""
+        """A new cell: ``{"value": its id}``."""
 
         async def create() -> Reply:
             session = self._session(session_id)
             make = session.create_pausable_cell if pausable else session.create_cell
             cell = await make(source, tool_call_id=tool_call_id)
-            return {"value": cell.id, "state": cell.state}
+            return {"value": cell.id}
 
-        return await self._call(create)
+        return await self._call(session_id, create)
 
     async def wait(self, session_id: str, cell_id: str, yield_after: float | None) -> Reply:
         """`Cell.wait`."""
@@ -203,7 +212,7 @@ class Host:
             cell = self._session(session_id).cell(cell_id)
             return {"value": _event(await cell.wait(yield_after)), "state": cell.state}
 
-        return await self._call(wait)
+        return await self._call(session_id, wait)
 
     async def wait_to_pending(self, session_id: str, cell_id: str) -> Reply:
         """`PausableCell.wait_to_pending`."""
@@ -212,16 +221,16 @@ class Host:
             cell = self._session(session_id).pausable_cell(cell_id)
             return {"value": _event(await cell.wait_to_pending()), "state": cell.state}
 
-        return await self._call(wait)
+        return await self._call(session_id, wait)
 
     async def resume(self, session_id: str, cell_id: str, generation: int) -> Reply:
         """`PausableCell.resume`."""
 
         async def resume() -> Reply:
             cell = self._session(session_id).pausable_cell(cell_id)
-            return {"value": (await cell.resume(generation)).value, "state": cell.state}
+            return {"value": (await cell.resume(generation)).value}
 
-        return await self._call(resume)
+        return await self._call(session_id, resume)
 
     async def suspend(self, session_id: str, cell_id: str) -> Reply:
         """`PausableCell.suspend`."""
@@ -229,9 +238,9 @@ class Host:
         async def suspend() -> Reply:
             cell = self._session(session_id).pausable_cell(cell_id)
             await cell.suspend()
-            return {"value": None, "state": cell.state}
+            return {"value": None}
 
-        return await self._call(suspend)
+        return await self._call(session_id, suspend)
 
     async def answer(
         self, session_id: str, cell_id: str, call_id: str, result: JsonValue, error: str | None
@@ -241,9 +250,9 @@ class Host:
         async def answer() -> Reply:
             cell = self._session(session_id).pausable_cell(cell_id)
             await cell.answer(call_id, result, error=error)
-            return {"value": None, "state": cell.state}
+            return {"value": None}
 
-        return await self._call(answer)
+        return await self._call(session_id, answer)
 
     async def terminate(self, session_id: str, cell_id: str) -> Reply:
         """`Session.terminate` (either kind)."""
@@ -257,7 +266,18 @@ class Host:
                 cell = session.cell(cell_id)
             return {"value": _event(await cell.terminate()), "state": cell.state}
 
-        return await self._call(terminate)
+        return await self._call(session_id, terminate)
+
+    async def look_up(self, session_id: str, cell_id: str, pausable: bool) -> Reply:
+        """`Session.pausable_cell` / `Session.cell`: the cell's state (`MissingCell`,
+        `WrongCellKind`)."""
+
+        async def look_up() -> Reply:
+            session = self._session(session_id)
+            cell = session.pausable_cell(cell_id) if pausable else session.cell(cell_id)
+            return {"value": cell.state}
+
+        return await self._call(session_id, look_up)
 
     async def stored_values(self, session_id: str) -> Reply:
         """`Session.stored_values`."""
@@ -265,7 +285,7 @@ class Host:
         async def values() -> Reply:
             return {"value": self._session(session_id).stored_values}
 
-        return await self._call(values)
+        return await self._call(session_id, values)
 
     def _session(self, session_id: str) -> Session:
         session = self._sessions.get(session_id)
@@ -273,14 +293,21 @@ class Host:
             raise ShuttingDown()
         return session
 
-    async def _call(self, operation: Callable[[], Awaitable[Reply]]) -> Reply:
+    async def _call(self, session_id: str, operation: Callable[[], Awaitable[Reply]]) -> Reply:
+        """Run `operation`: its reply, or the codecells error it raised as data; with how many
+        messages the session's delegate queued by then (``"sent"``: the caller handles those
+        before it returns the reply)."""
         try:
-            return await operation()
+            reply = await operation()
         except Exception as exc:
             encoded = encode_error(exc)
             if encoded is None:
                 raise
-            return encoded
+            reply = encoded
+        delegate = self._delegates.get(session_id)
+        if delegate is not None:
+            reply["sent"] = delegate.sent
+        return reply
 
 
 def _rss(fallback: int) -> int:

@@ -1,8 +1,8 @@
 """Session and cell proxies: `Session`'s async API, served by the session's host actor.
 
 Events arrive as JSON and are rebuilt here into codecells events; errors raised on the host
-are raised here as the same codecells errors. ``state`` is the cell's state as of the proxy's
-last call (a synchronous property cannot ask another process).
+are raised here as the same codecells errors. The synchronous parts of the API (`state`,
+`cell()`, `pausable_cell()`) ask the host with a blocking call.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ray.exceptions import RayActorError
+import ray
+from ray.exceptions import RayActorError, RayError
 
 from ..errors import MissingCell
 from ..events import Completed, Pending, ResumeOutcome, Terminated, Yielded
@@ -44,14 +46,17 @@ session closes)."""
 class SessionProxy:
     """A session on a cluster host, with `Session`'s async API (see docs/cluster.md).
 
-    Differences from `Session`: `stored_values()` is a coroutine; `cell()` and
-    `pausable_cell()` do not ask the host (a wrong id raises at the first call)."""
+    Differences from `Session`: `stored_values()` is a coroutine; `cell()`, `pausable_cell()`
+    and a cell's `state` block for a call to the host (about a millisecond); no `trace`."""
 
     def __init__(self, cluster: Cluster, placement: Placement, delegate: Delegate | None) -> None:
         self._cluster = cluster
         self._placement = placement
         self._delegate = delegate
         self._alive = True
+        self._handled = 0
+        """Messages of the current host the pump has handed to `delegate`."""
+        self._progress = asyncio.Condition()
         self._pump = (
             asyncio.get_running_loop().create_task(self._pump_delegate(delegate))
             if delegate is not None
@@ -92,50 +97,63 @@ class SessionProxy:
                     await asyncio.wait_for(asyncio.shield(self._pump), 5.0)
                 self._pump.cancel()
 
-    async def _call(self, method: str, *args: Any, cell_id: str | None = None) -> Reply:
+    async def _call(
+        self,
+        method: str,
+        *args: Any,
+        cell_id: str | None = None,
+        cancelled: Callable[[ray.ObjectRef[Reply]], None] | None = None,
+    ) -> Reply:
         lost = self._placement.lost
         try:
             if cell_id not in lost:
-                return await self._cluster.call(self._placement, method, *args)
+                reply = await self._cluster.call(
+                    self._placement, method, *args, cancelled=cancelled
+                )
+                await self._delegate_caught_up(reply.get("sent", 0))
+                return reply
         except MissingCell:
             if cell_id not in lost:  # not lost with a host (the new host never had it)
                 raise
         assert cell_id is not None
         text = HOST_LOST.format(cell_id=cell_id, host=f"host {lost.pop(cell_id)}")
-        return {"value": Completed(error_text=text).model_dump(mode="json"), "state": "closed"}
+        return {"value": Completed(error_text=text).model_dump(mode="json")}
 
     # ------------------------------------------------------------------ cells
     async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> CellProxy:
         """`Session.create_cell` on the host (`HostLost` if the host died meanwhile: the cell
         may or may not have been created)."""
-        cell_id, state = await self._create(False, source, tool_call_id)
+        cell_id = await self._create(False, source, tool_call_id)
         self._placement.continuing.add(cell_id)
-        return CellProxy(self, cell_id, state)
+        return CellProxy(self, cell_id)
 
     async def create_pausable_cell(
         self, source: str, *, tool_call_id: str | None = None
     ) -> PausableCellProxy:
         """`Session.create_pausable_cell` on the host (see `create_cell`)."""
-        cell_id, state = await self._create(True, source, tool_call_id)
-        return PausableCellProxy(self, cell_id, state)
+        cell_id = await self._create(True, source, tool_call_id)
+        return PausableCellProxy(self, cell_id)
 
-    async def _create(
-        self, pausable: bool, source: str, tool_call_id: str | None
-    ) -> tuple[str, str]:
+    async def _create(self, pausable: bool, source: str, tool_call_id: str | None) -> str:
         reply = await self._cluster.call(
             self._placement, "create_cell", pausable, source, tool_call_id, retry=False
         )
         cell_id: str = reply["value"]
         self._placement.next_cell = max(self._placement.next_cell, int(cell_id) + 1)
-        return cell_id, reply["state"]
+        return cell_id
 
     def cell(self, cell_id: str) -> CellProxy:
-        """A proxy of the continuing cell `cell_id`."""
-        return CellProxy(self, cell_id, "unknown")
+        """The continuing cell `cell_id` (`MissingCell`, `WrongCellKind`; asks the host)."""
+        cell = CellProxy(self, cell_id)
+        cell._look_up()
+        return cell
 
     def pausable_cell(self, cell_id: str) -> PausableCellProxy:
-        """A proxy of the pausable cell `cell_id` (e.g. one reopened from the store)."""
-        return PausableCellProxy(self, cell_id, "unknown")
+        """The pausable cell `cell_id`, e.g. one reopened from the store (`MissingCell`,
+        `WrongCellKind`; asks the host)."""
+        cell = PausableCellProxy(self, cell_id)
+        cell._look_up()
+        return cell
 
     async def terminate(self, cell_id: str) -> Completed | Terminated:
         """Terminate a cell of either kind."""
@@ -150,6 +168,20 @@ class SessionProxy:
         return values
 
     # ------------------------------------------------------------------ delegate traffic
+    async def _delegate_caught_up(self, sent: int) -> None:
+        """Wait until the pump has handed the delegate the host's first `sent` messages: the
+        traffic a cell produced before an event reaches the delegate before the event."""
+        if self._pump is None or sent <= self._handled:
+            return
+        async with self._progress:
+            await self._progress.wait_for(lambda: self._pump is None or self._pump.done()
+                                          or self._handled >= sent)  # fmt: skip
+
+    async def _count(self, handled: int) -> None:
+        async with self._progress:
+            self._handled = handled
+            self._progress.notify_all()
+
     async def _pump_delegate(self, delegate: Delegate) -> None:
         """Pull the host's messages for `delegate` and run them here until the session closes.
         Calls in flight when the host dies are cancelled (the new host dispatches again)."""
@@ -163,20 +195,25 @@ class SessionProxy:
                     )["value"]
                 except Exception:
                     if self._alive:
-                        log.warning("delegate traffic of %s stopped", self.session_id, exc_info=True)
+                        log.warning(
+                            "delegate traffic of %s stopped", self.session_id, exc_info=True
+                        )
                     return
                 if self._placement.slot is not slot:  # failed over: old tokens mean nothing
                     for task in running.values():
                         task.cancel()
                     running.clear()
                     slot = self._placement.slot
+                    await self._count(0)
                 for message in batch:
                     if message["kind"] == "closed":
                         return
                     self._handle(delegate, message, slot.actor, running)
+                await self._count(self._handled + len(batch))
         finally:
             for task in running.values():
                 task.cancel()
+            await self._count(self._handled)  # wakes waiters: the pump is done
 
     def _handle(
         self,
@@ -221,23 +258,58 @@ class SessionProxy:
 class _CellProxy:
     kind: CellKind
 
-    def __init__(self, session: SessionProxy, cell_id: str, state: str) -> None:
+    def __init__(self, session: SessionProxy, cell_id: str) -> None:
         self._session = session
         self.id = cell_id
-        self._state = state
+        self._last_state = "closed"
+        """The state after this proxy's last event: the state once the host forgot the cell."""
+        self._orphan: ray.ObjectRef[Reply] | None = None
+        """An observation cancelled here, perhaps answered on the host before it heard."""
 
     @property
     def state(self) -> str:
-        """The cell's state as of this proxy's last call ("unknown" before the first)."""
-        return self._state
+        """The current state of the cell's lifecycle machine, read on the host (a blocking
+        call of about a millisecond); ``closed`` for a continuing cell lost with its host."""
+        if self.id in self._session._placement.lost:
+            return "closed"
+        try:
+            return self._look_up()
+        except MissingCell:  # ended and removed after its terminal event
+            return self._last_state
+
+    def _look_up(self) -> str:
+        session, pausable = self._session, self.kind is CellKind.PAUSABLE
+        reply = session._cluster.call_now(session._placement, "look_up", self.id, pausable)
+        state: str = reply["value"]
+        return state
 
     async def _call(self, method: str, *args: Any) -> Any:
         reply = await self._session._call(method, self.id, *args, cell_id=self.id)
-        self._state = reply.get("state", self._state)
+        self._last_state = reply.get("state", self._last_state)
         return reply["value"]
 
+    async def _observe(self, method: str, *args: Any) -> Any:
+        """An observation; one cancelled before is first waited for, and its event returned
+        if the host delivered it after all (cancelling a wait loses nothing)."""
+        orphan, self._orphan = self._orphan, None
+        if orphan is not None:
+            with contextlib.suppress(RayError, asyncio.CancelledError):
+                reply: Reply = await orphan
+                if "value" in reply:
+                    self._last_state = reply.get("state", self._last_state)
+                    return reply["value"]
+        reply = await self._session._call(
+            method, self.id, *args, cell_id=self.id, cancelled=self._orphaned
+        )
+        self._last_state = reply.get("state", self._last_state)
+        return reply["value"]
+
+    def _orphaned(self, ref: ray.ObjectRef[Reply]) -> None:
+        self._orphan = ref
+
     async def _event(self, method: str, *args: Any) -> Yielded | Pending | Completed | Terminated:
-        event = decode_event(await self._call(method, *args))
+        call = self._observe if method in ("wait", "wait_to_pending") else self._call
+        event = decode_event(await call(method, *args))
         if isinstance(event, Completed | Terminated):
             self._session._placement.continuing.discard(self.id)
         return event

@@ -17,9 +17,11 @@ from ..events import Completed, Pending, Terminated, Yielded
 __all__ = ["Reply", "decode_event", "encode_error", "raise_error"]
 
 Reply = dict[str, Any]
-"""A host's answer to one call: ``{"value": ..., "state": ...}`` or an encoded error."""
+"""A host's answer to one call: ``{"value": ...}`` or an encoded error."""
 
-AnyEvent: TypeAlias = Annotated[Yielded | Pending | Completed | Terminated, Field(discriminator="type")]
+AnyEvent: TypeAlias = Annotated[
+    Yielded | Pending | Completed | Terminated, Field(discriminator="type")
+]
 _EVENTS: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 _RAISABLE: dict[str, type[Exception]] = {
     **{name: getattr(errors, name) for name in errors.__all__},
