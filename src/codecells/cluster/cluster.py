@@ -64,6 +64,11 @@ class Placement:
     """Continuing cells created and not yet ended: in their host's memory only."""
     lost: dict[str, int] = field(default_factory=dict)
     """Continuing cells whose host died: cell id -> that host's number."""
+    ready: threading.Event = field(default_factory=threading.Event)
+    """Clear while the session is being reopened on `slot`: calls wait for it."""
+
+    def __post_init__(self) -> None:
+        self.ready.set()
 
 
 class Cluster:
@@ -138,6 +143,7 @@ class Cluster:
                 placement.lost.update(dict.fromkeys(placement.continuing, slot.number))
                 placement.continuing.clear()
                 target = self._least_loaded()
+                placement.ready.clear()
                 placement.slot = target
                 target.sessions.add(placement.session_id)
             slot.sessions.clear()
@@ -146,7 +152,11 @@ class Cluster:
             return
         try:
             ray.get([self._open_on(p, p.slot) for p in moving])
+        except RayActorError:  # the new host died too: its own failover moves them on
+            pass
         finally:
+            for placement in moving:
+                placement.ready.set()
             slot.moved.set()
 
     def _open_on(self, placement: Placement, slot: _Slot) -> Any:
@@ -213,6 +223,8 @@ class Cluster:
         Cancelling the caller cancels the call on the host, and hands its reference to
         `cancelled` (the host may have answered first)."""
         for _ in range(_ATTEMPTS):
+            if not placement.ready.is_set():
+                await asyncio.to_thread(placement.ready.wait)
             slot = placement.slot
             if slot.alive:
                 ref = getattr(slot.actor, method).remote(placement.session_id, *args)
@@ -242,6 +254,7 @@ class Cluster:
     def call_now(self, placement: Placement, method: str, *args: Any) -> Reply:
         """`call`, blocking (for the proxies' synchronous look-ups: about a millisecond)."""
         for _ in range(_ATTEMPTS):
+            placement.ready.wait()
             slot = placement.slot
             if slot.alive:
                 try:
