@@ -25,4 +25,5 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test,ray,postgres]'
+bash scripts/install-typescript.sh
 echo "setup: ready (.venv)" >&2

@@ -20,6 +20,7 @@ import codecells as cc  # noqa: E402
 from codecells.store import MemoryStore, SQLiteStore  # noqa: E402
 
 CHILD = Path(__file__).parent / "durable" / "corpus.py"
+RACER = Path(__file__).parent / "durable" / "race.py"
 
 
 async def run_child_until_frontiers(db: Path) -> dict[str, list[str]]:
@@ -83,3 +84,32 @@ async def test_sigkilled_cells_resume_in_a_fresh_process_byte_identically(
         assert "before" not in notes.notes, "replay does not send notifications again"
     finally:
         await session.shutdown()
+
+
+async def test_two_processes_resuming_one_generation_give_one_run(tmp_path: Path) -> None:
+    db = tmp_path / "cells.db"
+    store = SQLiteStore(db)
+    async with corpus.session(store) as session:
+        cell = await session.create_pausable_cell(corpus.SCRIPTS["many_frontiers"])
+        await cell.wait_to_pending()
+    store.close()
+    racers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, str(RACER), str(db),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    for racer in racers:
+        assert racer.stdout is not None
+        assert await asyncio.wait_for(racer.stdout.readline(), 40) == b"ready\n"
+    for racer in racers:  # both resume generation 1 now
+        assert racer.stdin is not None
+        racer.stdin.write(b"go\n")
+        await racer.stdin.drain()
+    outputs = [(await asyncio.wait_for(r.communicate(), 40))[0].decode().splitlines() for r in racers]
+    assert all(r.returncode == 0 for r in racers)
+    assert sorted(out[0] for out in outputs) == ["already_running", "resumed"]
+    (winner,) = [out for out in outputs if out[0] == "resumed"]
+    assert cc.Completed.model_validate_json(winner[1]).content_items
+    assert SQLiteStore(db).load_cell(corpus.SESSION_ID, "1") is None, "one run ended it"

@@ -273,3 +273,8 @@ async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
         assert check_trace("pausable", cell.trace).ok
     missing = durable_rows("pausable") - taken
     assert not missing, sorted(missing)
+
+
+def test_a_durable_session_needs_a_running_loop() -> None:
+    with pytest.raises(RuntimeError, match="durable session must be created inside a running"):
+        cc.Session([APPROVE], store=MemoryStore())

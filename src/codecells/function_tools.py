@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     PydanticUserError,
     TypeAdapter,
     ValidationError,
     create_model,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .json_types import JsonValue
 from .tools import ToolDefinition, ToolError
 
-__all__ = ["BoundTool", "bind_tool", "describe_validation_error"]
+__all__ = ["BoundTool", "bind_tool", "describe_validation_error", "docstring_arguments"]
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,11 @@ def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
         return BoundTool(tool)
     if not callable(tool):
         raise TypeError(f"a tool must be a ToolDefinition or a function, got {tool!r}")
-    arguments = _arguments_model(tool)
+    description, documented = docstring_arguments(inspect.getdoc(tool) or "")
+    arguments = _arguments_model(tool, documented)
     definition = ToolDefinition(
         name=tool.__name__,
-        description=inspect.getdoc(tool) or "",
+        description=description,
         input_schema=arguments.model_json_schema(),
         output_schema=_output_schema(tool),
     )
@@ -98,8 +102,10 @@ def _output_schema(function: Callable[..., Any]) -> dict[str, Any] | None:
     return schema
 
 
-def _arguments_model(function: Callable[..., Any]) -> type[BaseModel]:
-    hints = get_type_hints(function)
+def _arguments_model(function: Callable[..., Any], documented: dict[str, str]) -> type[BaseModel]:
+    """The model of `function`'s arguments: ``Annotated[..., Field(...)]`` metadata kept, and
+    each argument's docstring text as its description unless its ``Field`` has one."""
+    hints = get_type_hints(function, include_extras=True)
     fields: dict[str, Any] = {}
     for param in inspect.signature(function).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
@@ -107,10 +113,81 @@ def _arguments_model(function: Callable[..., Any]) -> type[BaseModel]:
                 f"function tool {function.__name__} must take named parameters only (not {param})"
             )
         default = ... if param.default is param.empty else param.default
-        fields[param.name] = (hints.get(param.name, Any), default)
+        hint = hints.get(param.name, Any)
+        doc = documented.get(param.name)
+        if doc and not _has_description(hint):
+            hint = Annotated[hint, Field(description=doc)]
+        fields[param.name] = (hint, default)
     model: type[BaseModel] = create_model(
         f"{function.__name__}_arguments",
         __config__=ConfigDict(extra="forbid"),
         **fields,
     )
     return model
+
+
+def _has_description(hint: Any) -> bool:
+    return get_origin(hint) is Annotated and any(
+        isinstance(m, FieldInfo) and m.description for m in get_args(hint)[1:]
+    )
+
+
+_GOOGLE_SECTION = re.compile(
+    r"(?P<indent>\s*)(Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments):\s*$"
+)
+_GOOGLE_ENTRY = re.compile(r"\*{0,2}(?P<name>\w+)\s*(\([^)]*\))?\s*:\s*(?P<text>.*)")
+_NUMPY_ENTRY = re.compile(r"(?P<name>\w+)\s*(:.*)?$")
+_NUMPY_RULE = re.compile(r"\s*-{3,}\s*$")
+
+
+def docstring_arguments(doc: str) -> tuple[str, dict[str, str]]:
+    """Split a docstring into its text without the arguments section, and each argument's
+    description from a Google-style ``Args:`` or a NumPy-style ``Parameters`` section."""
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        google = _GOOGLE_SECTION.fullmatch(line)
+        numpy = (
+            line.strip() == "Parameters"
+            and i + 1 < len(lines)
+            and _NUMPY_RULE.fullmatch(lines[i + 1])
+        )
+        if google or numpy:
+            start = i + (1 if google else 2)
+            indent = len(line) - len(line.lstrip())
+            end, documented = _argument_entries(lines, start, indent, numpy=bool(numpy))
+            rest = "\n".join(lines[:i] + lines[end:]).strip()
+            return re.sub(r"\n{3,}", "\n\n", rest), documented
+    return doc, {}
+
+
+def _argument_entries(
+    lines: list[str], start: int, indent: int, *, numpy: bool
+) -> tuple[int, dict[str, str]]:
+    """``(end of the section, {name: description})`` for the section body from `start`."""
+    documented: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    entry_indent: int | None = None
+    end = start
+    for end in range(start, len(lines) + 1):
+        if end == len(lines):
+            break
+        line = lines[end]
+        if not line.strip():
+            if numpy and end + 2 < len(lines) and _NUMPY_RULE.fullmatch(lines[end + 2]):
+                break  # a blank line before the next NumPy section
+            continue
+        depth = len(line) - len(line.lstrip())
+        if numpy and end + 1 < len(lines) and _NUMPY_RULE.fullmatch(lines[end + 1]):
+            break  # the next NumPy section's header
+        if not numpy and depth <= indent:
+            break  # the Google section ends where its indentation does
+        if entry_indent is None:
+            entry_indent = depth
+        match = (_NUMPY_ENTRY if numpy else _GOOGLE_ENTRY).fullmatch(line.strip())
+        if depth == entry_indent and match:
+            current = documented.setdefault(match["name"], [])
+            if not numpy and match["text"]:
+                current.append(match["text"].strip())
+        elif current is not None:
+            current.append(line.strip())
+    return end, {name: " ".join(text) for name, text in documented.items() if text}

@@ -106,6 +106,16 @@ def _refuse_duplicate_names(tools: tuple[BoundTool, ...]) -> None:
         seen[js_name] = name
 
 
+def _require_running_loop() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(
+            "a durable session must be created inside a running event loop: it restores its "
+            "cells' timers and tool calls as it opens"
+        ) from None
+
+
 class Session:
     """Owns cells, stored values, tool definitions and a host delegate.
 
@@ -149,6 +159,8 @@ class Session:
         self._engine_factory = engine_factory or _quickjs_engine
         self._step_runner = step_runner
         names = tuple(t.definition.js_name for t in self._tools)
+        if store is not None:
+            _require_running_loop()
         self._keeper: CellKeeper = (
             InMemory()
             if store is None

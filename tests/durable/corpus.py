@@ -114,6 +114,13 @@ SCRIPTS: dict[str, str] = {
         async function* gen() { yield 1; yield await tools.approve({g: 2}); yield 3; }
         for await (const v of gen()) text(JSON.stringify(v));
     """,
+    "tampering": """
+        Math.random = () => 4; Date.now = () => 1; Date.prototype.getTime = () => 2;
+        text(Math.random() + Date.now() + new Date().getTime());
+        const DateAgain = Date; globalThis.Date = undefined;
+        await tools.approve();
+        text(String(Date) + " " + Math.random() + " " + new DateAgain(0).toISOString());
+    """,
     "mixed_all": """
         const [t, a, b] = await Promise.all([
           new Promise((r) => setTimeout(() => r("timer"), 1)),
