@@ -256,3 +256,21 @@ def test_postgres_store_errors_are_clear(postgres_dsn: str, postgres_schema: str
     store.close()
     with pytest.raises(cc.StoreError, match="schema 'codecells-store-0', expected"):
         PostgresStore(postgres_dsn, schema=postgres_schema)
+
+
+def test_an_unreadable_row_is_a_clear_error_and_the_store_stays_usable(
+    postgres_dsn: str, postgres_schema: str
+) -> None:
+    store = PostgresStore(postgres_dsn, schema=postgres_schema)
+    try:
+        store.open_session("s")
+        store.create_cell(_record("1"), "a", 10.0)
+        store.create_cell(_record("2"), "a", 10.0)
+        with store._txn("damage a row") as db:
+            db.execute("UPDATE cells SET tools='[not json' WHERE cell_id='1'")
+        with pytest.raises(cc.StoreError, match="cannot load a cell: Expecting value"):
+            store.load_cell("s", "1")
+        loaded = store.load_cell("s", "2")
+        assert loaded is not None and loaded.record == _record("2")
+    finally:
+        store.close()

@@ -120,7 +120,7 @@ class Host:
         await self._stopped.wait()
 
     async def stats(self) -> dict[str, int]:
-        """Resident memory (bytes, peak) and the number of sessions and cells hosted."""
+        """Resident memory (bytes, now and peak) and the number of sessions hosted."""
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         return {"rss": _rss(peak), "peak_rss": peak, "sessions": len(self._sessions)}
 
@@ -134,31 +134,23 @@ class Host:
     ) -> Reply:
         """Open (or reopen, after another host died) the session on the shared store; its
         pausable cells come back from the store at their frontiers."""
-        return await self._call(
-            session_id, lambda: self._open(session_id, tools, config, with_delegate, next_cell)
-        )
 
-    async def _open(
-        self,
-        session_id: str,
-        tools: Iterable[ToolDefinition | Callable[..., Any]],
-        config: SessionConfig | None,
-        with_delegate: bool,
-        next_cell: int,
-    ) -> Reply:
-        if session_id in self._sessions:
+        async def open_() -> Reply:
+            if session_id in self._sessions:
+                return {"value": None}
+            delegate = RemoteDelegate() if with_delegate else None
+            session = Session(
+                tools, delegate=delegate, config=config, store=self._store,
+                session_id=session_id, lease=self._lease,
+            )  # fmt: skip
+            # continuing cells are not in the store: never reuse the id of one lost with a host
+            session._next_id = max(session._next_id, next_cell)
+            self._sessions[session_id] = session
+            if delegate is not None:
+                self._delegates[session_id] = delegate
             return {"value": None}
-        delegate = RemoteDelegate() if with_delegate else None
-        session = Session(
-            tools, delegate=delegate, config=config, store=self._store,
-            session_id=session_id, lease=self._lease,
-        )  # fmt: skip
-        # continuing cells are not in the store: never reuse the id of one lost with a host
-        session._next_id = max(session._next_id, next_cell)
-        self._sessions[session_id] = session
-        if delegate is not None:
-            self._delegates[session_id] = delegate
-        return {"value": None}
+
+        return await self._call(session_id, open_)
 
     async def close_session(self, session_id: str) -> Reply:
         """Shut the session down here (its durable cells stay in the store)."""

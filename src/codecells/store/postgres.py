@@ -309,6 +309,18 @@ class PostgresStore:
                 "AND a.key='timer:' || t.timer_id) ORDER BY timer_id",
                 key,
             ).fetchall()
+            return self._stored_cell(session_id, cell_id, row, queued, outstanding, timers)
+
+    @staticmethod
+    def _stored_cell(
+        session_id: str,
+        cell_id: str,
+        row: tuple[Any, ...],
+        queued: list[tuple[Any, ...]],
+        outstanding: list[tuple[Any, ...]],
+        timers: list[tuple[Any, ...]],
+    ) -> StoredCell:
+        """The rows as a `StoredCell` (unreadable JSON raises ValueError: a `StoreError`)."""
         columns = dict(zip(_CELL_COLUMNS.split(", "), row, strict=True))
         return StoredCell(
             record=CellRecord(
