@@ -10,6 +10,7 @@ import os
 import sys
 import threading
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import ray
@@ -71,6 +72,21 @@ async def test_a_tool_that_cannot_be_pickled_is_refused_by_name(cluster: Cluster
                        r"cannot be pickled \(.*lock.*\)$"):  # fmt: skip
         await cluster.open_session([where, locked])
     assert sum(s["sessions"] for s in cluster.stats()) == 0  # nothing was opened
+
+
+async def test_a_tool_whose_module_the_hosts_lack_is_refused_by_name(
+    cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "only_in_the_caller.py").write_text(
+        'def shout(text: str) -> str:\n    """Upper-case."""\n    return text.upper()\n'
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from only_in_the_caller import shout  # type: ignore[import-not-found]
+
+    with pytest.raises(TypeError, match="^tool 'shout' cannot be loaded on a cluster host: "
+                       "No module named 'only_in_the_caller'$"):  # fmt: skip
+        await cluster.open_session([where, shout])
+    assert sum(s["sessions"] for s in cluster.stats()) == 0
 
 
 async def test_events_cross_as_json(cluster: Cluster) -> None:

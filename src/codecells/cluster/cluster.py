@@ -23,7 +23,7 @@ from ..config import SessionConfig
 from ..session import Delegate
 from ..store.host import DEFAULT_LEASE
 from ..tools import ToolDefinition
-from .host import Host, StoreFactory
+from .host import Host, PickledTool, StoreFactory
 from .proxy import SessionProxy
 from .wire import Reply, raise_error
 
@@ -55,7 +55,7 @@ class Placement:
     """What the cluster knows of one session: where it is and how to reopen it."""
 
     session_id: str
-    tools: tuple[ToolDefinition | Callable[..., Any], ...]
+    tools: tuple[PickledTool, ...]
     config: SessionConfig | None
     with_delegate: bool
     slot: _Slot
@@ -177,22 +177,21 @@ class Cluster:
         """A session on the least loaded host, durable in the shared store under
         `session_id` (a new id if None; an existing one is reopened with its pausable cells).
 
-        Function tools are pickled to run on the host: a tool that cannot be is refused here
-        with a `TypeError` naming it. `delegate` stays in this process: a task on this event
+        Function tools are pickled to run on the host: a tool that cannot be pickled here, or
+        loaded there (its module is not installed on the host), is refused with a `TypeError`
+        naming it. `delegate` stays in this process: a task on this event
         loop pulls the host's tool calls and notifications for it (docs/cluster.md)."""
-        tools = tuple(tools)
-        for tool in tools:
-            _refuse_unpicklable(tool)
+        pickled = tuple(_pickled(tool) for tool in tools)
         session_id = session_id or uuid.uuid4().hex
         with self._lock:
             if session_id in self._sessions:
                 raise ValueError(f"session {session_id} is already open on this cluster")
             slot = self._least_loaded()
-            placement = Placement(session_id, tools, config, delegate is not None, slot)
+            placement = Placement(session_id, pickled, config, delegate is not None, slot)
             self._sessions[session_id] = placement
             slot.sessions.add(session_id)
         try:
-            await self.call(placement, "open_session", tools, config, delegate is not None, 1)
+            await self.call(placement, "open_session", pickled, config, delegate is not None, 1)
         except BaseException:
             self._forget(placement)
             raise
@@ -295,11 +294,12 @@ class Cluster:
         self.shutdown()
 
 
-def _refuse_unpicklable(tool: ToolDefinition | Callable[..., Any]) -> None:
+def _pickled(tool: ToolDefinition | Callable[..., Any]) -> PickledTool:
+    """The tool's name and its pickle; a `TypeError` naming it if it cannot be pickled."""
+    name = getattr(tool, "name", None) or getattr(tool, "__name__", None) or repr(tool)
     try:
-        ray.cloudpickle.dumps(tool)  # type: ignore[no-untyped-call]
+        return name, ray.cloudpickle.dumps(tool)  # type: ignore[no-untyped-call]
     except Exception as exc:
-        name = getattr(tool, "name", None) or getattr(tool, "__name__", repr(tool))
         raise TypeError(
             f"tool {name!r} cannot be sent to a cluster host: it cannot be pickled ({exc})"
         ) from None

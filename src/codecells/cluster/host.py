@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import pickle
 import resource
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -25,10 +26,13 @@ from ..store.records import Store
 from ..tools import ToolCall, ToolDefinition, ToolError
 from .wire import Reply, encode_error
 
-__all__ = ["Host", "RemoteDelegate", "StoreFactory"]
+__all__ = ["Host", "PickledTool", "RemoteDelegate", "StoreFactory"]
 
 StoreFactory = Callable[[], Store]
 """Opens the shared store in a host's process (e.g. ``functools.partial(SQLiteStore, path)``)."""
+
+PickledTool = tuple[str, bytes]
+"""A tool's name and its (cloud)pickle, as the cluster sends it to a host."""
 
 _closed_message: dict[str, Any] = {"kind": "closed"}
 
@@ -127,7 +131,7 @@ class Host:
     async def open_session(
         self,
         session_id: str,
-        tools: Iterable[ToolDefinition | Callable[..., Any]],
+        tools: Iterable[PickledTool],
         config: SessionConfig | None,
         with_delegate: bool,
         next_cell: int,
@@ -138,9 +142,10 @@ class Host:
         async def open_() -> Reply:
             if session_id in self._sessions:
                 return {"value": None}
+            loaded = [_unpickled(name, blob) for name, blob in tools]
             delegate = RemoteDelegate() if with_delegate else None
             session = Session(
-                tools, delegate=delegate, config=config, store=self._store,
+                loaded, delegate=delegate, config=config, store=self._store,
                 session_id=session_id, lease=self._lease,
             )  # fmt: skip
             # continuing cells are not in the store: never reuse the id of one lost with a host
@@ -300,6 +305,14 @@ class Host:
         if delegate is not None:
             reply["sent"] = delegate.sent
         return reply
+
+
+def _unpickled(name: str, blob: bytes) -> ToolDefinition | Callable[..., Any]:
+    try:
+        tool: ToolDefinition | Callable[..., Any] = pickle.loads(blob)  # noqa: S301 (our caller's)
+    except Exception as exc:
+        raise TypeError(f"tool {name!r} cannot be loaded on a cluster host: {exc}") from None
+    return tool
 
 
 def _rss(fallback: int) -> int:
