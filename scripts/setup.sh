@@ -24,6 +24,6 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test,ray,postgres]'
+.venv/bin/python -m pip install -q -e '.[test,mcp,openai-agents,pydantic-ai,anthropic,langchain,ray,postgres]'
 bash scripts/install-typescript.sh
 echo "setup: ready (.venv)" >&2

@@ -109,3 +109,9 @@ def durable_rows(kind: str) -> set[int]:
         or "journaled" in t.conditions
         or (t.trigger == Trigger.RESUME and t.conditions == ("generation_current",))  # lost
     }
+async def script_texts(tools: list[Any], source: str) -> list[str]:
+    """Run `source` in a fresh session with `tools`; the texts of its successful completion."""
+    async with cc.Session(tools) as session:
+        event = await (await session.create_cell(source)).wait()
+    assert isinstance(event, cc.Completed) and event.error_text is None, event
+    return texts(event)

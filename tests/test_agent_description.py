@@ -151,7 +151,7 @@ def test_exec_description_lists_tools_grouped_by_namespace() -> None:
     assert "## github\nTools for GitHub.\n\n### `gh_search` (`gh.search`)\nSearch GitHub.\n" in text
     assert (
         "exec tool declaration:\n```ts\n"
-        "declare const tools: { gh_search(args: unknown): Promise<unknown>; };\n```"
+        "declare const tools: { github: { gh_search(args: unknown): Promise<unknown>; } };\n```"
     ) in text
     assert text.index("Shared MCP types") < text.index("### `local`")
 

@@ -131,8 +131,8 @@ def test_compare_dot_highlights_rows_of_one_kind() -> None:
             )
             marked = f'<FONT COLOR="{colour}"><B>{_row_text(t)}</B></FONT>'
             assert (marked in where) == (t in kind_only(kind)), (kind, t)
-    (resume,) = _edge_lines(dot, P, State.PENDING, State.RUNNING)
-    assert f'color="{KIND_COLOURS[P]}"' in resume, "an edge only one kind has takes its colour"
+    (quiescent,) = _edge_lines(dot, C, State.RUNNING, State.PENDING)
+    assert f'color="{KIND_COLOURS[C]}"' in quiescent, "an edge only one kind has takes its colour"
     (finish,) = _edge_lines(dot, C, State.RUNNING, State.COMPLETED)
     assert KIND_COLOURS[C] not in finish, "an edge both kinds have is drawn in grey"
 

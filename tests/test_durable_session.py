@@ -278,3 +278,34 @@ async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
 def test_a_durable_session_needs_a_running_loop() -> None:
     with pytest.raises(RuntimeError, match="durable session must be created inside a running"):
         cc.Session([APPROVE], store=MemoryStore())
+
+
+async def test_a_call_never_answered_is_dispatched_again_with_its_idempotency_key(
+    tmp_path: Path,
+) -> None:
+    keys: list[str] = []
+    release = asyncio.Event()
+
+    async def lookup(q: str) -> str:
+        """Looks something up (slowly)."""
+        call = cc.current_tool_call()
+        assert call is not None
+        keys.append(call.idempotency_key)
+        await release.wait()
+        return q.upper()
+
+    def open_with_lookup() -> cc.Session:
+        return cc.Session([lookup], store=SQLiteStore(tmp_path / "c.db"), session_id=SID)
+
+    async with open_with_lookup() as first:  # the call is outstanding when the process leaves
+        cell = await first.create_pausable_cell("text(await tools.lookup({q: 'abc'}))")
+        frontier = await cell.wait_to_pending()
+        assert isinstance(frontier, cc.Pending) and frontier.pending_tool_call_ids == ["tool-1"]
+        await until(lambda: len(keys) == 1)
+    async with open_with_lookup() as second:
+        again = second.pausable_cell(cell.id)
+        assert keys == [f"{SID}/1/tool-1"], "not dispatched again before the cell is resumed"
+        release.set()
+        assert await again.resume(frontier.generation) == cc.ResumeOutcome.RESUMED
+        assert texts(await again.wait_to_pending()) == ["ABC"]
+        assert keys == [f"{SID}/1/tool-1"] * 2, "at least once, with the same key"

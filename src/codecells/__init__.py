@@ -37,7 +37,7 @@ from .events import (
 from .json_types import JsonValue
 from .kinds import CellKind
 from .session import Cell, Delegate, PausableCell, Session
-from .tools import ToolCall, ToolDefinition, ToolError, ToolKind, current_tool_call
+from .tools import HandledTool, ToolCall, ToolDefinition, ToolError, ToolKind, current_tool_call
 
 __all__ = [
     "AlreadyTerminating",
@@ -51,6 +51,7 @@ __all__ = [
     "Completed",
     "Delegate",
     "EngineError",
+    "HandledTool",
     "ImageItem",
     "InvalidGeneration",
     "Item",

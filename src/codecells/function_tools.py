@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import re
 from collections.abc import Callable
@@ -22,7 +21,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .json_types import JsonValue
-from .tools import ToolDefinition, ToolError
+from .tool_threads import run_in_tool_thread
+from .tools import HandledTool, ToolDefinition, ToolError
 
 __all__ = ["BoundTool", "bind_tool", "describe_validation_error", "docstring_arguments"]
 
@@ -36,9 +36,12 @@ class BoundTool:
     arguments: type[BaseModel] | None = None
 
     async def call(self, arguments: JsonValue) -> JsonValue:
-        """Validate `arguments` and call the function; failures raise `ToolError`."""
-        assert self.function is not None and self.arguments is not None
+        """Validate `arguments` and call the function; failures raise `ToolError`. Without an
+        arguments model (a `HandledTool`) the function gets `arguments` as is."""
+        assert self.function is not None
         name = self.definition.name
+        if self.arguments is None:
+            return await self.function(arguments)  # type: ignore[no-any-return]
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, dict):
@@ -54,12 +57,13 @@ class BoundTool:
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
         else:
-            result = await asyncio.to_thread(self.function, **kwargs)
+            result = await run_in_tool_thread(self.function, **kwargs)
         try:
             jsonable: JsonValue = to_jsonable_python(result)
-        except PydanticSerializationError:
+        except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
             raise ToolError(
-                f"tool {name} returned a {type(result).__name__}, which is not JSON-serialisable"
+                f"tool {name} returned a value that is not JSON: a {type(result).__name__} "
+                "(or what it holds) is not JSON-serialisable"
             ) from None
         return jsonable
 
@@ -74,9 +78,12 @@ def describe_validation_error(name: str, exc: ValidationError) -> str:
 
 
 def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
-    """A `ToolDefinition` (dispatched to the delegate) or a function (called directly)."""
+    """A `ToolDefinition` (dispatched to the delegate), a `HandledTool` (its handler gets the
+    raw input) or a function (called with validated keyword arguments)."""
     if isinstance(tool, ToolDefinition):
         return BoundTool(tool)
+    if isinstance(tool, HandledTool):
+        return BoundTool(tool.definition, tool.handler)
     if not callable(tool):
         raise TypeError(f"a tool must be a ToolDefinition or a function, got {tool!r}")
     description, documented = docstring_arguments(inspect.getdoc(tool) or "")

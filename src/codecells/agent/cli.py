@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import importlib
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -131,8 +132,11 @@ def _run(args: argparse.Namespace) -> int:
     except (OSError, ImportError, ValueError) as err:
         print(f"codecells run: {err}", file=sys.stderr)
         return 2
-    if args.yield_after <= 0:
-        print("codecells run: --yield-after must be positive", file=sys.stderr)
+    if not 0 < args.yield_after < math.inf:  # also refuses nan
+        print(
+            f"codecells run: --yield-after must be positive and finite, got {args.yield_after}",
+            file=sys.stderr,
+        )
         return 2
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     run = run_script(

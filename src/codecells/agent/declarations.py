@@ -71,8 +71,10 @@ def tool_types(tool: Tool) -> ToolTypes:
 
 def tool_declaration(tool: Tool) -> str:
     """`tool` as a TypeScript declaration: ``declare const tools: { name(args: In):
-    Promise<Out>; };`` followed by the ``type`` aliases its schemas use."""
-    return tool_types(tool).declaration()
+    Promise<Out>; };`` followed by the ``type`` aliases its schemas use; a namespaced tool
+    nests as the script calls it: ``declare const tools: { ns: { name(...): ...; }; };``."""
+    definition = tool_definition(tool)
+    return tool_types(definition).declaration(definition.namespace)
 
 
 def takes_no_arguments(schema: Mapping[str, Any]) -> bool:

@@ -27,7 +27,7 @@ DEFAULT_MAX_OUTPUT_TOKENS = 10_000
 
 _EXEC_INTRO = """Run JavaScript to orchestrate and compose tool calls.
 - The code runs in a fresh QuickJS sandbox as the body of an async module: top-level `await` works.
-- Every nested tool is a method of the global `tools` object, for example `await tools.get_weather({{city: "Paris"}})`. Tool names are normalized to JavaScript identifiers: characters outside `[A-Za-z0-9_$]` become `_` (`tools.search_issues` for `search-issues`).
+- Every nested tool is a method of the global `tools` object, for example `await tools.get_weather({{city: "Paris"}})`. A tool in a namespace is a method of `tools.<namespace>`, for example `await tools.github.search({{q: "quickjs"}})`. Tool and namespace names are normalized to JavaScript identifiers: characters outside `[A-Za-z0-9_$]` become `_` (`tools.search_issues` for `search-issues`).
 - Function tools take one object argument, freeform tools a string. A tool's promise resolves with its result (an object or a string, see its declaration) and rejects with an error message string.
 - Plain JavaScript only: no Node, no `import`, no file system, no network{console_rule}
 - {input_rule}
@@ -45,7 +45,7 @@ Global helpers (each returns `undefined`):
 - `yield_control()`: returns the output so far to you now, while the script keeps running.
 - `exit()`: ends the script successfully; output so far is kept.
 - `setTimeout(callback, delayMs?)` / `clearTimeout(id)`: timers. A pending timer does not keep the script alive; await a promise to wait for one.
-- `ALL_TOOLS`: `{{name, description}}` of every nested tool."""
+- `ALL_TOOLS`: `{{name, description, namespace?}}` of every nested tool."""
 
 _CONSOLE_RULE = (
     ". `console.log`, `console.info`, `console.warn`, `console.error` and `console.debug` "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..events import Completed
+from ..events import Item
 from ..json_types import JsonValue
 
 __all__ = ["NO_JOURNAL", "Journal"]
@@ -38,8 +38,10 @@ class Journal(Protocol):
         """Release the engine and let other processes resume the cell."""
         ...
 
-    def completed(self, event: Completed, writes: dict[str, JsonValue]) -> None:
-        """Record the completion and commit `writes`, once."""
+    def completed(
+        self, content: list[Item], error_text: str | None, writes: dict[str, JsonValue]
+    ) -> None:
+        """Record the completion (its content and error) and commit `writes`, once."""
         ...
 
     def closed(self) -> None:
@@ -61,7 +63,9 @@ class _NoJournal:
     def suspend(self) -> None:
         return None
 
-    def completed(self, event: Completed, writes: dict[str, JsonValue]) -> None:
+    def completed(
+        self, content: list[Item], error_text: str | None, writes: dict[str, JsonValue]
+    ) -> None:
         return None
 
     def closed(self) -> None:

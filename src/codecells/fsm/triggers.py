@@ -54,6 +54,9 @@ class Trigger(StrEnum):
     CLEANUP_DONE = "cleanup_done"
     SUSPEND = "suspend"
     RESTORED = "restored"
+    # the executor's own failure
+    EFFECT_FAILED = "effect_failed"
+    """A guard or effect raised (a host bug, or a broken engine or delegate): the cell fails."""
 
 
 ENGINE_TRIGGERS: frozenset[Trigger] = frozenset(

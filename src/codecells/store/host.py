@@ -85,8 +85,11 @@ class CellKeeper(Protocol):
 
     session_id: str
     stored_values: dict[str, JsonValue]
-    next_cell: int
     cell_ids: tuple[str, ...]
+
+    def new_cell_id(self) -> str:
+        """The id of a new cell: "1", "2", … per session."""
+        ...
 
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,
@@ -114,8 +117,12 @@ class InMemory:
     def __init__(self) -> None:
         self.session_id = uuid.uuid4().hex
         self.stored_values: dict[str, JsonValue] = {}
-        self.next_cell = 1
         self.cell_ids: tuple[str, ...] = ()
+        self._next = 0
+
+    def new_cell_id(self) -> str:
+        self._next += 1
+        return str(self._next)
 
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,
@@ -156,9 +163,11 @@ class DurableCells:
         record = store.open_session(session_id)
         self.session_id = session_id
         self.stored_values = record.stored_values
-        self.next_cell = record.next_cell
         self.cell_ids = record.cell_ids
         self._heartbeat: asyncio.Task[None] | None = None
+
+    def new_cell_id(self) -> str:
+        return self._d.store.new_cell_id(self.session_id)
 
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,

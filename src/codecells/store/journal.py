@@ -287,13 +287,21 @@ class CellJournal:
 
     # ------------------------------------------------------------------ Journal
     def claim(self, generation: int) -> bool:
-        """Compare-and-set this process's resume of `generation` in the store."""
+        """Compare-and-set this process's resume of `generation` in the store; once granted,
+        the queue is what the store recorded (answers given in other processes included)."""
         d = self._d
         try:
-            return d.store.claim(d.session_id, self.cell_id, generation, d.owner, d.clock(), d.lease)
+            if not d.store.claim(
+                d.session_id, self.cell_id, generation, d.owner, d.clock(), d.lease
+            ):
+                return False
+            recorded = d.store.arrivals(d.session_id, self.cell_id)
         except StoreError:
             log.warning("cell %s: resume not claimed", self.cell_id, exc_info=True)
             return False
+        with self._lock:
+            self._queued = deque((key, parse_command(command)) for key, command in recorded)
+        return True
 
     async def restore(self) -> None:
         """Replay the journal on a worker thread if the engine was released."""
@@ -320,9 +328,12 @@ class CellJournal:
         except StoreError:
             log.warning("cell %s: lease not released", self.cell_id, exc_info=True)
 
-    def completed(self, event: Completed, writes: dict[str, JsonValue]) -> None:
+    def completed(
+        self, content: list[Item], error_text: str | None, writes: dict[str, JsonValue]
+    ) -> None:
         """Record the completion and commit the writes, once (a no-op for a restored one)."""
         d = self._d
+        event = Completed(content_items=list(content), error_text=error_text)
         try:
             d.store.complete(d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes))
         except StoreError:

@@ -88,11 +88,10 @@ class StepRecord:
 
 @dataclass(frozen=True)
 class SessionRecord:
-    """A durable session as opened: its stored values and what follows its last cell id."""
+    """A durable session as opened: its stored values and its cells' ids."""
 
     session_id: str
     stored_values: dict[str, JsonValue]
-    next_cell: int
     cell_ids: tuple[str, ...]
 
 
@@ -129,6 +128,11 @@ class Store(Protocol):
         """The session `session_id`, created empty if new."""
         ...
 
+    def new_cell_id(self, session_id: str) -> str:
+        """The next cell id of the session ("1", "2", …), never handed out twice, also to
+        several processes."""
+        ...
+
     def create_cell(self, record: CellRecord, owner: str, lease_until: float) -> None:
         """Record a new cell, held by `owner` until `lease_until` (epoch seconds)."""
         ...
@@ -144,6 +148,10 @@ class Store(Protocol):
     def record_arrival(self, session_id: str, cell_id: str, key: str, command: str) -> bool:
         """Record a tool result or timer firing; False if one with `key` was recorded before
         (the first wins)."""
+        ...
+
+    def arrivals(self, session_id: str, cell_id: str) -> list[tuple[str, str]]:
+        """Arrivals not applied yet: (key, command JSON), in arrival order (from any process)."""
         ...
 
     def claim(

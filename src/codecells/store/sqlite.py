@@ -127,9 +127,6 @@ class SQLiteStore:
         """The session `session_id`, created empty if new."""
         with self._txn("open the session") as db:
             db.execute("INSERT OR IGNORE INTO sessions VALUES (?, 1)", (session_id,))
-            (next_cell,) = db.execute(
-                "SELECT next_cell FROM sessions WHERE session_id=?", (session_id,)
-            ).fetchone()
             values = {
                 key: json.loads(value)
                 for key, value in db.execute(
@@ -144,7 +141,18 @@ class SQLiteStore:
                     (session_id,),
                 )
             )
-        return SessionRecord(session_id, values, int(next_cell), ids)
+        return SessionRecord(session_id, values, ids)
+
+    def new_cell_id(self, session_id: str) -> str:
+        """The next cell id of the session, never handed out twice."""
+        with self._txn("number a cell") as db:
+            db.execute("INSERT OR IGNORE INTO sessions VALUES (?, 1)", (session_id,))
+            (number,) = db.execute(
+                "UPDATE sessions SET next_cell=next_cell+1 WHERE session_id=? "
+                "RETURNING next_cell - 1",
+                (session_id,),
+            ).fetchone()
+        return str(number)
 
     # ------------------------------------------------------------------ cells
     def create_cell(self, record: CellRecord, owner: str, lease_until: float) -> None:
@@ -165,10 +173,6 @@ class SQLiteStore:
                     owner,
                     lease_until,
                 ),
-            )
-            db.execute(
-                "UPDATE sessions SET next_cell=MAX(next_cell, ?) WHERE session_id=?",
-                (int(record.cell_id) + 1, record.session_id),
             )
 
     def append_step(self, session_id: str, cell_id: str, step: StepRecord) -> None:
@@ -233,6 +237,11 @@ class SQLiteStore:
                 ).rowcount
                 == 1
             )
+
+    def arrivals(self, session_id: str, cell_id: str) -> list[tuple[str, str]]:
+        """Arrivals not applied yet, in arrival order."""
+        with self._txn("read tool results") as db:
+            return _arrivals(db, session_id, cell_id)
 
     def claim(
         self, session_id: str, cell_id: str, generation: int, owner: str, now: float, lease: float
@@ -310,14 +319,7 @@ class SQLiteStore:
             ).fetchone()
             if row is None:
                 return None
-            queued = tuple(
-                (k, c)
-                for k, c in db.execute(
-                    "SELECT key, command FROM arrivals WHERE session_id=? AND cell_id=? "
-                    "AND applied=0 ORDER BY seq",
-                    key,
-                )
-            )
+            queued = tuple(_arrivals(db, *key))
             outstanding = tuple(
                 CallRecord(call_id, tool_index, json.loads(value))
                 for call_id, tool_index, value in db.execute(
@@ -374,6 +376,17 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.path!r})"
+
+
+def _arrivals(db: sqlite3.Connection, session_id: str, cell_id: str) -> list[tuple[str, str]]:
+    return [
+        (key, command)
+        for key, command in db.execute(
+            "SELECT key, command FROM arrivals WHERE session_id=? AND cell_id=? AND applied=0 "
+            "ORDER BY seq",
+            (session_id, cell_id),
+        )
+    ]
 
 
 def _delete(db: sqlite3.Connection, session_id: str, cell_id: str, tables: tuple[str, ...]) -> None:
