@@ -79,12 +79,22 @@ def _step(n: int, **fields: object) -> StepRecord:
 
 def test_a_new_session_is_empty_and_cells_are_listed_in_number_order(store: Store) -> None:
     assert store.open_session("s") == store.open_session("s")
-    assert store.open_session("s").next_cell == 1
+    assert store.open_session("s").cell_ids == ()
     for cell_id in ("2", "10", "9"):
         store.create_cell(_record(cell_id), "owner", 100.0)
-    record = store.open_session("s")
-    assert record.cell_ids == ("2", "9", "10") and record.next_cell == 11
+    assert store.open_session("s").cell_ids == ("2", "9", "10")
     assert store.open_session("other").cell_ids == ()
+
+
+def test_cell_ids_are_handed_out_once_per_session_also_to_other_store_objects(
+    opener: Opener,
+) -> None:
+    first, second = opener(), opener()
+    assert [first.new_cell_id("s") for _ in range(3)] == ["1", "2", "3"]
+    assert second.new_cell_id("s") == "4" and first.new_cell_id("s") == "5"
+    assert second.new_cell_id("never-opened") == "1"
+    first.open_session("s")  # opening again does not rewind the numbering
+    assert second.new_cell_id("s") == "6"
 
 
 def test_a_cell_loads_as_it_was_created(store: Store) -> None:
@@ -125,6 +135,7 @@ def test_arrivals_queue_in_order_first_wins_and_applied_ones_leave(store: Store)
     loaded = store.load_cell("s", "1")
     assert loaded is not None
     assert loaded.queued == (("call:tool-10", '{"v": 10}'), ("call:tool-1", '{"v": 1}'))
+    assert store.arrivals("s", "1") == list(loaded.queued)
     assert loaded.outstanding == (calls[1],)
     store.append_step("s", "1", _step(2, applied=("call:tool-10",)))
     loaded = store.load_cell("s", "1")
@@ -188,6 +199,21 @@ def test_a_completion_commits_its_writes_once(store: Store) -> None:
     assert not store.claim("s", "1", 1, "a", now=0.0, lease=1.0)  # completed: nothing to resume
     loaded = store.load_cell("s", "1")
     assert loaded is not None and loaded.completed == '{"done": 1}'
+
+
+def test_a_restarted_cell_keeps_its_record_and_loses_its_journal(store: Store) -> None:
+    store.open_session("s")
+    store.create_cell(_record("1"), "a", 10.0)
+    store.append_step("s", "1", _step(1, calls=(CallRecord("tool-1", 0),), timers_set=((1, 5),)))
+    store.record_arrival("s", "1", "call:tool-1", "{}")
+    store.claim("s", "1", 1, "a", now=0.0, lease=1.0)
+    store.restart("s", "1", "b", 77.0)
+    loaded = store.load_cell("s", "1")
+    assert loaded is not None and loaded.record == _record("1")
+    assert (loaded.steps, loaded.frontier, loaded.resumed, loaded.owner) == (0, None, 0, "b")
+    assert (loaded.lease_until, loaded.queued, loaded.outstanding, loaded.timers) == (77.0, (), (), ())
+    assert store.journal("s", "1") == []
+    store.append_step("s", "1", _step(1))  # journaled anew from its first step
 
 
 def test_a_deleted_cell_is_gone_with_its_journal(store: Store) -> None:

@@ -59,7 +59,6 @@ class Placement:
     config: SessionConfig | None
     with_delegate: bool
     slot: _Slot
-    next_cell: int = 1
     continuing: set[str] = field(default_factory=set)
     """Continuing cells created and not yet ended: in their host's memory only."""
     lost: dict[str, int] = field(default_factory=dict)
@@ -162,7 +161,7 @@ class Cluster:
     def _open_on(self, placement: Placement, slot: _Slot) -> Any:
         return slot.actor.open_session.remote(
             placement.session_id, placement.tools, placement.config,
-            placement.with_delegate, placement.next_cell,
+            placement.with_delegate,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ sessions
@@ -191,7 +190,7 @@ class Cluster:
             self._sessions[session_id] = placement
             slot.sessions.add(session_id)
         try:
-            await self.call(placement, "open_session", pickled, config, delegate is not None, 1)
+            await self.call(placement, "open_session", pickled, config, delegate is not None)
         except BaseException:
             self._forget(placement)
             raise

@@ -134,7 +134,6 @@ class Host:
         tools: Iterable[PickledTool],
         config: SessionConfig | None,
         with_delegate: bool,
-        next_cell: int,
     ) -> Reply:
         """Open (or reopen, after another host died) the session on the shared store; its
         pausable cells come back from the store at their frontiers."""
@@ -148,8 +147,6 @@ class Host:
                 loaded, delegate=delegate, config=config, store=self._store,
                 session_id=session_id, lease=self._lease,
             )  # fmt: skip
-            # continuing cells are not in the store: never reuse the id of one lost with a host
-            session._next_id = max(session._next_id, next_cell)
             self._sessions[session_id] = session
             if delegate is not None:
                 self._delegates[session_id] = delegate

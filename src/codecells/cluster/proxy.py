@@ -139,7 +139,6 @@ class SessionProxy:
             self._placement, "create_cell", pausable, source, tool_call_id, retry=False
         )
         cell_id: str = reply["value"]
-        self._placement.next_cell = max(self._placement.next_cell, int(cell_id) + 1)
         return cell_id
 
     def cell(self, cell_id: str) -> CellProxy:

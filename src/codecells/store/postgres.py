@@ -126,12 +126,7 @@ class PostgresStore:
     def open_session(self, session_id: str) -> SessionRecord:
         """The session `session_id`, created empty if new."""
         with self._txn("open the session") as db:
-            db.execute(
-                "INSERT INTO sessions VALUES (%s, 1) ON CONFLICT DO NOTHING", (session_id,)
-            )
-            row = db.execute(
-                "SELECT next_cell FROM sessions WHERE session_id=%s", (session_id,)
-            ).fetchone()
+            db.execute("INSERT INTO sessions VALUES (%s, 1) ON CONFLICT DO NOTHING", (session_id,))
             values = db.execute(
                 "SELECT key, value FROM stored_values WHERE session_id=%s ORDER BY key",
                 (session_id,),
@@ -140,13 +135,20 @@ class PostgresStore:
                 "SELECT cell_id FROM cells WHERE session_id=%s ORDER BY CAST(cell_id AS BIGINT)",
                 (session_id,),
             ).fetchall()
-        assert row is not None
         return SessionRecord(
-            session_id,
-            {key: json.loads(value) for key, value in values},
-            int(row[0]),
-            tuple(r[0] for r in ids),
+            session_id, {key: json.loads(value) for key, value in values}, tuple(r[0] for r in ids)
         )
+
+    def new_cell_id(self, session_id: str) -> str:
+        """The next cell id of the session, never handed out twice."""
+        with self._txn("number a cell") as db:
+            row = db.execute(
+                "INSERT INTO sessions VALUES (%s, 2) ON CONFLICT (session_id) "
+                "DO UPDATE SET next_cell=sessions.next_cell+1 RETURNING next_cell - 1",
+                (session_id,),
+            ).fetchone()
+        assert row is not None
+        return str(row[0])
 
     # ------------------------------------------------------------------ cells
     def create_cell(self, record: CellRecord, owner: str, lease_until: float) -> None:
@@ -159,10 +161,6 @@ class PostgresStore:
                 (r.session_id, r.cell_id, r.source, r.tool_call_id, json.dumps(list(r.tools)),
                  json.dumps(r.stored_values), r.seed, r.fingerprint, owner, lease_until),
             )  # fmt: skip
-            db.execute(
-                "UPDATE sessions SET next_cell=GREATEST(next_cell, %s) WHERE session_id=%s",
-                (int(r.cell_id) + 1, r.session_id),
-            )
 
     def append_step(self, session_id: str, cell_id: str, step: StepRecord) -> None:
         """Commit one step: its journal entry, calls, timers and applied arrivals."""
@@ -194,8 +192,7 @@ class PostgresStore:
                 [(*key, timer, due) for timer, due in step.timers_set],
             )
             cur.executemany(
-                "UPDATE timers SET cleared=TRUE WHERE session_id=%s AND cell_id=%s "
-                "AND timer_id=%s",
+                "UPDATE timers SET cleared=TRUE WHERE session_id=%s AND cell_id=%s AND timer_id=%s",
                 [(*key, timer) for timer in step.timers_cleared],
             )
             cur.executemany(
@@ -223,6 +220,11 @@ class PostgresStore:
             ).rowcount
         return inserted == 1
 
+    def arrivals(self, session_id: str, cell_id: str) -> list[tuple[str, str]]:
+        """Arrivals not applied yet, in arrival order."""
+        with self._txn("read tool results") as db:
+            return _arrivals(db, session_id, cell_id)
+
     def claim(
         self, session_id: str, cell_id: str, generation: int, owner: str, now: float, lease: float
     ) -> bool:
@@ -232,8 +234,17 @@ class PostgresStore:
                 "UPDATE cells SET resumed=%s, owner=%s, lease_until=%s "
                 "WHERE session_id=%s AND cell_id=%s AND completed IS NULL AND (resumed < %s "
                 "OR (resumed = %s AND (owner=%s OR owner IS NULL OR lease_until < %s)))",
-                (generation, owner, now + lease, session_id, cell_id, generation, generation,
-                 owner, now),  # fmt: skip
+                (
+                    generation,
+                    owner,
+                    now + lease,
+                    session_id,
+                    cell_id,
+                    generation,
+                    generation,
+                    owner,
+                    now,
+                ),  # fmt: skip
             ).rowcount
         return claimed == 1
 
@@ -268,16 +279,20 @@ class PostgresStore:
             )
         return True
 
+    def restart(self, session_id: str, cell_id: str, owner: str, lease_until: float) -> None:
+        """Forget the journal of a cell that never reached a frontier; `owner` reruns it."""
+        with self._txn("restart a cell") as db:
+            _delete(db, session_id, cell_id, _CELL_TABLES[1:])
+            db.execute(
+                "UPDATE cells SET steps=0, frontier=NULL, finish=NULL, resumed=0, owner=%s, "
+                "lease_until=%s WHERE session_id=%s AND cell_id=%s",
+                (owner, lease_until, session_id, cell_id),
+            )
+
     def delete_cell(self, session_id: str, cell_id: str) -> None:
         """Forget the cell and its journal."""
         with self._txn("delete a cell") as db:
-            for table in _CELL_TABLES:
-                db.execute(
-                    sql.SQL("DELETE FROM {} WHERE session_id=%s AND cell_id=%s").format(
-                        sql.Identifier(table)
-                    ),
-                    (session_id, cell_id),
-                )
+            _delete(db, session_id, cell_id, _CELL_TABLES)
 
     def load_cell(self, session_id: str, cell_id: str) -> StoredCell | None:
         """The cell, or None if the store does not hold it."""
@@ -289,11 +304,7 @@ class PostgresStore:
             ).fetchone()
             if row is None:
                 return None
-            queued = db.execute(
-                "SELECT key, command FROM arrivals WHERE session_id=%s AND cell_id=%s "
-                "AND NOT applied ORDER BY seq",
-                key,
-            ).fetchall()
+            queued = _arrivals(db, *key)
             outstanding = db.execute(
                 "SELECT call_id, tool_index, input FROM calls c WHERE session_id=%s "
                 "AND cell_id=%s AND NOT EXISTS (SELECT 1 FROM arrivals a WHERE "
@@ -316,7 +327,7 @@ class PostgresStore:
         session_id: str,
         cell_id: str,
         row: tuple[Any, ...],
-        queued: list[tuple[Any, ...]],
+        queued: list[tuple[str, str]],
         outstanding: list[tuple[Any, ...]],
         timers: list[tuple[Any, ...]],
     ) -> StoredCell:
@@ -340,7 +351,7 @@ class PostgresStore:
             resumed=int(columns["resumed"]),
             owner=columns["owner"],
             lease_until=float(columns["lease_until"]),
-            queued=tuple((k, c) for k, c in queued),
+            queued=tuple(queued),
             outstanding=tuple(CallRecord(c, int(i), json.loads(v)) for c, i, v in outstanding),
             timers=tuple((int(t), int(d)) for t, d in timers),
         )
@@ -354,3 +365,24 @@ class PostgresStore:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.where!r})"
+
+
+def _arrivals(db: psycopg.Connection[Any], session_id: str, cell_id: str) -> list[tuple[str, str]]:
+    rows = db.execute(
+        "SELECT key, command FROM arrivals WHERE session_id=%s AND cell_id=%s AND NOT applied "
+        "ORDER BY seq",
+        (session_id, cell_id),
+    ).fetchall()
+    return [(str(key), str(command)) for key, command in rows]
+
+
+def _delete(
+    db: psycopg.Connection[Any], session_id: str, cell_id: str, tables: tuple[str, ...]
+) -> None:
+    for table in tables:
+        db.execute(
+            sql.SQL("DELETE FROM {} WHERE session_id=%s AND cell_id=%s").format(
+                sql.Identifier(table)
+            ),
+            (session_id, cell_id),
+        )
