@@ -198,6 +198,17 @@ async def test_an_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
 # --- every durable row of the table, by a real cell ---------------------------------------------
 
 
+class BrokenStore(SQLiteStore):
+    """A store whose writes of tool results start failing (not with a StoreError)."""
+
+    broken = False
+
+    def record_arrival(self, session_id: str, cell_id: str, key: str, command: str) -> bool:
+        if self.broken:
+            raise RuntimeError("disk on fire")
+        return super().record_arrival(session_id, cell_id, key, command)
+
+
 async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     traces: list[cc.PausableCell] = []
@@ -267,6 +278,17 @@ async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
                 cc.ResumeOutcome.RESUMED
             )
             assert await cell.resume(frontier.generation) == cc.ResumeOutcome.ALREADY_RUNNING
+
+    broken = BrokenStore(tmp_path / "broken.db")
+    async with open_session(broken) as session:  # the store breaks while the cell is suspended
+        cell = await session.create_pausable_cell(TWO_STEPS)
+        traces.append(cell)
+        await cell.wait_to_pending()
+        await cell.suspend()
+        broken.broken = True
+        await cell.answer("tool-1", "x")
+        failed = await cell.wait_to_pending()
+        assert isinstance(failed, cc.Completed) and "disk on fire" in (failed.error_text or "")
 
     taken = {s.row for cell in traces for s in cell.trace.steps}
     for cell in traces:

@@ -308,7 +308,9 @@ class Session:
             executor.start()
             return
         self._stored.update(loaded.writes)
-        executor.restored(loaded.frontier, loaded.completed, loaded.last_resumed)
+        executor.restored(
+            loaded.frontier, loaded.completed, loaded.last_resumed, loaded.journal.frontier_observed
+        )
         answered = [c for c in loaded.outstanding if self._answered_externally(c)]
         executor.hold_calls([c for c in loaded.outstanding if c not in answered])
         for call in answered:  # waiting for `answer()`: nothing runs, so wait here at once

@@ -190,13 +190,18 @@ class CellExecutor:
         self.fire(Trigger.SUSPEND)
 
     def restored(
-        self, frontier: Pending | None, completed: Completed | None, last_resumed: int | None
+        self,
+        frontier: Pending | None,
+        completed: Completed | None,
+        last_resumed: int | None,
+        observed: bool,
     ) -> None:
         """A cell loaded from a store: hold its frontier, or its completion."""
         self.fire(
             Trigger.RESTORED,
             frontier=frontier,
             last_resumed=last_resumed,
+            observed=observed,
             completed=completed,
             error_text=completed.error_text if completed else None,
             writes={},
@@ -506,9 +511,12 @@ class CellExecutor:
         """Suspend: release the engine; the journal keeps the cell for any process."""
         self._journal.suspend()
 
-    def hold_frontier(self, *, frontier: Pending, last_resumed: int | None, **_: Any) -> None:
-        """A restored cell holds the frontier it was loaded at."""
+    def hold_frontier(
+        self, *, frontier: Pending, last_resumed: int | None, observed: bool, **_: Any
+    ) -> None:
+        """A restored cell holds the frontier it was loaded at (observed before, or not)."""
         self._outbox.frontier = frontier
+        self._outbox.frontier_observed = observed
         self._next_generation = frontier.generation + 1
         self._last_resumed = last_resumed
 
@@ -563,6 +571,7 @@ class CellExecutor:
         if not self._outbox.frontier_observed:
             self._outbox.frontier_observed = True
             self._outbox.delivered(frontier.content_items)
+            self._journal.observed(frontier.generation)
         self._serve(observer, frontier)
 
     def _serve(self, observer: Observer, event: Event) -> None:

@@ -28,6 +28,10 @@ class Journal(Protocol):
         store: another process may have resumed it, or hold the cell)."""
         ...
 
+    def observed(self, generation: int) -> None:
+        """Frontier `generation` was delivered to an observer for the first time."""
+        ...
+
     async def restore(self) -> None:
         """Rebuild the engine by replaying the journal, if it was released (suspended).
 
@@ -56,6 +60,9 @@ class _NoJournal:
 
     def claim(self, generation: int) -> bool:
         return True
+
+    def observed(self, generation: int) -> None:
+        return None
 
     async def restore(self) -> None:
         return None

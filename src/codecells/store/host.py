@@ -215,6 +215,8 @@ class DurableCells:
                 queued=tuple((key, parse_command(c)) for key, c in stored.queued),
                 live=False,
                 mismatch=self._mismatch(stored),
+                frontier=frontier,
+                observed=frontier is not None and stored.observed >= frontier.generation,
             ),
             frontier=frontier,
         )

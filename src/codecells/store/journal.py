@@ -115,6 +115,8 @@ class CellJournal:
         queued: tuple[tuple[str, AnyEngineCommand], ...] = (),
         live: bool = True,
         mismatch: str | None = None,
+        frontier: Pending | None = None,
+        observed: bool = False,
     ) -> None:
         self._d = durability
         self.cell_id = cell_id
@@ -125,6 +127,8 @@ class CellJournal:
         self._chain = ""
         self._last_now = 0
         self._content: list[Item] = []  # output since the last frontier
+        self._frontier = frontier  # the last frontier reached
+        self.frontier_observed = observed  # and whether it was delivered to an observer
         self._queued: deque[tuple[str, AnyEngineCommand]] = deque(queued)
         self._lock = threading.Lock()
         self._interrupted = False
@@ -200,6 +204,7 @@ class CellJournal:
         content = self._content + [e.item for e in events if isinstance(e, Output)]
         end = events[-1]
         frontier = finish = None
+        pending = None
         if isinstance(end, Quiescent):
             pending = Pending(
                 generation=self._frontiers + 1,
@@ -229,7 +234,8 @@ class CellJournal:
         )
         self._d.store.append_step(self._d.session_id, self.cell_id, step)
         self._steps, self._chain, self._last_now, self._content = n, chain, now, content
-        self._frontiers += frontier is not None
+        if pending is not None:
+            self._frontiers, self._frontier, self.frontier_observed = pending.generation, pending, False
 
     # ------------------------------------------------------------------ restore
     def _replay(self) -> ClockedEngine:
@@ -263,7 +269,7 @@ class CellJournal:
         except BaseException:
             inner.close()
             raise
-        self._inner, self._chain, self._last_now, self._content = inner, chain, now, []
+        self._inner, self._chain, self._last_now = inner, chain, now
         return inner
 
     def _check_entry(self, entry: JournalEntry, chain: str) -> str:
@@ -301,7 +307,20 @@ class CellJournal:
             return False
         with self._lock:
             self._queued = deque((key, parse_command(command)) for key, command in recorded)
+        # as the executor does on resume: an unobserved frontier's items go to the next event
+        frontier = self._frontier
+        unseen = frontier is not None and not self.frontier_observed
+        self._content = list(frontier.content_items) if frontier and unseen else []
         return True
+
+    def observed(self, generation: int) -> None:
+        """Record that frontier `generation` was delivered (its items count as delivered)."""
+        self.frontier_observed = True
+        d = self._d
+        try:
+            d.store.observed(d.session_id, self.cell_id, generation)
+        except StoreError:
+            log.warning("cell %s: observation not recorded", self.cell_id, exc_info=True)
 
     async def restore(self) -> None:
         """Replay the journal on a worker thread if the engine was released."""

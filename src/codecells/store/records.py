@@ -108,6 +108,8 @@ class StoredCell:
     completed: str | None
     """The committed completion (Completed JSON), once the writes were committed."""
     resumed: int
+    observed: int
+    """The last frontier generation delivered to an observer."""
     owner: str | None
     lease_until: float
     queued: tuple[tuple[str, str], ...]
@@ -160,6 +162,10 @@ class Store(Protocol):
         """Compare-and-set: `owner` resumes frontier `generation` unless it was resumed before
         by an owner whose lease has not expired (an expired one presumably crashed before its
         next step was journaled: the generation may be resumed again)."""
+        ...
+
+    def observed(self, session_id: str, cell_id: str, generation: int) -> None:
+        """Frontier `generation` was delivered to an observer (its items count as delivered)."""
         ...
 
     def release(self, session_id: str, cell_id: str, owner: str) -> None:

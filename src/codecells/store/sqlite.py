@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS cells (
   session_id TEXT NOT NULL, cell_id TEXT NOT NULL, source TEXT NOT NULL,
   tool_call_id TEXT NOT NULL, tools TEXT NOT NULL, stored TEXT NOT NULL, seed INTEGER NOT NULL,
   fingerprint TEXT NOT NULL, steps INTEGER NOT NULL DEFAULT 0, frontier TEXT, finish TEXT,
-  completed TEXT, resumed INTEGER NOT NULL DEFAULT 0, owner TEXT,
+  completed TEXT, resumed INTEGER NOT NULL DEFAULT 0, observed INTEGER NOT NULL DEFAULT 0,
+  owner TEXT,
   lease_until REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (session_id, cell_id));
 CREATE TABLE IF NOT EXISTS steps (
@@ -259,6 +260,14 @@ class SQLiteStore:
                 == 1
             )
 
+    def observed(self, session_id: str, cell_id: str, generation: int) -> None:
+        """Frontier `generation` was delivered to an observer."""
+        with self._txn("record an observation") as db:
+            db.execute(
+                "UPDATE cells SET observed=MAX(observed, ?) WHERE session_id=? AND cell_id=?",
+                (generation, session_id, cell_id),
+            )
+
     def release(self, session_id: str, cell_id: str, owner: str) -> None:
         """`owner` lets go of the cell."""
         with self._txn("release a cell") as db:
@@ -313,7 +322,7 @@ class SQLiteStore:
         with self._txn("load a cell") as db:
             row = db.execute(
                 "SELECT source, tool_call_id, tools, stored, seed, fingerprint, steps, frontier, "
-                "finish, completed, resumed, owner, lease_until FROM cells "
+                "finish, completed, resumed, observed, owner, lease_until FROM cells "
                 "WHERE session_id=? AND cell_id=?",
                 key,
             ).fetchone()
@@ -342,7 +351,7 @@ class SQLiteStore:
                 )
             )
         (source, tool_call_id, tools, stored, seed, fingerprint, steps, frontier, finish,
-         completed, resumed, owner, lease_until) = row  # fmt: skip
+         completed, resumed, observed, owner, lease_until) = row  # fmt: skip
         record = CellRecord(
             session_id=session_id,
             cell_id=cell_id,
@@ -360,6 +369,7 @@ class SQLiteStore:
             finish=finish,
             completed=completed,
             resumed=int(resumed),
+            observed=int(observed),
             owner=owner,
             lease_until=float(lease_until),
             queued=queued,
