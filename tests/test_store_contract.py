@@ -104,7 +104,7 @@ def test_a_cell_loads_as_it_was_created(store: Store) -> None:
     assert loaded is not None
     assert loaded.record == _record("1")
     assert (loaded.steps, loaded.frontier, loaded.finish, loaded.completed) == (0, None, None, None)
-    assert (loaded.owner, loaded.lease_until, loaded.resumed) == ("owner", 100.0, 0)
+    assert (loaded.owner, loaded.lease_until, loaded.resumed, loaded.observed) == ("owner", 100.0, 0, 0)
     assert store.load_cell("s", "2") is None and store.load_cell("t", "1") is None
 
 
@@ -178,6 +178,15 @@ def test_a_generation_is_claimed_once_until_the_lease_runs_out(store: Store) -> 
     store.release("s", "1", "b")
     assert store.claim("s", "1", 1, "c", now=60.0, lease=30.0)
     assert store.claim("s", "1", 2, "d", now=60.0, lease=30.0)  # a newer frontier
+
+
+def test_the_last_observed_generation_only_grows(store: Store) -> None:
+    store.open_session("s")
+    store.create_cell(_record("1"), "a", 10.0)
+    for generation in (2, 1, 3):
+        store.observed("s", "1", generation)
+    loaded = store.load_cell("s", "1")
+    assert loaded is not None and loaded.observed == 3
 
 
 def test_renew_extends_every_lease_of_an_owner(store: Store) -> None:

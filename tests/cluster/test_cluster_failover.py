@@ -157,3 +157,29 @@ async def test_sessions_move_at_once_when_their_host_dies_and_calls_then_go_ther
         assert await cell.wait_to_pending() == cc.Completed(content_items=[cc.TextItem(text="1")])
     for session in sessions:
         await session.shutdown()
+
+
+async def test_a_generation_resumed_on_a_dead_host_is_resumable_once_its_lease_ran_out(
+    ray_session: None, postgres_dsn: str, postgres_schema: str
+) -> None:
+    store = functools.partial(PostgresStore, postgres_dsn, schema=postgres_schema)
+    delegate = RecordingDelegate()
+    gate = delegate.gate("block")
+    with Cluster(store, hosts=2, lease=1.0, cpus_per_host=0.5) as cluster:
+        session = await cluster.open_session(TOOLS, delegate=delegate)
+        cell = await session.create_pausable_cell('text("a"); text(await tools.block()); text("b")')
+        frontier = await cell.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+        assert await cell.resume(1) is cc.ResumeOutcome.RESUMED  # running: waits for block
+        ray.kill(cluster.host_of(session.session_id), no_restart=True)
+        assert await cell.wait_to_pending() == frontier  # back at its last frontier
+        outcome = await cell.resume(1)  # the dead host's lease may still run
+        while outcome is cc.ResumeOutcome.ALREADY_RUNNING:
+            await asyncio.sleep(0.1)  # the lease runs out by the clock: nothing to await
+            outcome = await cell.resume(1)
+        assert outcome is cc.ResumeOutcome.RESUMED
+        gate.set()  # the call was dispatched again by the new host: at least once
+        end = await cell.wait_to_pending()
+        assert end == cc.Completed(content_items=[cc.TextItem(text="null"), cc.TextItem(text="b")])
+        assert [c.call_id for c in delegate.calls] == ["tool-1", "tool-1"]
+        await session.shutdown()

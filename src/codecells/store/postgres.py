@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS cells (
   session_id TEXT NOT NULL, cell_id TEXT NOT NULL, source TEXT NOT NULL,
   tool_call_id TEXT NOT NULL, tools TEXT NOT NULL, stored TEXT NOT NULL, seed BIGINT NOT NULL,
   fingerprint TEXT NOT NULL, steps BIGINT NOT NULL DEFAULT 0, frontier TEXT, finish TEXT,
-  completed TEXT, resumed BIGINT NOT NULL DEFAULT 0, owner TEXT,
+  completed TEXT, resumed BIGINT NOT NULL DEFAULT 0, observed BIGINT NOT NULL DEFAULT 0,
+  owner TEXT,
   lease_until DOUBLE PRECISION NOT NULL DEFAULT 0,
   PRIMARY KEY (session_id, cell_id));
 CREATE INDEX IF NOT EXISTS cells_owner ON cells (owner);
@@ -61,7 +62,7 @@ _CELL_TABLES = ("cells", "steps", "calls", "timers", "arrivals")
 
 _CELL_COLUMNS = (
     "source, tool_call_id, tools, stored, seed, fingerprint, steps, frontier, finish, "
-    "completed, resumed, owner, lease_until"
+    "completed, resumed, observed, owner, lease_until"
 )
 
 
@@ -248,6 +249,15 @@ class PostgresStore:
             ).rowcount
         return claimed == 1
 
+    def observed(self, session_id: str, cell_id: str, generation: int) -> None:
+        """Frontier `generation` was delivered to an observer."""
+        with self._txn("record an observation") as db:
+            db.execute(
+                "UPDATE cells SET observed=GREATEST(observed, %s) "
+                "WHERE session_id=%s AND cell_id=%s",
+                (generation, session_id, cell_id),
+            )
+
     def release(self, session_id: str, cell_id: str, owner: str) -> None:
         """`owner` lets go of the cell."""
         with self._txn("release a cell") as db:
@@ -349,6 +359,7 @@ class PostgresStore:
             finish=columns["finish"],
             completed=columns["completed"],
             resumed=int(columns["resumed"]),
+            observed=int(columns["observed"]),
             owner=columns["owner"],
             lease_until=float(columns["lease_until"]),
             queued=tuple(queued),
