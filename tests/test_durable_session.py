@@ -331,3 +331,17 @@ async def test_a_call_never_answered_is_dispatched_again_with_its_idempotency_ke
         assert await again.resume(frontier.generation) == cc.ResumeOutcome.RESUMED
         assert texts(await again.wait_to_pending()) == ["ABC"]
         assert keys == [f"{SID}/1/tool-1"] * 2, "at least once, with the same key"
+
+
+async def test_an_unobserved_frontier_keeps_its_items_across_a_restore(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    async with open_session(db) as first:
+        cell = await first.create_pausable_cell(TWO_STEPS)
+        await until(lambda: cell.state == "pending")  # reached, never observed
+    async with open_session(db) as second:
+        again = second.pausable_cell(cell.id)
+        await again.answer("tool-1", "y")
+        assert await again.resume(1) == cc.ResumeOutcome.RESUMED
+        done = await again.wait_to_pending()
+        first_text, second_text = texts(done)
+        assert first_text.startswith("one ") and second_text == 'two "y"'
