@@ -5,6 +5,7 @@ lifecycle table taken by a real cell (its trace conforming to the definition).""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -345,3 +346,32 @@ async def test_an_unobserved_frontier_keeps_its_items_across_a_restore(tmp_path:
         done = await again.wait_to_pending()
         first_text, second_text = texts(done)
         assert first_text.startswith("one ") and second_text == 'two "y"'
+
+
+HOSTILE = """
+const probes = [];
+for (const f of [() => new Date.now(), () => Date.prototype.toString.call({}),
+                 () => Date.prototype.getTimezoneOffset.call(1), () => Date.call(null, 1, 2),
+                 () => Reflect.construct(Date, [], Object).getTime()]) {
+  try { probes.push(String(f())); } catch (e) { probes.push(e.constructor.name); }
+}
+text(JSON.stringify(probes));
+text(Object.getOwnPropertyNames(globalThis).filter((n) => /weak|durable|state/i.test(n)).join());
+Date.prototype.getTime = () => { throw new Error("tampered"); };
+await tools.approve();
+try { text(new Date().getTime()); } catch (e) { text("still tampered: " + e.message); }
+"""
+
+
+async def test_hostile_probes_of_the_pinned_globals_stay_inside_the_cell(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db, HOSTILE)
+    first, second = texts(frontier)
+    *refused, called, foreign = json.loads(first)
+    assert refused == ["TypeError"] * 3 and called.endswith(" GMT+0000") and foreign == "TypeError"
+    assert second == "WeakMap,WeakSet", "WeakRef is gone; nothing of the pinning is global"
+    async with open_session(db) as session:  # restored by replay: the tampering too
+        cell = session.pausable_cell("1")
+        await cell.answer("tool-1", True)
+        await cell.resume(frontier.generation)
+        assert texts(await cell.wait_to_pending()) == ["still tampered: tampered"]
