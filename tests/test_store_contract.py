@@ -1,57 +1,19 @@
-"""The `Store` interface's contract, run against every implementation: in-memory, SQLite and
-PostgreSQL (a real server the tests start, see pgserver.py)."""
+"""More of the `Store` contract (beside test_store.py, whose `opener` runs these too on every
+implementation: in-memory, SQLite and PostgreSQL, a real server the tests start)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
+import test_store
+from test_store import Opener
 
 import codecells as cc
-from codecells.store import (
-    CallRecord,
-    CellRecord,
-    JournalEntry,
-    MemoryStore,
-    SQLiteStore,
-    StepRecord,
-    Store,
-)
+from codecells.store import CallRecord, CellRecord, JournalEntry, StepRecord, Store
 from codecells.store.postgres import PostgresStore
 
-Opener = Callable[[], Store]
-"""Opens one more store object on the same data (another process would)."""
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    opened: list[Store] = []
-    if request.param == "memory":
-        memory = MemoryStore()
-        opened.append(memory)
-
-        def make() -> Store:
-            return memory
-
-    elif request.param == "sqlite":
-
-        def make() -> Store:
-            opened.append(SQLiteStore(tmp_path / "cells.db"))
-            return opened[-1]
-
-    else:
-        dsn = request.getfixturevalue("postgres_dsn")
-        schema = request.getfixturevalue("postgres_schema")
-
-        def make() -> Store:
-            opened.append(PostgresStore(dsn, schema=schema))
-            return opened[-1]
-
-    yield make
-    for store in opened:
-        store.close()
+opener = test_store.opener  # the fixture over every store
 
 
 @pytest.fixture
@@ -84,17 +46,7 @@ def test_a_new_session_is_empty_and_cells_are_listed_in_number_order(store: Stor
         store.create_cell(_record(cell_id), "owner", 100.0)
     assert store.open_session("s").cell_ids == ("2", "9", "10")
     assert store.open_session("other").cell_ids == ()
-
-
-def test_cell_ids_are_handed_out_once_per_session_also_to_other_store_objects(
-    opener: Opener,
-) -> None:
-    first, second = opener(), opener()
-    assert [first.new_cell_id("s") for _ in range(3)] == ["1", "2", "3"]
-    assert second.new_cell_id("s") == "4" and first.new_cell_id("s") == "5"
-    assert second.new_cell_id("never-opened") == "1"
-    first.open_session("s")  # opening again does not rewind the numbering
-    assert second.new_cell_id("s") == "6"
+    assert store.new_cell_id("s") == "1"  # numbering is apart from the cells recorded
 
 
 def test_a_cell_loads_as_it_was_created(store: Store) -> None:
@@ -163,23 +115,6 @@ def test_timers_set_cleared_and_fired(store: Store) -> None:
     assert loaded is not None and loaded.timers == ((1, 500),)
 
 
-def test_a_generation_is_claimed_once_until_the_lease_runs_out(store: Store) -> None:
-    store.open_session("s")
-    store.create_cell(_record("1"), "a", 100.0)
-    assert store.claim("s", "1", 1, "a", now=10.0, lease=30.0)
-    assert store.claim("s", "1", 1, "a", now=11.0, lease=30.0)  # the holder again
-    assert not store.claim("s", "1", 1, "b", now=20.0, lease=30.0)  # a's lease: until 41
-    assert store.claim("s", "1", 1, "b", now=50.0, lease=30.0)  # a presumably crashed
-    assert not store.claim("s", "1", 0, "b", now=50.0, lease=30.0)  # older: consumed
-    loaded = store.load_cell("s", "1")
-    assert loaded is not None and (loaded.resumed, loaded.owner) == (1, "b")
-    store.release("s", "1", "a")  # not the holder: nothing changes
-    assert not store.claim("s", "1", 1, "c", now=60.0, lease=30.0)
-    store.release("s", "1", "b")
-    assert store.claim("s", "1", 1, "c", now=60.0, lease=30.0)
-    assert store.claim("s", "1", 2, "d", now=60.0, lease=30.0)  # a newer frontier
-
-
 def test_the_last_observed_generation_only_grows(store: Store) -> None:
     store.open_session("s")
     store.create_cell(_record("1"), "a", 10.0)
@@ -197,17 +132,6 @@ def test_renew_extends_every_lease_of_an_owner(store: Store) -> None:
     store.renew("a", 99.0)
     leases = [store.load_cell("s", c) for c in ("1", "2", "3")]
     assert [c.lease_until for c in leases if c is not None] == [99.0, 99.0, 10.0]
-
-
-def test_a_completion_commits_its_writes_once(store: Store) -> None:
-    store.open_session("s")
-    store.create_cell(_record("1"), "a", 10.0)
-    assert store.complete("s", "1", '{"done": 1}', json.dumps({"x": {"deep": [1]}, "y": "é"}))
-    assert not store.complete("s", "1", '{"done": 2}', json.dumps({"x": "again"}))
-    assert store.open_session("s").stored_values == {"x": {"deep": [1]}, "y": "é"}
-    assert not store.claim("s", "1", 1, "a", now=0.0, lease=1.0)  # completed: nothing to resume
-    loaded = store.load_cell("s", "1")
-    assert loaded is not None and loaded.completed == '{"done": 1}'
 
 
 def test_a_restarted_cell_keeps_its_record_and_loses_its_journal(store: Store) -> None:
