@@ -211,6 +211,8 @@
     globals.image = S.later(1, "image");
     if (config.console) globals.console = S.later(2, "console")();
     for (const name in globals) lock(G, name, globals[name]);
+    // Durable cells: seeded Math.random, a virtual clock, UTC (durable.js).
+    if (config.durable) S.later(3, "pin")(config.durable[0], config.durable[1]);
 
     // control(key, op, a, b): apply one host command, then return the messages emitted so far.
     // For resolve/reject, `b` is JSON: the tool's result, or the rejection message.
@@ -237,7 +239,8 @@
         } else if (op === "watch") {
           D.apply(D.then, a, [() => { S.settled = 1; if (!S.ended) S.finish(null, null); },
                               (error) => { S.settled = 2; S.fail(error); }]);
-        } else if (S.settled === 2 && !S.ended) S.finish("InternalError: out of memory", "memory");
+        } else if (op === "clock") S.now = a;
+        else if (S.settled === 2 && !S.ended) S.finish("InternalError: out of memory", "memory");
       } catch (error) {
         S.fail(error);
       }

@@ -65,7 +65,7 @@ PRELUDE = Prelude(
     # compiled in JavaScript on first use; order fixed by prelude.js
     lazy_sources=tuple(
         _SOURCES.joinpath(name).read_text(encoding="utf-8")
-        for name in ("helpers.js", "image.js", "console.js")
+        for name in ("helpers.js", "image.js", "console.js", "durable.js")
     ),
 )
 _CPU_COUNT = os.cpu_count() or 1
@@ -121,9 +121,12 @@ class QuickJSEngine:
         stored_values: Mapping[str, JsonValue],
         limits: EngineLimits,
         inline: InlineTools | None = None,
+        seed: int | None = None,
     ) -> None:
         self._source = source
         self._inline = inline
+        self._seed = seed  # set: a durable cell (seeded Math.random, virtual clock, UTC)
+        self._clock_ms = 0
         self._tools = tuple(tools)
         self._stored_values = dict(stored_values)
         self._limits = limits
@@ -161,6 +164,10 @@ class QuickJSEngine:
     def has_queued_input(self) -> bool:
         """True when posted commands wait for the next step."""
         return bool(self._inbox)
+
+    def set_clock(self, now_ms: int) -> None:
+        """Durable cells: the virtual time (ms since the epoch) the next step's script sees."""
+        self._clock_ms = now_ms
 
     def interrupt(self) -> None:
         """Stop a running step promptly (CPU-bound code too); later steps return `Interrupted`."""
@@ -239,6 +246,8 @@ class QuickJSEngine:
         if self._ctx is None:
             out = self._start()
         else:
+            if self._seed is not None:
+                self._command("clock", float(self._clock_ms))  # a float: ints pass as 32 bits
             out = self._apply_next() if self._inbox else self._drain()
         while True:
             end = self._absorb(out)
@@ -275,6 +284,8 @@ class QuickJSEngine:
             # without a sticky stop (docs/engine.md, security model)
             "bindStatics": self._layout is None or not _THREAD_CLOCKS,
         }
+        if self._seed is not None:
+            config["durable"] = [self._seed, self._clock_ms]
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
         if self._limits.memory is not None:
