@@ -688,7 +688,7 @@ class CellExecutor:
 
     def detach_cell(self, **_: Any) -> None:
         """Final for this process: the store keeps the cell; stop its callbacks here."""
-        self._cancel_timers()
+        self._timers.cancel_all()
         self._cleanup_task = asyncio.get_running_loop().create_task(self._callbacks.cancel_all())
         self._host.detached(self.cell_id)
         self.closed.set()
