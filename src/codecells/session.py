@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -493,6 +494,9 @@ class Session:
                 log.warning("delegate.cell_closed(%s) failed", cell_id, exc_info=True)
 
 
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _failure(name: str, cell_id: str, call_id: str, exc: BaseException) -> RejectTool:
     """The rejection of the script's promise for tool `name`, which raised `exc`.
     KeyboardInterrupt and SystemExit propagate (the program is stopping)."""
@@ -511,6 +515,8 @@ def _failure(name: str, cell_id: str, call_id: str, exc: BaseException) -> Rejec
 def _resolution(name: str, call_id: str, value: JsonValue) -> ToolResult:
     """The command that hands tool `name`'s result to the script: a rejection when it is not
     JSON (NaN and infinities included)."""
+    if type(value) in _JSON_SCALARS or (type(value) is float and math.isfinite(value)):
+        return trusted(ResolveTool, call_id=call_id, value=value)  # valid as it is: no check
     try:
         return ResolveTool(call_id=call_id, value=value)
     except ValidationError as exc:
