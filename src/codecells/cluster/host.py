@@ -274,7 +274,9 @@ class Host:
                 cell = session.pausable_cell(cell_id)
             except WrongCellKind:
                 cell = session.cell(cell_id)
-            return {"value": _event(await cell.terminate()), "state": cell.state}
+            event = _event(await cell.terminate())
+            self._ledger.forget(session_id, cell_id)
+            return {"value": event, "state": cell.state}
 
         return await self._call(session_id, terminate)
 

@@ -43,14 +43,17 @@ class Tickets:
         return {"number": self.issued, "delivered": sorted(self.delivered),
                 "abandoned": sorted(self.abandoned)}  # fmt: skip
 
-    def received(self, ticket: Ticket) -> None:
-        """The observation's reply arrived: the host has settled what the ticket listed."""
+    def answered(self, ticket: Ticket, *, event: bool) -> None:
+        """The host answered the observation (with an event, or an error): it has settled
+        what the ticket listed."""
         self.delivered.difference_update(ticket["delivered"])
         self.abandoned.difference_update(ticket["abandoned"])
-        self.delivered.add(ticket["number"])
+        if event:
+            self.delivered.add(ticket["number"])
 
     def abandon(self, ticket: Ticket) -> None:
-        """The observation was cancelled or failed: its event, if claimed, is still owed."""
+        """The observation got no answer (cancelled, or its host failed): its event, if the
+        host claimed one, is still owed."""
         self.abandoned.add(ticket["number"])
 
 
@@ -76,6 +79,13 @@ class _CellLedger:
         elif number not in self.held:
             self.dead.add(number)
 
+    callers: int = 0
+    """Observations in `HostLedger.observe` now (the ledger is dropped when none is and it
+    holds nothing)."""
+
+    def idle(self) -> bool:
+        return not (self.callers or self.running or self.held or self.dead)
+
     def take_owed(self, abandoned: list[int]) -> Reply | None:
         owed = [n for n in abandoned if n in self.held]
         return self.held.pop(owed[0]) if owed else None
@@ -93,7 +103,20 @@ class HostLedger:
         """`observe()`'s reply, or the event an abandoned observation of the ticket holds.
         The observation runs in a task of its own whose event reply is held until the caller
         acknowledges it; cancelling this call cancels it."""
-        cell = self._cells.setdefault((session_id, cell_id), _CellLedger())
+        key = (session_id, cell_id)
+        cell = self._cells.setdefault(key, _CellLedger())
+        cell.callers += 1
+        try:
+            return await self._observe(cell, ticket, observe)
+        finally:
+            cell.callers -= 1
+            if cell.idle() and self._cells.get(key) is cell:  # not forgotten meanwhile
+                del self._cells[key]
+
+    @staticmethod
+    async def _observe(
+        cell: _CellLedger, ticket: Ticket, observe: Callable[[], Awaitable[Reply]]
+    ) -> Reply:
         number = ticket["number"]
         for delivered in ticket["delivered"]:
             cell.held.pop(delivered, None)

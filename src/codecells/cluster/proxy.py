@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ray.exceptions import RayActorError
 
-from ..errors import MissingCell
+from ..errors import CodeCellsError, MissingCell
 from ..events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from ..json_types import JsonValue
 from ..kinds import CellKind
@@ -156,8 +156,13 @@ class SessionProxy:
         """Terminate a cell of either kind."""
         event = decode_event((await self._call("terminate", cell_id, cell_id=cell_id))["value"])
         assert isinstance(event, Completed | Terminated)
-        self._placement.continuing.discard(cell_id)
+        self._ended(cell_id)
         return event
+
+    def _ended(self, cell_id: str) -> None:
+        """The cell's terminal event arrived here."""
+        self._placement.continuing.discard(cell_id)
+        self._tickets.pop(cell_id, None)
 
     async def stored_values(self) -> dict[str, JsonValue]:
         """A copy of the session's stored values."""
@@ -291,12 +296,14 @@ class _CellProxy:
         ticket = tickets.issue()
         try:
             reply = await session._call(method, self.id, *args, ticket, cell_id=self.id)
+        except CodeCellsError:
+            tickets.answered(ticket, event=False)
+            raise
         except BaseException:
             tickets.abandon(ticket)
             raise
-        tickets.received(ticket)
+        tickets.answered(ticket, event=True)
         if reply["value"]["type"] in ("completed", "terminated"):
-            del session._tickets[self.id]
             slot = session._placement.slot
             if slot.alive:  # nothing awaits the answer: the host just forgets the cell
                 slot.actor.observed.remote(session.session_id, self.id)
@@ -307,7 +314,7 @@ class _CellProxy:
         call = self._observe if method in ("wait", "wait_to_pending") else self._call
         event = decode_event(await call(method, *args))
         if isinstance(event, Completed | Terminated):
-            self._session._placement.continuing.discard(self.id)
+            self._session._ended(self.id)
         return event
 
     async def terminate(self) -> Completed | Terminated:
