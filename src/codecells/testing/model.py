@@ -8,15 +8,15 @@ takes exactly that row.
 
 from __future__ import annotations
 
-from functools import cache
 from itertools import product
 
 from pydantic import BaseModel, ConfigDict
 
 from ..fsm import Guard, LifecycleDefinition, State, TransitionSpec, Trigger, definition
 from ..kinds import CellKind
+from ._defs import Lifecycle, by_definition
 
-__all__ = ["Path", "Step", "dead_rows", "guard_assignment", "row_steps"]
+__all__ = ["Path", "Step", "dead_rows", "guard_assignment", "effective_guards", "row_steps"]
 
 
 class Step(BaseModel):
@@ -105,16 +105,12 @@ def guard_assignment(
     return None
 
 
-@cache
-def _analyse(kind: CellKind) -> tuple[tuple[Step, ...], tuple[int, ...]]:
-    d: LifecycleDefinition = definition(kind)
+@by_definition
+def _analyse(d: LifecycleDefinition) -> tuple[tuple[Step, ...], tuple[int, ...]]:
     steps: list[Step] = []
     dead: list[int] = []
     for i, row in enumerate(d.transitions):
-        earlier = tuple(
-            r for r in d.transitions[:i] if r.source == row.source and r.trigger == row.trigger
-        )
-        guards = guard_assignment(earlier, row)
+        guards = effective_guards(d, i)
         if guards is None:
             dead.append(i)
             continue
@@ -131,11 +127,22 @@ def _analyse(kind: CellKind) -> tuple[tuple[Step, ...], tuple[int, ...]]:
     return tuple(steps), tuple(dead)
 
 
-def row_steps(kind: CellKind | str) -> tuple[Step, ...]:
-    """Every row of `definition(kind)` that some guard assignment selects, as a `Step`."""
-    return _analyse(CellKind(kind))[0]
+def row_steps(kind: Lifecycle) -> tuple[Step, ...]:
+    """Every row of the lifecycle (a kind or a definition) that some guard assignment
+    selects, as a `Step`."""
+    return _analyse(kind)[0]
 
 
-def dead_rows(kind: CellKind | str) -> tuple[int, ...]:
+def dead_rows(kind: Lifecycle) -> tuple[int, ...]:
     """Indexes of rows no guard assignment selects (shadowed by earlier rows)."""
-    return _analyse(CellKind(kind))[1]
+    return _analyse(kind)[1]
+
+
+def effective_guards(d: LifecycleDefinition, index: int) -> dict[str, bool] | None:
+    """The guard assignment that selects row `index` of `d`: its own guards and the negated
+    guards of the earlier rows for the same (state, trigger); None for a dead row."""
+    row = d.transitions[index]
+    earlier = tuple(
+        r for r in d.transitions[:index] if r.source == row.source and r.trigger == row.trigger
+    )
+    return guard_assignment(earlier, row)
