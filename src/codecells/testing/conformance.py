@@ -169,7 +169,9 @@ def check_trace(
     returns a report carrying it.
     """
     d = lifecycle(kind)
-    nodes: frozenset[Node] = frozenset({(d.initial, None if context is None else context.initial())})
+    nodes: frozenset[Node] = frozenset(
+        {(d.initial, None if context is None else context.initial())}
+    )
     rows: list[tuple[int, ...]] = []
     states = frozenset({d.initial})
     try:

@@ -157,7 +157,7 @@ class GatedEngine:
             plan += [["s", "ended", json.dumps(end)], ["ok"]]
         elif end == "finished_error":
             plan += [["s", "ended", json.dumps(end)], ["err", "host suite: finished with error"]]
-        self._real.post(ResolveTool(call_id=self._control, value=plan))  # type: ignore[arg-type]
+        self._real.post(ResolveTool(call_id=self._control, value=plan))
         events += self._visible(self._real.step())
         if end == "runtime_lost":
             events[-1] = Lost(message="host suite: runtime lost")

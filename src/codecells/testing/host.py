@@ -322,8 +322,7 @@ class HostDriver:
         finishes = [
             s.at
             for s in self.cell.trace.steps
-            if s.trigger in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST)
-            and s.dest != s.source
+            if s.trigger in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST) and s.dest != s.source
         ]
         if not finishes:
             return 0
@@ -461,4 +460,3 @@ def _close_after(coro: Any) -> object:
         return stop.value
     finally:
         coro.close()
-

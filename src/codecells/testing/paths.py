@@ -109,7 +109,9 @@ def shortest_paths(
     return list(found.values())
 
 
-def _row_paths(kind: LifecycleDefinition, ctx: PathContext | None, max_depth: int) -> dict[int, Path]:
+def _row_paths(
+    kind: LifecycleDefinition, ctx: PathContext | None, max_depth: int
+) -> dict[int, Path]:
     nodes = list(_bfs(kind, _start(kind, ctx), ctx, max_depth - 1))
     found: dict[int, Path] = {}
     for step in row_steps(kind):

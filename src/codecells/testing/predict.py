@@ -37,7 +37,15 @@ __all__ = [
 T = Trigger
 
 IN_STEP = frozenset(
-    {T.STARTED, T.OUTPUT, T.YIELD_REQUESTED, T.TOOL_CALL, T.NOTIFICATION, T.TIMER_SET, T.TIMER_CLEARED}
+    {
+        T.STARTED,
+        T.OUTPUT,
+        T.YIELD_REQUESTED,
+        T.TOOL_CALL,
+        T.NOTIFICATION,
+        T.TIMER_SET,
+        T.TIMER_CLEARED,
+    }
 )
 """Engine events produced by the script inside one engine step."""
 STEP_ENDS = frozenset({T.QUIESCENT, T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST})
@@ -66,6 +74,7 @@ class Facts(NamedTuple):
     scheduled: int = 0  # timers scheduled on the host clock in the step in flight
     due_timers: int = 0  # timers that fire now (zero delay), before anything else happens
     stopping: bool = False  # termination began
+    shut_down: bool = False  # the session was shut down (a second shutdown changes nothing)
     cleanup_next: bool = False  # nothing is in flight while stopping: cleanup follows at once
 
 
@@ -385,7 +394,7 @@ def _trigger_allows(f: Facts, step: Step) -> bool:
         return False  # the events of a step reach the cell together
     if t is T.TOOL_RESULT:
         return f.open_calls > 0
-    return True
+    return not (t is T.SHUTDOWN and f.shut_down)
 
 
 def _trigger_facts(f: Facts, step: Step) -> Facts:
@@ -404,6 +413,8 @@ def _trigger_facts(f: Facts, step: Step) -> Facts:
         f = f._replace(due_timers=f.due_timers - 1)
     elif t is T.CLEANUP_DONE:
         f = f._replace(cleanup_next=False)
+    elif t is T.SHUTDOWN:
+        f = f._replace(shut_down=True)
     return f
 
 
