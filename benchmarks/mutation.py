@@ -168,11 +168,14 @@ MUTANTS: tuple[Mutant, ...] = (
 CHILD = """
 import json, sys
 from codecells.testing import Host, run_host_suite
+known = json.loads(sys.argv[1])  # None: the baseline, which runs everything
+def signature(f):
+    return f"{{f.path.kind.value}}|{{f.path}}|{{getattr(f.cause, 'what', type(f.cause).__name__)}}"
+def new_failure(report):
+    return known is not None and any(signature(f) not in known for f in report.failures)
 report = run_host_suite(Host, examples={examples}, steps={steps}, timeout={timeout},
-                        derandomize=True)
-print(json.dumps(sorted({{f"{{f.path.kind.value}}|{{f.path}}|{{f.step_index}}|"
-                         f"{{getattr(f.cause, 'what', type(f.cause).__name__)}}"
-                         for f in report.failures}})))
+                        derandomize=True, stop=new_failure)
+print(json.dumps(sorted(signature(f) for f in report.failures)))
 """
 
 
@@ -188,15 +191,18 @@ def apply(mutant: Mutant, root: Path) -> None:
     path.write_text("".join(lines))
 
 
-def run_suites(src: Path, args: argparse.Namespace) -> tuple[set[str] | None, float]:
-    """The failure signatures of the generated suites on the package in `src` (None: the
-    suites did not finish within the bound), and the seconds they took."""
+def run_suites(
+    src: Path, args: argparse.Namespace, known: set[str] | None
+) -> tuple[set[str] | None, float]:
+    """The failure signatures of the generated suites on the package in `src`, which stop at
+    the first failure not in `known` (None: they did not finish within the bound), and the
+    seconds they took."""
     code = CHILD.format(examples=args.examples, steps=args.steps, timeout=args.timeout)
     env = {**os.environ, "PYTHONPATH": str(src)}
     start = time.monotonic()
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, "-c", code, json.dumps(None if known is None else sorted(known))],
             env=env,
             capture_output=True,
             text=True,
@@ -219,7 +225,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=2.0, help="seconds a step may take")
     parser.add_argument("--bound", type=float, default=60.0, help="seconds per mutant")
     args = parser.parse_args()
-    baseline, took = run_suites(SRC, args)
+    baseline, took = run_suites(SRC, args, None)
     if baseline is None:
         print(f"the unmutated suites did not finish within {args.bound} s")
         return 2
@@ -234,15 +240,20 @@ def main() -> int:
             copy = Path(scratch) / "src"
             shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
             apply(mutant, copy)
-            found, took = run_suites(copy, args)
+            found, took = run_suites(copy, args, baseline)
+        new = sorted((found or set()) - baseline)
         if found is None:
-            verdict = "timeout"
+            verdict, how = "timeout", ""
+        elif any(sig.startswith("crashed") for sig in new):
+            verdict, how = "crashed", new[0]
         else:
-            verdict = "caught" if found - baseline else "missed"
+            verdict = "caught" if new else "missed"
+            how = new[0].rsplit("|", 1)[-1] if new else ""
         caught += verdict == "caught"
-        print(f"{n:>2}  {verdict:<8} {took:5.1f}  {mutant.path}: {mutant.bug}", flush=True)
+        by = f"  [{how}]" if how else ""
+        print(f"{n:>2}  {verdict:<8} {took:5.1f}  {mutant.path}: {mutant.bug}{by}", flush=True)
     score = 100 * caught / len(chosen)
-    print(f"\ncaught {caught}/{len(chosen)} mutants ({score:.0f}%)")
+    print(f"\ncaught {caught}/{len(chosen)} mutants ({score:.0f}%); [..]: what failed first")
     return 0
 
 

@@ -75,6 +75,7 @@ class Recorder:
         self.gates: list[asyncio.Event] = []
         self.dispatched = 0
         self.cancelled = 0
+        self.waiting = 0
         self.notified: list[str] = []
         self.notified_at: list[float] = []
         self.running_notes = 0
@@ -88,11 +89,14 @@ class Recorder:
         self.dispatched += 1
         gate = asyncio.Event()
         self.gates.append(gate)
+        self.waiting += 1
         try:
             await gate.wait()
         except asyncio.CancelledError:
             self.cancelled += 1
             raise
+        finally:
+            self.waiting -= 1
         return "ok"
 
     def answer(self) -> None:
@@ -159,7 +163,13 @@ class HostDriver:
         self.observer: asyncio.Task[Any] | None = None
         self.tasks: list[asyncio.Task[Any]] = []
         self.events: list[tuple[str, str, tuple[str, ...]]] = []
+        self.delivered: list[Yielded | Pending | Completed | Terminated] = []
         self.replies: list[str] = []
+        self.emitted = 0  # outputs of the engine steps released so far
+        self.completed_by_script: Trigger | None = None  # a finish the cell was not stopping for
+        self.shut_down = False
+        self.resumes = 0  # resume() calls that resumed the current frontier
+        self.taken: list[Step] = []  # the steps applied since reset, the failing one last
         create = (
             self._session.create_cell
             if self.kind is CellKind.CONTINUING
@@ -182,6 +192,7 @@ class HostDriver:
         if not self.context.allows(self.facts, step):
             raise AssertionError(f"{step} cannot be realised on a real cell here ({self.facts})")
         assert isinstance(self.facts, Facts)
+        self.taken.append(step)
         if self.facts.in_flight:  # act only once the step in flight reached the gate
             await self._held_step()
         await self._act(step)
@@ -191,6 +202,12 @@ class HostDriver:
         if step.trigger not in IN_STEP:  # engine events reach the cell with their step's end
             await self._settle()
             self._check_refusals()
+        if (
+            step.trigger is T.QUIESCENT
+            and self.kind is CellKind.CONTINUING
+            and step.guards.get("has_queued_input")
+        ):  # CONTRACT §1: a continuing cell continues whenever input unblocks it
+            await self._held_step()
 
     async def finish(self) -> None:
         """Take a shortest path to a final state, checking every step."""
@@ -213,16 +230,31 @@ class HostDriver:
                 self.tasks.append(asyncio.ensure_future(session.terminate(self.cell.id)))
             if self.engine is not None and self.engine.arrived > self.released:
                 self.engine.release([], "quiescent")
+            await self._until(lambda: self.cell.state in ("terminated", "closed"))
+            await self._settle_tasks()
+            await self._until(lambda: not self.recorder.waiting)
+            self._check_contract(final=True)
+        finally:
             for gate in self.recorder.gates:
                 gate.set()
-            await self._until(lambda: self.cell.state in ("terminated", "closed"))
-        finally:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
-            await session.shutdown()
+            await self._settle_tasks()
+            if self.engine is not None:  # never leave a worker thread held at the gate
+                self.engine.close()
             self.traces.append(self.cell.trace)
+            try:
+                await asyncio.wait_for(session.shutdown(), self.timeout)
+            except TimeoutError:
+                raise PredictionError(
+                    "session shutdown", f"done within {self.timeout} s", "still waiting"
+                ) from None
         await self._until(lambda: self.recorder.closed >= 1)
         if self.recorder.closed != 1:
             raise PredictionError("cell_closed calls", 1, self.recorder.closed)
+
+    async def _settle_tasks(self) -> None:
+        pending = [t for t in self.tasks if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=self.timeout)
 
     # --- acting ----------------------------------------------------------------------------
     async def _act(self, step: Step) -> None:
@@ -234,6 +266,10 @@ class HostDriver:
             assert self.engine is not None
             self.released += 1
             ops, self.ops = self.ops, []
+            self.emitted += sum(1 for op in ops if op[0] == "t")
+            assert isinstance(self.facts, Facts)
+            if t in (T.FINISHED_OK, T.FINISHED_ERROR) and not self.facts.stopping:
+                self.completed_by_script = t
             self.engine.release(ops, t.value)  # type: ignore[arg-type]
         elif t is T.TOOL_RESULT:
             self.recorder.answer()
@@ -245,14 +281,21 @@ class HostDriver:
             await asyncio.gather(self.observer, return_exceptions=True)
             self._observe(0.0)
         elif t is T.RESUME:
-            generation = self.frontiers if step.guards.get("generation_current") else self.resumed
-            if step.guards.get("generation_current"):
+            current = bool(step.guards.get("generation_current"))
+            generation = self.frontiers if current else self.resumed
+            if current:
                 self.resumed = self.frontiers
-            self.replies.append(str((await self.cell.resume(generation)).value))
+            self.resumes += current
+            outcome = str((await self.cell.resume(generation)).value)
+            self.replies.append(outcome)
+            want = "resumed" if current else "already_running"
+            if outcome != want:  # CONTRACT §5, whatever the table says
+                raise PredictionError(f"resume({generation})", want, outcome)
         elif t is T.TERMINATE:
             self._track("terminate", self.cell.terminate())
         elif t is T.SHUTDOWN:
             assert self._session is not None
+            self.shut_down = True
             self.tasks.append(asyncio.ensure_future(self._session.shutdown()))
         # timer_fired and cleanup_done happen by themselves: the settle waits for them
         if Effect.OPEN_FRONTIER in self._effects(step):
@@ -298,6 +341,7 @@ class HostDriver:
             if isinstance(event, Yielded | Pending | Completed | Terminated):
                 texts = tuple(getattr(i, "text", "?") for i in event.content_items)
                 self.events.append((who, event.type, texts))
+                self.delivered.append(event)
 
         task.add_done_callback(record)
         self.tasks.append(task)
@@ -378,11 +422,48 @@ class HostDriver:
             )
         if automatic:
             return
+        self._check_contract(final=False)
         observed, predicted = self.observed(), self._predicted()
         for name in Observables._fields:
             want, got = getattr(predicted, name), getattr(observed, name)
             if want != got:
                 raise PredictionError(name, want, got)
+
+    def _check_contract(self, *, final: bool) -> None:
+        """What CONTRACT §4-§5 promise whatever the table says: every item exactly once and in
+        order; writes committed only by a completion; terminate() answers `Completed` for a
+        completed cell; pausable cells never yield; at the end no tool call is left running."""
+        emitted = [f"o{n}" for n in range(1, self.emitted + 1)]
+        items: list[str] = []
+        seen: set[tuple[str, int]] = set()
+        for event in self.delivered:
+            key = (event.type, event.generation if isinstance(event, Pending) else 0)
+            if isinstance(event, Pending | Terminated) and key in seen:
+                continue  # a repeated frontier; Terminated to both terminate and observer
+            seen.add(key)
+            if isinstance(event, Yielded) and self.kind is CellKind.PAUSABLE:
+                raise PredictionError("a pausable cell never yields", "no Yielded", event)
+            items += [getattr(i, "text", "?") for i in event.content_items]
+        arrived = self.engine.arrived if self.engine is not None else 0
+        if self.kind is CellKind.PAUSABLE and arrived > 1 + self.resumes:
+            raise PredictionError(
+                "a pausable cell runs only when started or resumed", 1 + self.resumes, arrived
+            )
+        complete = final and not self.shut_down
+        if items != (emitted if complete else emitted[: len(items)]):
+            raise PredictionError("every item delivered exactly once, in order", emitted, items)
+        stored = self._session.stored_values if self._session is not None else None
+        if stored is not None:
+            ended = self.completed_by_script
+            want = {} if ended is None else {"ended": ended.value}
+            if stored != want:
+                raise PredictionError("writes committed only by a completion", want, stored)
+        answers = [e for who, e, _ in self.events if who == "terminate"]
+        want_answer = "completed" if self.completed_by_script else "terminated"
+        if any(a != want_answer for a in answers):
+            raise PredictionError("what terminate() returns", want_answer, answers)
+        if final and self.recorder.waiting:
+            raise PredictionError("tool calls left running at the end", 0, self.recorder.waiting)
 
     def _predicted(self) -> Observables:
         seen = self.ref.seen

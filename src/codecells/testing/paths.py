@@ -76,7 +76,7 @@ def _after(ctx: PathContext | None, context: Hashable, step: Step) -> Hashable:
     return None if ctx is None else ctx.after(context, step)
 
 
-def _bfs(
+def bfs(
     kind: Lifecycle, start: Node, ctx: PathContext | None, max_depth: int
 ) -> Iterator[tuple[Node, tuple[Step, ...]]]:
     """Every node reachable from `start` within `max_depth` steps, with a shortest path to it."""
@@ -104,7 +104,7 @@ def shortest_paths(
     """A shortest path to every reachable state, in order of discovery (breadth first)."""
     k = lifecycle(kind)
     found: dict[State, Path] = {}
-    for (state, _), steps in _bfs(k, _start(k, context), context, max_depth):
+    for (state, _), steps in bfs(k, _start(k, context), context, max_depth):
         found.setdefault(state, Path(kind=k.kind, steps=steps))
     return list(found.values())
 
@@ -112,7 +112,7 @@ def shortest_paths(
 def _row_paths(
     kind: LifecycleDefinition, ctx: PathContext | None, max_depth: int
 ) -> dict[int, Path]:
-    nodes = list(_bfs(kind, _start(kind, ctx), ctx, max_depth - 1))
+    nodes = list(bfs(kind, _start(kind, ctx), ctx, max_depth - 1))
     found: dict[int, Path] = {}
     for step in row_steps(kind):
         for (state, context), prefix in nodes:
@@ -188,7 +188,7 @@ def path_to_final(
 ) -> tuple[Step, ...] | None:
     """A shortest sequence of steps from (`state`, `context`) to a final state, or None."""
     finals = lifecycle(kind).final_states
-    for (s, _), steps in _bfs(kind, (state, context), ctx, max_depth):
+    for (s, _), steps in bfs(kind, (state, context), ctx, max_depth):
         if s in finals:
             return steps
     return None
@@ -212,7 +212,7 @@ def steps_toward_untaken(
         return internal or here
     out: dict[int, Step] = {}
     best: int | None = None
-    for (s, c), prefix in _bfs(kind, (state, context), ctx, max_depth):
+    for (s, c), prefix in bfs(kind, (state, context), ctx, max_depth):
         if best is not None and len(prefix) > best:
             break
         fresh = [x for x in enabled_steps(kind, s, c, ctx) if x.row_index not in taken]

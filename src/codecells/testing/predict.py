@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 from ..fsm import Effect, Guard, LifecycleDefinition, Trigger
 from ._defs import Lifecycle, lifecycle
-from .model import Step
+from .model import Path, Step
+from .paths import bfs, enabled_steps
 
 __all__ = [
     "EFFECTS",
@@ -32,6 +33,7 @@ __all__ = [
     "Reference",
     "UndeclaredError",
     "check_declared",
+    "prediction_paths",
 ]
 
 T = Trigger
@@ -73,6 +75,8 @@ class Facts(NamedTuple):
     set_timers: int = 0  # timers the script set in the step in flight (it may clear them)
     scheduled: int = 0  # timers scheduled on the host clock in the step in flight
     due_timers: int = 0  # timers that fire now (zero delay), before anything else happens
+    noted: bool = False  # the step in flight sent a notification
+    buffered: bool = False  # output waits to be delivered
     stopping: bool = False  # termination began
     shut_down: bool = False  # the session was shut down (a second shutdown changes nothing)
     cleanup_next: bool = False  # nothing is in flight while stopping: cleanup follows at once
@@ -279,21 +283,36 @@ def _nothing(ref: Reference, step: Step) -> None:
 
 @dataclass(frozen=True)
 class EffectModel:
-    """One effect's model: its change of the guard `facts`, and its observable `predict`ion."""
+    """One effect's model: its change of the guard `facts`, its observable `predict`ion, and
+    the situations in which it `matters` (the host suite also runs a path taking each row of
+    the effect in each such situation: e.g. a termination with tool calls outstanding)."""
 
     facts: Callable[[Facts], Facts] = _same
     predict: Callable[[Reference, Step], None] = _nothing
+    matters: tuple[Callable[[Facts], bool], ...] = ()
+
+
+def _delivered(f: Facts) -> Facts:
+    return f._replace(buffered=False)
+
+
+_OPEN_CALLS = (lambda f: f.open_calls > 0,)
+_BUFFERED = (lambda f: f.buffered,)
 
 
 # One entry per effect of the table, beside each other: the facts it changes and what a user
 # then observes. Keep them in `Effect` order.
 EFFECTS: dict[Effect, EffectModel] = {
-    Effect.APPEND_OUTPUT: EffectModel(predict=lambda r, s: r.content.append(r.next_output())),
+    Effect.APPEND_OUTPUT: EffectModel(
+        facts=lambda f: f._replace(buffered=True),
+        predict=lambda r, s: r.content.append(r.next_output()),
+    ),
     Effect.DISPATCH_TOOL_CALL: EffectModel(
         facts=lambda f: f._replace(open_calls=f.open_calls + 1), predict=_dispatch_tool_call
     ),
     Effect.DISPATCH_NOTIFICATION: EffectModel(
-        predict=lambda r, s: r.update(notified=(*r.seen.notified, r.next_note()))
+        facts=lambda f: f._replace(noted=True),
+        predict=lambda r, s: r.update(notified=(*r.seen.notified, r.next_note())),
     ),
     Effect.SCHEDULE_TIMER: EffectModel(facts=lambda f: f._replace(scheduled=f.scheduled + 1)),
     Effect.CANCEL_TIMER: EffectModel(facts=lambda f: f._replace(scheduled=f.scheduled - 1)),
@@ -303,7 +322,9 @@ EFFECTS: dict[Effect, EffectModel] = {
     ),
     Effect.AWAIT_INPUT: EffectModel(facts=lambda f: f._replace(awaiting=True)),
     Effect.OPEN_FRONTIER: EffectModel(
-        facts=lambda f: f._replace(frontier=True, due=f.attached), predict=_open_frontier
+        facts=lambda f: f._replace(frontier=True, due=f.attached, buffered=False),
+        predict=_open_frontier,
+        matters=_BUFFERED,
     ),
     Effect.CONSUME_FRONTIER: EffectModel(
         facts=lambda f: f._replace(resumed=True, frontier=False), predict=_consume_frontier
@@ -317,13 +338,17 @@ EFFECTS: dict[Effect, EffectModel] = {
     ),
     Effect.WAKE_OBSERVER: EffectModel(
         facts=lambda f: f._replace(due=True),
+        matters=_BUFFERED,
         predict=lambda r, s: setattr(r, "cut", len(r.content) if r.cut is None else r.cut),
     ),
     Effect.BUFFER_INITIAL_YIELD: EffectModel(
-        facts=lambda f: f._replace(initial=True), predict=_buffer_initial_yield
+        facts=lambda f: f._replace(initial=True, buffered=False),
+        predict=_buffer_initial_yield,
+        matters=_BUFFERED,
     ),
     Effect.DELIVER_YIELDED: EffectModel(
-        facts=lambda f: f._replace(observed=True, initial=False), predict=_deliver_yielded
+        facts=lambda f: _delivered(f._replace(observed=True, initial=False)),
+        predict=_deliver_yielded,
     ),
     Effect.DELIVER_FRONTIER: EffectModel(
         facts=lambda f: f._replace(observed=True), predict=_deliver_frontier
@@ -333,9 +358,13 @@ EFFECTS: dict[Effect, EffectModel] = {
     ),
     Effect.COMMIT_WRITES: EffectModel(predict=_commit_writes),
     Effect.RECORD_COMPLETION: EffectModel(
-        facts=lambda f: f._replace(open_calls=0), predict=_record_completion
+        facts=lambda f: f._replace(open_calls=0),
+        predict=_record_completion,
+        matters=(lambda f: f.open_calls > 0, lambda f: f.noted),
     ),
-    Effect.CLAIM_COMPLETION: EffectModel(predict=_claim_completion),
+    Effect.CLAIM_COMPLETION: EffectModel(
+        facts=_delivered, predict=_claim_completion, matters=_BUFFERED
+    ),
     Effect.BEGIN_TERMINATION: EffectModel(
         facts=lambda f: f._replace(
             stopping=True,
@@ -346,8 +375,11 @@ EFFECTS: dict[Effect, EffectModel] = {
             cleanup_next=not f.in_flight,
         ),
         predict=_begin_termination,
+        matters=_OPEN_CALLS,
     ),
-    Effect.PUBLISH_TERMINATED: EffectModel(predict=_publish_terminated),
+    Effect.PUBLISH_TERMINATED: EffectModel(
+        facts=_delivered, predict=_publish_terminated, matters=_BUFFERED
+    ),
     Effect.CLOSE_CELL: EffectModel(predict=lambda r, s: r.update(closed=r.seen.closed + 1)),
 }
 
@@ -425,6 +457,7 @@ def _end_step(f: Facts, step: Step) -> Facts:
     return f._replace(
         in_flight=False,
         mid_step=False,
+        noted=False,
         set_timers=0,
         scheduled=0,
         due_timers=f.due_timers + fire,
@@ -470,3 +503,28 @@ class HostContext:
         if step.trigger not in IN_STEP:  # a woken observer runs and claims its event
             f = f._replace(attached=f.attached and not f.due, due=False)
         return f
+
+
+def prediction_paths(kind: Lifecycle, *, max_depth: int = 12) -> list[Path]:
+    """For every row and every situation in which one of its effects `matters`, a shortest
+    path (in `HostContext`) taking that row in that situation: what transition cover alone
+    misses (it reaches a termination by the shortest route, with no tool call outstanding)."""
+    d = lifecycle(kind)
+    ctx = HostContext(d)
+    wanted = {
+        (i, when)
+        for i, t in enumerate(d.transitions)
+        for e in t.effects
+        for when in EFFECTS[e].matters
+    }
+    found: dict[tuple[int, Callable[[Facts], bool]], Path] = {}
+    for (state, facts), prefix in bfs(d, (d.initial, ctx.initial()), ctx, max_depth - 1):
+        assert isinstance(facts, Facts)
+        for step in enabled_steps(d, state, facts, ctx):
+            for key in [k for k in wanted if k[0] == step.row_index and k[1](facts)]:
+                wanted.discard(key)
+                found[key] = Path(kind=d.kind, steps=(*prefix, step))
+        if not wanted:
+            break
+    unique = {str(p): p for p in found.values()}
+    return list(unique.values())

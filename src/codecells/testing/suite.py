@@ -21,7 +21,7 @@ from .coverage import Coverage, coverage_of
 from .host import STEP_TIMEOUT, Host, HostDriver, PredictionError
 from .model import Path
 from .paths import Cover, paths
-from .predict import HostContext
+from .predict import HostContext, prediction_paths
 from .runner import PathFailure
 from .stateful import lifecycle_state_machine
 
@@ -91,26 +91,35 @@ def describe(failure: PathFailure) -> str:
 
 
 async def _run_paths(
-    which: Lifecycle, factory: HostFactory, cover: Cover | str, timeout: float, report: HostReport
+    which: Lifecycle,
+    factory: HostFactory,
+    cover: Cover | str,
+    timeout: float,
+    report: HostReport,
+    stop: Callable[[HostReport], bool],
 ) -> None:
     d = lifecycle(which)
-    for path in paths(d, cover, context=HostContext(d)):
+    chosen = paths(d, cover, context=HostContext(d)) + prediction_paths(d)
+    for path in {str(p): p for p in chosen}.values():
+        if stop(report):
+            return
         driver = HostDriver(d, await resolve(factory()), timeout=timeout)
-        index: int | None = None
         try:
             await driver.reset()
-            for n, step in enumerate(path.steps):
-                index = n
+            for step in path.steps:
                 await driver.apply(step)
-            index = None
             await driver.finish()
         except Exception as exc:  # noqa: BLE001 - every failure is reported
-            report.failures.append(PathFailure(path, index, "action", exc))
+            taken = Path(kind=d.kind, steps=tuple(driver.taken))
+            report.failures.append(PathFailure(taken, len(taken.steps) - 1, "action", exc))
         finally:
             try:
                 await driver.close()
             except Exception as exc:  # noqa: BLE001
-                if not report.failures or report.failures[-1].path is not path:
+                if (
+                    not report.failures
+                    or report.failures[-1].path.steps[: len(path.steps)] != path.steps
+                ):
                     report.failures.append(PathFailure(path, None, "teardown", exc))
         report.traces += driver.traces
         report.paths_run += 1
@@ -190,17 +199,22 @@ async def check_host(
     steps: int = 30,
     timeout: float = STEP_TIMEOUT,
     derandomize: bool = False,
+    stop: Callable[[HostReport], bool] | None = None,
 ) -> HostReport:
-    """Run the generated paths (`cover`) and the Hypothesis machine (`examples` examples of up
+    """Run the generated paths (`cover`, plus `prediction_paths`) and the Hypothesis machine (`examples` examples of up
     to `steps` steps; `derandomize` for the same examples every run) of every lifecycle
-    against real sessions of the host `factory` builds."""
+    against real sessions of the host `factory` builds. `stop` ends the run early once it
+    holds for the report so far (checked after each path and each Hypothesis run)."""
     report = HostReport(lifecycles=tuple(lifecycles))
+    done = stop or (lambda _report: False)
     for which in lifecycles:
-        await _run_paths(which, factory, cover, timeout, report)
-        if examples:
+        await _run_paths(which, factory, cover, timeout, report, done)
+        if examples and not done(report):
             await asyncio.to_thread(
                 _run_machine, which, factory, examples, steps, timeout, report, derandomize
             )
+        if done(report):
+            break
     return report
 
 
