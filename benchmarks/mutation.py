@@ -163,6 +163,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "asyncio.ensure_future(self._delegate.notify(call_id, cell_id, text))",
         "notifications are fired and forgotten (not drained)",
     ),
+    Mutant(
+        T,
+        "T.TERMINATE, (S.TERMINATING,), R.ALREADY_TERMINATING,",
+        "T.TERMINATE, (S.TERMINATING,), R.CLOSED_CELL,",
+        "a second terminate is refused with ClosedCell instead of AlreadyTerminating",
+    ),
+    Mutant(
+        X,
+        "return not self._outbox.has_been_observed and self._outbox.initial_yield is None",
+        "return self._outbox.initial_yield is None",
+        "a yield after the first observation splits the output again",
+    ),
+    Mutant(
+        X,
+        "return self._outbox.initial_yield is not None or bool(observer and observer.due)",
+        "return self._outbox.initial_yield is not None",
+        "a woken observer is not served (its due yield is ignored)",
+    ),
+    Mutant(
+        S,
+        "return ResolveTool(call_id=call_id, value=value)",
+        "return ResolveTool(call_id=call_id, value=None)",
+        "tool results reach the script as null",
+    ),
 )
 
 CHILD = """

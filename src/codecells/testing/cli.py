@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path as FilePath
 from typing import Any
@@ -55,6 +56,7 @@ def register(sub: Any) -> None:
     h.add_argument("--steps", type=int, default=30, help="steps per Hypothesis example")
     h.add_argument("--timeout", type=float, default=5.0, help="seconds a step may take")
     h.add_argument("--traces", type=FilePath, help="write every recorded trace into this dir")
+    h.add_argument("--verbose", action="store_true", help="also show what the session logs")
     h.set_defaults(handler=_guarded(_test_host))
 
 
@@ -189,6 +191,8 @@ def _test_host(args: argparse.Namespace) -> int:
     except (ImportError, AttributeError, ValueError) as exc:
         raise CliError(f"cannot load {args.factory}: {exc}") from None
     kinds = tuple(CellKind(k) for k in args.kind or [k.value for k in CellKind])
+    if not args.verbose:  # the report says what went wrong; the session's own warnings repeat it
+        logging.getLogger("codecells").setLevel(logging.ERROR)
     report = run_host_suite(
         factory,
         lifecycles=kinds,

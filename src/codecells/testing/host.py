@@ -167,6 +167,7 @@ class HostDriver:
         self.replies: list[str] = []
         self.emitted = 0  # outputs of the engine steps released so far
         self.completed_by_script: Trigger | None = None  # a finish the cell was not stopping for
+        self.completed = False  # the script ended (finished or lost) before any termination
         self.shut_down = False
         self.resumes = 0  # resume() calls that resumed the current frontier
         self.taken: list[Step] = []  # the steps applied since reset, the failing one last
@@ -268,8 +269,10 @@ class HostDriver:
             ops, self.ops = self.ops, []
             self.emitted += sum(1 for op in ops if op[0] == "t")
             assert isinstance(self.facts, Facts)
-            if t in (T.FINISHED_OK, T.FINISHED_ERROR) and not self.facts.stopping:
-                self.completed_by_script = t
+            if not self.facts.stopping and t is not T.QUIESCENT:
+                self.completed = True
+                if t is not T.RUNTIME_LOST:
+                    self.completed_by_script = t
             self.engine.release(ops, t.value)  # type: ignore[arg-type]
         elif t is T.TOOL_RESULT:
             self.recorder.answer()
@@ -459,7 +462,7 @@ class HostDriver:
             if stored != want:
                 raise PredictionError("writes committed only by a completion", want, stored)
         answers = [e for who, e, _ in self.events if who == "terminate"]
-        want_answer = "completed" if self.completed_by_script else "terminated"
+        want_answer = "completed" if self.completed else "terminated"
         if any(a != want_answer for a in answers):
             raise PredictionError("what terminate() returns", want_answer, answers)
         if final and self.recorder.waiting:

@@ -189,6 +189,9 @@ def lifecycle_state_machine(
             finally:
                 try:
                     self._run(self.driver.close())
+                except Exception as exc:
+                    path = Path(kind=d.kind, steps=tuple(self._lifecycle))
+                    raise PathFailure(path, None, "teardown", exc) from exc
                 finally:
                     self._loop.close()
 

@@ -111,7 +111,9 @@ async def _run_paths(
             await driver.finish()
         except Exception as exc:  # noqa: BLE001 - every failure is reported
             taken = Path(kind=d.kind, steps=tuple(driver.taken))
-            report.failures.append(PathFailure(taken, len(taken.steps) - 1, "action", exc))
+            failure = PathFailure(taken, len(taken.steps) - 1, "action", exc)
+            if not any(str(f.path) == str(taken) for f in report.failures):
+                report.failures.append(failure)  # else another path led to the same failure
         finally:
             try:
                 await driver.close()
