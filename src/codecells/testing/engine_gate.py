@@ -38,14 +38,17 @@ StepEnd = Literal["quiescent", "finished_ok", "finished_error", "runtime_lost"]
 
 SCRIPT = f"""
 let ops = await tools.{CONTROL_TOOL}();
-let timer;
+let timer, wrong;
+const check = (v) => {{ if (v !== "ok") wrong = "the probe answered " + JSON.stringify(v); }};
+const rejected = (e) => {{ wrong = "the probe was rejected: " + e; }};
 for (;;) {{
+  if (wrong) throw new Error(wrong);  // a tool result must reach the script as sent
   let done = false;
   for (const op of ops) {{
     switch (op[0]) {{
       case "t": text(op[1]); break;
       case "y": yield_control(); break;
-      case "c": tools.{PROBE_TOOL}().then(() => {{}}, () => {{}}); break;
+      case "c": tools.{PROBE_TOOL}().then(check, rejected); break;
       case "n": notify(op[1]); break;
       case "ts": timer = setTimeout(() => {{}}, 0); break;
       case "tc": clearTimeout(timer); break;

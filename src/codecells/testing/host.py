@@ -483,6 +483,14 @@ class HostDriver:
             if refusal.source != self.matched_state:
                 continue
             error = _REFUSALS[refusal.error.value]
+            promised = _contract_refusal(refusal.trigger, f)
+            if promised is not None and promised is not error:
+                raise PredictionError(
+                    f"the refusal the table declares for {refusal.trigger.value} in "
+                    f"{refusal.source.value}",
+                    f"{promised.__name__} (CONTRACT §5)",
+                    error.__name__,
+                )
             attempt = self._refused_request(refusal.trigger, refusal.error.value, f)
             if attempt is None:
                 continue
@@ -526,6 +534,15 @@ class HostDriver:
                 return False
             await asyncio.sleep(0.001)
         return True
+
+
+def _contract_refusal(trigger: Trigger, f: Facts) -> type[Exception] | None:
+    """The error CONTRACT §5 names for a refused request, where it names one."""
+    if f.stopping:
+        return errors.AlreadyTerminating if trigger is T.TERMINATE else errors.ClosedCell
+    if trigger is T.OBSERVE and f.attached:
+        return errors.BusyObserver
+    return errors.InvalidGeneration if trigger is T.RESUME else None
 
 
 def by_receiver(

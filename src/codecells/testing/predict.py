@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..fsm import Effect, Guard, LifecycleDefinition, Trigger
+from ..fsm.effective import effective_guards
 from ._defs import Lifecycle, lifecycle
 from .model import Path, Step
 from .paths import bfs, enabled_steps
@@ -26,6 +27,7 @@ from .paths import bfs, enabled_steps
 __all__ = [
     "EFFECTS",
     "GUARD_FACTS",
+    "GUARD_SITUATIONS",
     "EffectModel",
     "Facts",
     "HostContext",
@@ -95,6 +97,15 @@ GUARD_FACTS: dict[Guard, Callable[[Facts], bool | None]] = {
 }
 """For every guard: whether it holds given the facts; None when the request chooses (e.g. which
 generation to resume)."""
+
+GUARD_SITUATIONS: dict[Guard, tuple[Callable[[Facts], bool], ...]] = {
+    Guard.FIRST_UNOBSERVED_YIELD: (lambda f: f.observed, lambda f: f.initial),
+    Guard.OBSERVER_FREE: (lambda f: f.observed,),
+    Guard.HAS_QUEUED_INPUT: (lambda f: f.queued > 1,),
+}
+"""Distinct reasons a guard can have its value: `prediction_paths` takes every row naming the
+guard once in each (a guard that fails because the cell was observed is not the same test as
+one that fails because an initial yield is buffered)."""
 
 
 class Observables(NamedTuple):
@@ -516,6 +527,11 @@ def prediction_paths(kind: Lifecycle, *, max_depth: int = 12) -> list[Path]:
         for i, t in enumerate(d.transitions)
         for e in t.effects
         for when in EFFECTS[e].matters
+    } | {
+        (i, when)
+        for i in range(len(d.transitions))
+        for g in effective_guards(d, i) or {}
+        for when in GUARD_SITUATIONS.get(Guard(g), ())
     }
     found: dict[tuple[int, Callable[[Facts], bool]], Path] = {}
     for (state, facts), prefix in bfs(d, (d.initial, ctx.initial()), ctx, max_depth - 1):
