@@ -187,6 +187,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "return ResolveTool(call_id=call_id, value=None)",
         "tool results reach the script as null",
     ),
+    Mutant(
+        X,
+        "self._next_generation += 1",
+        "self._next_generation += 2",
+        "frontier generations skip numbers",
+    ),
+    Mutant(
+        "executor/delivery.py",
+        "        if not self.due:",
+        "        if True:",
+        "a second yield moves the cut of a due observer (it takes later output)",
+    ),
+    Mutant(
+        S,
+        "stored_values=copy.deepcopy(self._stored) if self._stored else {},",
+        "stored_values=self._stored,",
+        "cells read the session's live stored values, not a snapshot",
+    ),
 )
 
 CHILD = """
@@ -194,7 +212,8 @@ import json, sys
 from codecells.testing import Host, run_host_suite
 known = json.loads(sys.argv[1])  # None: the baseline, which runs everything
 def signature(f):
-    return f"{{f.path.kind.value}}|{{f.path}}|{{getattr(f.cause, 'what', type(f.cause).__name__)}}"
+    what = getattr(f.cause, "what", type(f.cause).__name__)
+    return f"{{f.path.kind.value}}|{{f.path}}|{{getattr(f.cause, 'observed', '')!r}}|{{what}}"
 def new_failure(report):
     return known is not None and any(signature(f) not in known for f in report.failures)
 report = run_host_suite(Host, examples={examples}, steps={steps}, timeout={timeout},

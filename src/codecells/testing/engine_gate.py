@@ -11,7 +11,6 @@ is held wait for the next step, as on a busy engine.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from typing import Literal
 
@@ -25,6 +24,7 @@ from ..engine.protocol import (
     ResolveTool,
     ToolCallRequested,
 )
+from ._queue import CommandQueue
 
 __all__ = ["CONTROL_TOOL", "PROBE_TOOL", "SCRIPT", "GatedEngine", "Op", "StepEnd"]
 
@@ -64,14 +64,13 @@ for (;;) {{
 """The interpreter every host-suite cell runs."""
 
 
-class GatedEngine:
+class GatedEngine(CommandQueue):
     """An `Engine` around a real one whose steps wait for `release(ops, end)`."""
 
     def __init__(self, real: Engine, control_index: int) -> None:
+        super().__init__()
         self._real = real
         self._control_index = control_index
-        self._cond = threading.Condition()
-        self._queue: list[AnyEngineCommand] = []
         self._release: tuple[Sequence[Op], StepEnd] | None = None
         self._control: str | None = None
         self._defer_interrupt = False
@@ -80,22 +79,11 @@ class GatedEngine:
         self.arrived = 0
         """Steps that reached the gate so far."""
 
-    # --- the Engine protocol ---------------------------------------------------------------
-    def post(self, command: AnyEngineCommand) -> None:
-        """Queue a command for the next step."""
-        with self._cond:
-            self._queue.append(command)
-
-    @property
-    def has_queued_input(self) -> bool:
-        """Commands wait for the next step."""
-        with self._cond:
-            return bool(self._queue)
-
+    # --- the Engine protocol (post and has_queued_input: CommandQueue) ----------------------
     def step(self) -> list[AnyEngineEvent]:
         """Wait at the gate, then run the real step with the released operations."""
         with self._cond:
-            consumed, self._queue = self._queue, []
+            consumed = self._take_queued()
             self.arrived += 1
             self._busy = True
             self._cond.notify_all()

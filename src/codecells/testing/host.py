@@ -343,7 +343,8 @@ class HostDriver:
             event = done.result()
             if isinstance(event, Yielded | Pending | Completed | Terminated):
                 texts = tuple(getattr(i, "text", "?") for i in event.content_items)
-                self.events.append((who, event.type, texts))
+                kind = f"pending {event.generation}" if isinstance(event, Pending) else event.type
+                self.events.append((who, kind, texts))
                 self.delivered.append(event)
 
         task.add_done_callback(record)

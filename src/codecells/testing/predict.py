@@ -112,7 +112,8 @@ class Observables(NamedTuple):
     """What a user can observe of one cell, cumulatively; compared field by field."""
 
     events: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
-    """(who received it: observe | terminate, event type, item texts), in delivery order."""
+    """(who received it: observe | terminate, event type — ``pending N`` with its generation —,
+    item texts), in delivery order."""
     stored: tuple[tuple[str, str], ...] = ()
     """The session's stored values (key, JSON text), sorted."""
     dispatched: int = 0
@@ -143,6 +144,7 @@ class Reference:
     terminator: bool = False  # a terminate call waits for Terminated
     outputs: int = 0
     notes: int = 0
+    generations: int = 0  # frontiers opened: generations count 1, 2, ... per cell
     open_calls: int = 0
     seen: Observables = field(default_factory=Observables)
 
@@ -230,14 +232,15 @@ def _deliver_yielded(ref: Reference, step: Step) -> None:
 
 def _open_frontier(ref: Reference, step: Step) -> None:
     ref.frontier, ref.frontier_seen = ref.take_initial_and_content(), False
+    ref.generations += 1
     if ref.attached:
-        ref.emit("observe", "pending", ref.frontier)
+        ref.emit("observe", f"pending {ref.generations}", ref.frontier)
         ref.frontier_seen, ref.attached = True, False
 
 
 def _deliver_frontier(ref: Reference, step: Step) -> None:
     ref.frontier_seen = True
-    ref.emit("observe", "pending", list(ref.frontier or []))
+    ref.emit("observe", f"pending {ref.generations}", list(ref.frontier or []))
 
 
 def _dispatch_tool_call(ref: Reference, step: Step) -> None:
@@ -348,8 +351,8 @@ EFFECTS: dict[Effect, EffectModel] = {
         predict=lambda r, s: setattr(r, "attached", True),
     ),
     Effect.WAKE_OBSERVER: EffectModel(
-        facts=lambda f: f._replace(due=True),
-        matters=_BUFFERED,
+        facts=lambda f: f._replace(due=True, buffered=False),  # the woken observer takes it
+        matters=(lambda f: f.buffered, lambda f: f.due and f.buffered),
         predict=lambda r, s: setattr(r, "cut", len(r.content) if r.cut is None else r.cut),
     ),
     Effect.BUFFER_INITIAL_YIELD: EffectModel(
@@ -362,7 +365,9 @@ EFFECTS: dict[Effect, EffectModel] = {
         predict=_deliver_yielded,
     ),
     Effect.DELIVER_FRONTIER: EffectModel(
-        facts=lambda f: f._replace(observed=True), predict=_deliver_frontier
+        facts=lambda f: f._replace(observed=True),
+        predict=_deliver_frontier,
+        matters=(lambda f: f.resumed,),  # a later frontier: its generation is not 1
     ),
     Effect.DELIVER_INITIAL_YIELD: EffectModel(
         facts=lambda f: f._replace(observed=True, initial=False), predict=_deliver_yielded
@@ -516,6 +521,21 @@ class HostContext:
         return f
 
 
+def _to_step_end(
+    d: LifecycleDefinition, ctx: HostContext, steps: tuple[Step, ...]
+) -> tuple[Step, ...]:
+    """`steps`, ended by a quiescent step end when they stop inside an engine step: what the
+    step's events did becomes observable there, before any finish reaches the cell."""
+    facts = ctx.initial()
+    for step in steps:
+        facts = ctx.after(facts, step)
+    assert isinstance(facts, Facts)
+    if not facts.mid_step:
+        return steps
+    ends = [s for s in enabled_steps(d, steps[-1].dest, facts, ctx) if s.trigger is T.QUIESCENT]
+    return (*steps, ends[0]) if ends else steps
+
+
 def prediction_paths(kind: Lifecycle, *, max_depth: int = 12) -> list[Path]:
     """For every row and every situation in which one of its effects `matters`, a shortest
     path (in `HostContext`) taking that row in that situation: what transition cover alone
@@ -539,7 +559,7 @@ def prediction_paths(kind: Lifecycle, *, max_depth: int = 12) -> list[Path]:
         for step in enabled_steps(d, state, facts, ctx):
             for key in [k for k in wanted if k[0] == step.row_index and k[1](facts)]:
                 wanted.discard(key)
-                found[key] = Path(kind=d.kind, steps=(*prefix, step))
+                found[key] = Path(kind=d.kind, steps=_to_step_end(d, ctx, (*prefix, step)))
         if not wanted:
             break
     unique = {str(p): p for p in found.values()}
