@@ -14,5 +14,6 @@ if ! command -v dot >/dev/null 2>&1; then
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,mcp,openai-agents,pydantic-ai,anthropic,langchain]'
+bash scripts/install-typescript.sh
 echo "setup: ready (.venv)" >&2

@@ -94,3 +94,11 @@ async def drain_pausable(cell: cc.PausableCell) -> tuple[list[str], Any, list[in
             return seen, event, generations
         generations.append(event.generation)
         await cell.resume(event.generation)
+
+
+async def script_texts(tools: list[Any], source: str) -> list[str]:
+    """Run `source` in a fresh session with `tools`; the texts of its successful completion."""
+    async with cc.Session(tools) as session:
+        event = await (await session.create_cell(source)).wait()
+    assert isinstance(event, cc.Completed) and event.error_text is None, event
+    return texts(event)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from codecells import ToolDefinition, ToolKind
 from codecells.agent import (
@@ -13,6 +13,8 @@ from codecells.agent import (
     MCP_TYPES,
     exec_description,
     tool_declaration,
+    tool_definition,
+    tool_types,
     wait_description,
 )
 
@@ -43,10 +45,48 @@ async def ping() -> None:
 
 def test_function_tool_declaration_from_signature_and_return_annotation() -> None:
     assert tool_declaration(forecast) == (
-        "declare const tools: { forecast(args: { city: string; days?: number; }): "
-        "Promise<{ sky: string; temperature_c: number; }>; };"
+        "declare const tools: {\n"
+        "  forecast(args: {\n"
+        "    city: string;\n"
+        "    /** @default 1 */\n"
+        "    days?: number;\n"
+        "  }): Promise<{ temperature_c: number; sky: string }>;\n"
+        "};"
     )
-    assert tool_declaration(ping) == ("declare const tools: { ping(args: {}): Promise<null>; };")
+    assert tool_declaration(ping) == "declare const tools: { ping(): Promise<null>; };"
+
+
+def test_tool_types_place_a_signature_in_a_namespace_block() -> None:
+    types = tool_types(ToolDefinition(name="get", input_schema={"type": "object"}))
+    assert types.signature == "get(): Promise<unknown>;"
+    assert (
+        types.declaration("my-ns")
+        == "declare const tools: { my_ns: { get(): Promise<unknown>; } };"
+    )
+
+
+def test_annotated_fields_and_docstring_arguments_reach_the_declaration() -> None:
+    def weather(
+        city: str, days: Annotated[int, Field(ge=1, le=100, description="days ahead")] = 1
+    ) -> None:
+        """Forecast.
+
+        Args:
+            city: The city name.
+            days: Overridden by the Field's description.
+        """
+
+    assert tool_declaration(weather) == (
+        "declare const tools: {\n"
+        "  weather(args: {\n"
+        "    /** The city name. */\n"
+        "    city: string;\n"
+        "    /** days ahead @default 1 @minimum 1 @maximum 100 */\n"
+        "    days?: number;\n"
+        "  }): Promise<null>;\n"
+        "};"
+    )
+    assert tool_definition(weather).description == "Forecast."
 
 
 def test_definition_without_schemas_is_unknown_and_freeform_takes_a_string() -> None:
@@ -71,7 +111,7 @@ def test_mcp_outputs_render_as_call_tool_result() -> None:
         },
     }
     typed = ToolDefinition(name="b", output_schema=structured)
-    assert tool_declaration(typed).endswith("Promise<CallToolResult<{ n?: number; }>>; };")
+    assert tool_declaration(typed).endswith("Promise<CallToolResult<{ n?: number }>>; };")
     not_mcp = {"type": "object", "properties": {"content": {"type": "array"}}}
     assert "CallToolResult" not in tool_declaration(ToolDefinition(name="c", output_schema=not_mcp))
 
@@ -111,7 +151,7 @@ def test_exec_description_lists_tools_grouped_by_namespace() -> None:
     assert "## github\nTools for GitHub.\n\n### `gh_search` (`gh.search`)\nSearch GitHub.\n" in text
     assert (
         "exec tool declaration:\n```ts\n"
-        "declare const tools: { gh_search(args: unknown): Promise<unknown>; };\n```"
+        "declare const tools: { github: { gh_search(args: unknown): Promise<unknown>; } };\n```"
     ) in text
     assert text.index("Shared MCP types") < text.index("### `local`")
 

@@ -148,7 +148,7 @@ async def test_tool_specs_describe_the_session_tools() -> None:
         exec_spec, wait_spec = code_mode.tool_specs(ToolStyle.OPENAI_CHAT)
         description = exec_spec["function"]["description"]
         assert (
-            "declare const tools: { add(args: { a: number; b: number; }): Promise<number>; };"
+            "declare const tools: { add(args: { a: number; b: number }): Promise<number>; };"
             in (description)
         )
         assert wait_spec["function"]["name"] == "wait"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -107,3 +108,31 @@ def test_truncation_never_exceeds_the_budget_and_keeps_a_prefix(
         assert body[-1].startswith("…[output truncated: about ")
         kept = "".join(body[:-1])
         assert kept == whole[: max_tokens * CHARS_PER_TOKEN]
+
+
+@pytest.mark.parametrize(
+    ("media_type", "shown"),
+    [("image/png", "image/png"), ("image/jpg", "image/jpeg"), ("IMAGE/WEBP", "image/webp")],
+)
+def test_accepted_image_types_pass_normalised(media_type: str, shown: str) -> None:
+    data = base64.b64encode(b"img").decode()
+    output = format_event(
+        Completed(content_items=[ImageItem(image_url=f"data:{media_type};base64,{data}")]), "1", 10
+    )
+    assert output.anthropic_content()[1]["source"] == {
+        "type": "base64",
+        "media_type": shown,
+        "data": data,
+    }
+    assert output.openai_output()[1]["image_url"] == f"data:{shown};base64,{data}"
+
+
+@pytest.mark.parametrize("media_type", ["image/svg+xml", "image/bmp", "image/tiff"])
+def test_image_types_a_provider_rejects_become_text(media_type: str) -> None:
+    data = base64.b64encode(b"img").decode()
+    output = format_event(
+        Completed(content_items=[ImageItem(image_url=f"data:{media_type};base64,{data}")]), "1", 10
+    )
+    note = f"[image of type {media_type} left out: the model accepts gif, jpeg, png, webp]"
+    assert output.anthropic_content()[1] == {"type": "text", "text": note}
+    assert output.openai_output()[1] == {"type": "input_text", "text": note}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codecells.agent import ExecSource, PragmaError, parse_exec_source
+from codecells.agent import ExecSource, PragmaError, parse_exec_source, unwrap_code_fence
 
 NOT_AN_OBJECT = (
     "exec pragma must be a JSON object with supported fields `yield_time_ms` and "
@@ -20,9 +20,9 @@ def test_source_without_pragma_is_unchanged() -> None:
 
 def test_pragma_line_is_removed_and_read() -> None:
     parsed = parse_exec_source(
-        '  // @exec: {"yield_time_ms": 250, "max_output_tokens": 0}\ntext(1)\ntext(2)'
+        '  // @exec: {"yield_time_ms": 0, "max_output_tokens": 1}\ntext(1)\ntext(2)'
     )
-    assert parsed == ExecSource("text(1)\ntext(2)", yield_time_ms=250, max_output_tokens=0)
+    assert parsed == ExecSource("text(1)\ntext(2)", yield_time_ms=0, max_output_tokens=1)
 
 
 def test_pragma_may_set_one_field_or_none() -> None:
@@ -69,11 +69,19 @@ def test_empty_source(source: str) -> None:
         ),
         (
             '// @exec: {"max_output_tokens": 1.5}\nx',
-            "exec pragma field `max_output_tokens` must be a non-negative safe integer",
+            "exec pragma field `max_output_tokens` must be a positive safe integer",
         ),
         (
             '// @exec: {"max_output_tokens": "10"}\nx',
-            "exec pragma field `max_output_tokens` must be a non-negative safe integer",
+            "exec pragma field `max_output_tokens` must be a positive safe integer",
+        ),
+        (
+            '// @exec: {"max_output_tokens": 0}\nx',
+            "exec pragma field `max_output_tokens` must be a positive safe integer",
+        ),
+        (
+            '// @exec: {"yield_time_ms": 1}\n```js\n```',
+            "exec pragma must be followed by JavaScript source on subsequent lines",
         ),
         (
             '// @exec: {"yield_time_ms": true}\nx',
@@ -107,4 +115,33 @@ def test_any_input_parses_or_raises_pragma_error(head: str, tail: str) -> None:
         parsed = parse_exec_source(f"// @exec: {head}\n{tail}")
     except PragmaError:
         return
-    assert parsed.code == tail
+    assert parsed.code in (tail, unwrap_code_fence(tail))
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("```js\ntext(1)\n```", "text(1)"),
+        ("\n```javascript\nconst a = 1;\ntext(a)\n```\n", "const a = 1;\ntext(a)"),
+        ("````\ntext('```')\n````", "text('```')"),
+        ("~~~ts\ntext(1)\n~~~", "text(1)"),
+        ('// @exec: {"yield_time_ms": 5}\n```js\ntext(1)\n```', "text(1)"),
+        ('```js\n// @exec: {"yield_time_ms": 5}\ntext(1)\n```', "text(1)"),
+    ],
+)
+def test_a_script_wrapped_whole_in_one_fence_is_unwrapped(source: str, code: str) -> None:
+    assert parse_exec_source(source).code == code
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "text(1)\n```js\ntext(2)\n```",  # a fence after code
+        "```js\ntext(1)\n```\n```js\ntext(2)\n```",  # two fences
+        "```js\ntext(1)",  # never closed
+        "```js\ntext(1)\n~~~",  # closed by another kind
+        "````js\ntext(1)\n```",  # closed by a shorter fence
+    ],
+)
+def test_anything_but_one_whole_fence_is_left_alone(source: str) -> None:
+    assert parse_exec_source(source).code == source

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pytest
 
 from codecells.agent import (
     ToolStyle,
@@ -25,6 +28,7 @@ def test_openai_chat_shape() -> None:
             "name": "exec",
             "description": exec_description(DEMO_TOOLS, freeform=False),
             "parameters": exec_parameters(),
+            "strict": True,
         },
     }
     assert wait_spec == {
@@ -33,6 +37,7 @@ def test_openai_chat_shape() -> None:
             "name": "wait",
             "description": wait_description(),
             "parameters": wait_parameters(),
+            "strict": True,
         },
     }
 
@@ -49,6 +54,7 @@ def test_openai_responses_shape_makes_exec_freeform() -> None:
         "name": "wait",
         "description": wait_description(),
         "parameters": wait_parameters(),
+        "strict": True,
     }
 
 
@@ -57,20 +63,24 @@ def test_anthropic_shape() -> None:
         "name": "exec",
         "description": exec_description(freeform=False),
         "input_schema": exec_parameters(),
+        "strict": False,
     }
     assert wait_tool_spec(style=ToolStyle.ANTHROPIC) == {
         "name": "wait",
         "description": wait_description(),
-        "input_schema": wait_parameters(),
+        "input_schema": wait_parameters(strict=False),
+        "strict": False,
     }
+    assert wait_parameters(strict=False)["required"] == ["cell_id"]
+    assert wait_parameters(strict=False)["properties"]["max_tokens"]["type"] == "integer"
 
 
 def test_parameter_schemas() -> None:
     assert exec_parameters()["required"] == ["code"]
     wait = wait_parameters()
-    assert wait["required"] == ["cell_id"]
     assert set(wait["properties"]) == {"cell_id", "yield_time_ms", "max_tokens", "terminate"}
-    assert wait["additionalProperties"] is False
+    assert wait["properties"]["max_tokens"]["minimum"] == 1  # a budget cannot empty a result
+    assert wait["properties"]["yield_time_ms"]["maximum"] == 2**53 - 1
     json.dumps(tool_specs(DEMO_TOOLS))  # plain JSON
 
 
@@ -83,3 +93,28 @@ def test_namespace_descriptions_reach_the_exec_description() -> None:
         namespaces={"ns": "About ns."},
     )
     assert "## ns\nAbout ns." in spec["description"]
+
+
+def _strict_compatible(schema: dict[str, Any]) -> bool:
+    """OpenAI's strict-mode rules: objects close and require every property, recursively."""
+    if schema.get("type") == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return (
+            schema.get("additionalProperties") is False
+            and set(schema.get("required", [])) == set(props)
+            and all(_strict_compatible(p) for p in props.values())
+        )
+    return True
+
+
+@pytest.mark.parametrize("style", [ToolStyle.OPENAI_CHAT, ToolStyle.OPENAI_RESPONSES])
+def test_every_openai_function_spec_is_explicitly_strict_and_strict_compatible(
+    style: ToolStyle,
+) -> None:
+    functions = [
+        spec.get("function", spec)
+        for spec in tool_specs(DEMO_TOOLS, style=style)
+        if spec["type"] == "function"
+    ]
+    assert functions and all(f["strict"] is True for f in functions)
+    assert all(_strict_compatible(f["parameters"]) for f in functions)

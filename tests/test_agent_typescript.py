@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from codecells.agent import MAX_DEPTH, TypeScriptRenderer
 from codecells.agent import schema_to_typescript as ts
+from codecells.agent.typescript import doc_comment
 
 
 @pytest.mark.parametrize(
@@ -33,48 +35,88 @@ from codecells.agent import schema_to_typescript as ts
             {"allOf": [{"anyOf": [{"type": "string"}, {"type": "null"}]}, {"type": "string"}]},
             "(string | null) & string",
         ),
-        ({"type": "array", "items": {"type": "string"}}, "Array<string>"),
+        ({"type": "array", "items": {"type": "string"}}, "string[]"),
+        ({"type": "array", "items": {"type": ["string", "null"]}}, "(string | null)[]"),
         (
             {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}]},
+            "[string, number, ...unknown[]]",
+        ),
+        (
+            {"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "number"}},
+            "[string, ...number[]]",
+        ),
+        ({"prefixItems": [{"type": "string"}], "items": False}, "[string]"),
+        (
+            {"items": [{"type": "string"}, {"type": "number"}], "additionalItems": False},
             "[string, number]",
         ),
+        (
+            {"items": [{"type": "string"}], "additionalItems": {"type": "null"}},
+            "[string, ...null[]]",
+        ),
+        (
+            {"items": [{"type": "string"}, {"type": "number"}], "maxItems": 2, "minItems": 1},
+            "[string, number?]",
+        ),
         ({"type": "array"}, "unknown[]"),
-        ({"items": {"type": "boolean"}}, "Array<boolean>"),
+        ({"items": {"type": "boolean"}}, "boolean[]"),
+        ({"enum": []}, "never"),
+        ({"type": "string", "nullable": True}, "string | null"),
+        ({"type": "string", "enum": ["a", "b"], "nullable": True}, '"a" | "b" | null'),
+        ({"const": {"k": [1, "x"]}}, '{ k: [1, "x"] }'),
     ],
 )
 def test_scalars_unions_and_arrays(schema: Any, expected: str) -> None:
     assert ts(schema) == expected
 
 
-def test_object_sorts_properties_marks_optional_and_quotes_names() -> None:
+def test_object_keeps_declared_order_marks_optional_and_quotes_names() -> None:
     schema = {
         "type": "object",
         "properties": {"zeta": {"type": "string"}, "alpha": {"type": "number"}, "x-y": {}},
         "required": ["zeta"],
     }
-    assert ts(schema) == '{ alpha?: number; "x-y"?: unknown; zeta: string; }'
+    assert ts(schema) == '{ zeta: string; alpha?: number; "x-y"?: unknown }'
 
 
 @pytest.mark.parametrize(
     ("schema", "expected"),
     [
-        ({"type": "object"}, "{ [key: string]: unknown; }"),
-        ({"type": "object", "additionalProperties": False}, "{}"),
+        ({"type": "object"}, "{ [key: string]: unknown }"),
+        ({"type": "object", "additionalProperties": False}, "{ [key: string]: never }"),
         (
             {"type": "object", "additionalProperties": {"type": "integer"}},
-            "{ [key: string]: number; }",
+            "{ [key: string]: number }",
         ),
         (
             {"properties": {"a": {"type": "string"}}, "additionalProperties": True},
-            "{ a?: string; [key: string]: unknown; }",
+            "{ a?: string; [key: string]: unknown }",
         ),
+        (
+            {
+                "properties": {"a": {"type": "string"}},
+                "required": ["a"],
+                "additionalProperties": {"type": "number"},
+            },
+            "{ a: string; [key: string]: number | string }",
+        ),
+        ({"required": ["a"], "properties": {}}, "{ a: unknown }"),
     ],
 )
 def test_additional_properties(schema: Any, expected: str) -> None:
     assert ts(schema) == expected
 
 
-def test_descriptions_become_comments_one_property_per_line() -> None:
+def test_any_of_next_to_properties_keeps_the_properties() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "email": {"type": "string"}},
+        "anyOf": [{"required": ["id"]}, {"required": ["email"]}],
+    }
+    assert ts(schema) == "{ id?: string; email?: string } & ({ id: unknown } | { email: unknown })"
+
+
+def test_docs_become_jsdoc_one_property_per_line() -> None:
     schema = {
         "type": "object",
         "properties": {
@@ -84,44 +126,45 @@ def test_descriptions_become_comments_one_property_per_line() -> None:
                 "properties": {"city": {"type": "string", "description": "a city name"}},
                 "required": ["city"],
             },
-            "when": {"type": "string"},
+            "limit": {"type": "integer", "default": 5, "minimum": 1, "maximum": 9},
+            "when": {"type": "string", "format": "date", "pattern": "^2"},
         },
         "required": ["where"],
     }
     assert ts(schema) == (
         "{\n"
-        "  when?: string;\n"
-        "  // the place\n"
-        "  // spanning two lines\n"
+        "  /**\n"
+        "   * the place\n"
+        "   *   spanning two lines\n"
+        "   */\n"
         "  where: {\n"
-        "    // a city name\n"
+        "    /** a city name */\n"
         "    city: string;\n"
         "  };\n"
+        "  /** @default 5 @minimum 1 @maximum 9 */\n"
+        "  limit?: number;\n"
+        "  /** @format date @pattern ^2 */\n"
+        "  when?: string;\n"
         "}"
     )
 
 
-def test_local_refs_expand_at_most_twice_along_a_path() -> None:
+def test_refs_become_aliases_defined_once_with_exact_recursion() -> None:
     schema = {
         "$defs": {
             "Node": {
+                "description": "a node",
                 "type": "object",
                 "properties": {"next": {"$ref": "#/$defs/Node"}, "v": {"type": "number"}},
                 "required": ["v"],
             }
         },
-        "$ref": "#/$defs/Node",
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/Node"}, "b": {"$ref": "#/$defs/Node"}},
     }
-    assert ts(schema) == "{ next?: { next?: unknown; v: number; }; v: number; }"
-
-
-def test_sibling_refs_each_expand() -> None:
-    schema = {
-        "definitions": {"Id": {"type": "string"}},
-        "type": "array",
-        "prefixItems": [{"$ref": "#/definitions/Id"}, {"$ref": "#/definitions/Id"}],
-    }
-    assert ts(schema) == "[string, string]"
+    assert ts(schema) == (
+        "{ a?: Node; b?: Node }\n\n/** a node */\ntype Node = { next?: Node; v: number };"
+    )
 
 
 @pytest.mark.parametrize("ref", ["#/$defs/Missing", "other.json#/x", "#anchor"])
@@ -137,12 +180,33 @@ def test_pydantic_model_schema() -> None:
         y: float
         label: str | None = None
 
-    assert ts(Point.model_json_schema()) == "{ label?: string | null; x: number; y: number; }"
+    assert ts(Point.model_json_schema()) == (
+        "{\n  x: number;\n  y: number;\n  /** @default null */\n  label?: string | null;\n}"
+    )
 
 
-def test_root_ref_recursion_is_bounded() -> None:
-    schema = {"type": "object", "properties": {"self": {"$ref": "#"}}}
-    assert ts(schema) == "{ self?: { self?: { self?: unknown; }; }; }"
+def test_root_recursion_is_an_alias() -> None:
+    schema = {"title": "Chain", "type": "object", "properties": {"next": {"$ref": "#"}}}
+    assert ts(schema) == "Chain\n\ntype Chain = { next?: Chain };"
+
+
+def test_a_cycle_typescript_cannot_express_is_cut() -> None:
+    schema = {
+        "$defs": {"A": {"anyOf": [{"$ref": "#/$defs/A"}, {"type": "string"}]}},
+        "$ref": "#/$defs/A",
+    }
+    assert ts(schema) == "A\n\ntype A = unknown;"
+
+
+def test_a_comment_cannot_be_ended_by_the_text() -> None:
+    assert doc_comment("a */ b") == "/** a *\\/ b */"
+
+
+def test_deep_schemas_are_cut_off() -> None:
+    schema: Any = {"type": "string"}
+    for _ in range(5000):
+        schema = {"type": "array", "items": schema}
+    assert ts(schema).count("[]") == MAX_DEPTH + 1
 
 
 JSON = st.recursive(
@@ -164,3 +228,50 @@ JSON = st.recursive(
 @given(JSON)
 def test_any_json_renders_to_some_type(schema: Any) -> None:
     assert isinstance(ts(schema), str)
+
+
+def test_long_reference_chains_are_cut_off_without_recursion_errors() -> None:
+    count = 5000
+    defs = {
+        f"A{i}": {"anyOf": [{"$ref": f"#/$defs/A{i + 1}"}, {"type": "string"}]}
+        for i in range(count)
+    }
+    rendered = ts({"$defs": defs, "$ref": "#/$defs/A0"})
+    assert rendered.startswith("A0\n\ntype A0 = A1 | string;\n")
+    assert rendered.endswith(" = unknown;") and len(rendered) < 2000
+
+
+def test_equal_definitions_of_input_and_output_share_one_alias() -> None:
+    item = {"type": "object", "properties": {"sku": {"type": "string"}}}
+    order = {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/$defs/Item"}}},
+    }
+    renderer = TypeScriptRenderer()
+    arguments = {
+        "$defs": {"Item": item, "Order": {"title": "Order", **order}},
+        "type": "object",
+        "properties": {"order": {"$ref": "#/$defs/Order"}},
+    }
+    assert renderer.render(arguments) == "{ order?: Order }"
+    assert renderer.render({"title": "Order", **order, "$defs": {"Item": item}}) == "Order"
+    other = {"$defs": {"Item": {"type": "integer"}}, "$ref": "#/$defs/Item"}
+    assert renderer.render(other) == "Item_2"
+    assert renderer.aliases() == [
+        "type Order = { items?: Item[] };",
+        "type Item = { sku?: string };",
+        "type Item_2 = number;",
+    ]
+
+
+def test_deeply_nested_values_do_not_exhaust_the_stack() -> None:
+    value: Any = 0
+    for _ in range(950):
+        value = [value]
+    assert ts({"const": value}).endswith("unknown" + "]" * (MAX_DEPTH + 1))
+    assert "@default (nested too deeply to show)" in ts({"properties": {"a": {"default": value}}})
+    renderer = TypeScriptRenderer()
+    for _ in range(2):
+        assert renderer.render({"$defs": {"X": {"const": value}}, "$ref": "#/$defs/X"}).startswith(
+            "X"
+        )

@@ -137,6 +137,8 @@ def test_progress_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[s
         (["-", "--tools", "codecells:__version__"], "must be a list of ToolDefinitions"),
         (["-", "--tools", "no_such_module_here:X"], "No module named"),
         (["-", "--yield-after", "0"], "--yield-after must be positive"),
+        (["-", "--yield-after", "nan"], "--yield-after must be positive and finite, got nan"),
+        (["-", "--yield-after", "inf"], "--yield-after must be positive and finite, got inf"),
     ],
 )
 def test_usage_errors_exit_2(

@@ -97,14 +97,17 @@ def test_dot_merges_parallel_edges(kind: CellKind) -> None:
 def test_guard_text_shows_effective_guards() -> None:
     c, p = definition(C), definition(P)
     (to_pending,) = [t for t in c.rows(State.RUNNING, Trigger.QUIESCENT) if not t.internal]
-    assert guard_text(c, to_pending) == "[!has_queued_input]"  # fires only when run-on fails
-    assert "quiescent [!has_queued_input]" in to_mermaid(C)
+    # fires only when the failure and run-on rows before it do not
+    assert guard_text(c, to_pending) == "[!has_queued_input, !failed]"
+    assert "quiescent [!has_queued_input, !failed]" in to_mermaid(C)
     (attach,) = [
         t for t in c.rows(State.RUNNING, Trigger.OBSERVE) if t.effects[0].value == "attach_observer"
     ]
     assert guard_text(c, attach) == "[observer_free, !yield_ready]"
-    (open_frontier,) = p.rows(State.RUNNING, Trigger.QUIESCENT)
-    assert guard_text(p, open_frontier) == ""
+    open_frontier = p.rows(State.RUNNING, Trigger.QUIESCENT)[-1]
+    assert guard_text(p, open_frontier) == "[!failed]"
+    (started,) = p.rows(State.RUNNING, Trigger.STARTED)
+    assert guard_text(p, started) == ""
     assert "resume [has_queued_input, generation_current]" in to_dot(P)
     shadowed = TransitionSpec(
         trigger=Trigger.STARTED,
@@ -141,8 +144,8 @@ def test_compare_dot_highlights_rows_of_one_kind() -> None:
             )
             marked = f'<FONT COLOR="{colour}"><B>{_row_text(t, kind)}</B></FONT>'
             assert (marked in where) == (t in kind_only(definition(kind))), (kind, t)
-    (resume,) = _edge_lines(dot, P, State.PENDING, State.RUNNING)
-    assert f'color="{KIND_COLOURS[P]}"' in resume, "an edge only one kind has takes its colour"
+    (quiescent,) = _edge_lines(dot, C, State.RUNNING, State.PENDING)
+    assert f'color="{KIND_COLOURS[C]}"' in quiescent, "an edge only one kind has takes its colour"
     (finish,) = _edge_lines(dot, P, State.RUNNING, State.COMPLETED)
     assert KIND_COLOURS[P] not in finish
 

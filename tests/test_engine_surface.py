@@ -6,6 +6,7 @@ import json
 
 import pytest
 from hostile.engine_driver import engine, finished, outcome, run, texts
+from pydantic import ValidationError
 
 from codecells.engine.protocol import (
     FireTimer,
@@ -348,9 +349,11 @@ def test_console_only_when_enabled() -> None:
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), {"a": [float("-inf")]}])
 def test_unserialisable_tool_result_fails_the_cell(value: float) -> None:
+    with pytest.raises(ValidationError, match="finite number"):  # the host rejects the call
+        ResolveTool(call_id="tool-1", value=value)
     eng = engine("await tools.t()", tools=["t"])
     eng.step()
-    eng.post(ResolveTool(call_id="tool-1", value=value))
+    eng.post(ResolveTool.model_construct(call_id="tool-1", value=value))  # the engine's backstop
     assert finished(run(eng)).error_text == "failed to serialize tool response"
 
 

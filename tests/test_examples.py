@@ -39,3 +39,33 @@ def test_anthropic_style() -> None:
     assert "→ wait {'cell_id': '2', 'terminate': True}" in lines
     assert "← Script terminated" in lines
     assert lines[-1] == "I found 4 glossary entries and stopped the watcher."
+
+
+def test_mcp_servers() -> None:
+    lines = run_example("mcp_servers.py")
+    assert lines[0] == (
+        "declare const tools: { docs: { search(args: { query: string })"
+        ": Promise<CallToolResult<{ result: string[] }>>; } };"
+    )
+    assert lines[1] == "declare const tools: {"
+    assert "  tickets: {" in lines
+    assert "docs: Configuring webhooks; Troubleshooting webhooks" in lines
+    assert lines[-1] == "Answer: see the docs, and ticket #17 is already open."
+
+
+def test_openai_agents_sdk() -> None:
+    lines = run_example("openai_agents_sdk.py")
+    assert lines[0] == "tools: exec, wait"
+    assert "Lagos: 31 °C, 15400k people" in lines
+    assert lines[-1] == "Most populous: Lagos: 31 °C, 15400k people"
+
+
+def test_pydantic_ai_agent() -> None:
+    assert run_example("pydantic_ai_agent.py") == ['totals {"north":16,"south":13}, with 1 chart']
+
+
+def test_anthropic_tool_runner() -> None:
+    lines = run_example("anthropic_tool_runner.py")
+    assert lines[0].startswith("tool_result is_error=True: Script failed Output: | Script error: ")
+    assert lines[1] == "tool_result is_error=False: Script completed Output: | Paris: 14 °C"
+    assert lines[-1] == "It is 14 °C in Paris."

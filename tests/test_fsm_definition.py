@@ -124,11 +124,16 @@ def test_the_pending_frontier_is_the_kind_difference() -> None:
         (row_p,) = p.rows(S.PENDING, trigger)
         assert (row_c.dest, row_c.internal) == (S.RUNNING, False), "continuing runs on by itself"
         assert (row_p.dest, row_p.internal) == (S.PENDING, True), "pausable holds the frontier"
+    failed = (S.RUNNING, True, (G.FAILED,))  # both kinds: a failed cell stops at its step end
     assert [(r.dest, r.internal, r.conditions) for r in c.rows(S.RUNNING, T.QUIESCENT)] == [
+        failed,
         (S.RUNNING, True, (G.HAS_QUEUED_INPUT,)),
         (S.PENDING, False, ()),
     ]
-    assert [(r.dest, r.internal) for r in p.rows(S.RUNNING, T.QUIESCENT)] == [(S.PENDING, False)]
+    assert [(r.dest, r.internal, r.conditions) for r in p.rows(S.RUNNING, T.QUIESCENT)] == [
+        failed,
+        (S.PENDING, False, ()),
+    ]
     assert T.RESUME not in c.triggers and T.YIELD_DUE not in p.triggers
     resume = p.rows(S.PENDING, T.RESUME)
     assert [(r.dest, r.conditions, r.effects[-1]) for r in resume] == [

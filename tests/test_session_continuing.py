@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import math
+from collections.abc import Callable
 
 import pytest
 from support import BLOCK, ECHO, RecordingDelegate, drain, texts, until
 
 import codecells as cc
+from codecells.engine.protocol import Finished, Output, Started
+from codecells.engine.runner import StepOutcome
+from codecells.testing import ScriptedEngine
 
 
 async def test_trivial_cell_completes_then_is_removed() -> None:
@@ -151,22 +156,32 @@ async def test_uncaught_error_completes_with_content_so_far_and_error_text() -> 
         assert event.error_text is not None and "boom" in event.error_text
 
 
-async def test_negative_yield_after_is_rejected_and_nothing_is_lost() -> None:
+@pytest.mark.parametrize("bad", [-1, math.nan, math.inf, -math.inf])
+async def test_bad_yield_after_is_rejected_and_nothing_is_lost(bad: float) -> None:
     async with cc.Session() as session:
         cell = await session.create_cell('text("kept")')
-        with pytest.raises(ValueError):
-            await cell.wait(yield_after=-1)
+        with pytest.raises(ValueError, match="yield_after must be a finite number of seconds"):
+            await cell.wait(yield_after=bad)
         assert texts(await cell.wait()) == ["kept"]
 
 
-async def test_default_yield_after_comes_from_the_config() -> None:
+@pytest.mark.parametrize("bad", [-1, math.nan, math.inf])
+def test_config_refuses_a_default_yield_after_that_wait_refuses(bad: float) -> None:
+    with pytest.raises(ValueError, match="default_yield_after"):
+        cc.SessionConfig(default_yield_after=bad)
+
+
+@pytest.mark.parametrize("default", [0, 0.05])  # 0: return at once
+async def test_default_yield_after_comes_from_the_config(default: float) -> None:
     delegate = RecordingDelegate()
     delegate.gate("block")
-    config = cc.SessionConfig(default_yield_after=0.05)
+    config = cc.SessionConfig(default_yield_after=default)
     async with cc.Session([BLOCK], delegate=delegate, config=config) as session:
-        cell = await session.create_cell('text("x"); await tools.block()')
+        cell = await session.create_cell('text("x"); await tools.block(); text("never")')
+        await until(lambda: bool(delegate.calls))
         event = await asyncio.wait_for(cell.wait(), 5)
         assert event == cc.Yielded(content_items=[cc.TextItem(text="x")])
+        assert await asyncio.wait_for(cell.wait(), 5) == cc.Yielded(content_items=[])
 
 
 async def test_images_are_delivered_as_image_items() -> None:
@@ -192,3 +207,43 @@ async def test_state_reads_the_machine() -> None:
         await until(lambda: cell.state == "completed")
         await cell.wait()
         assert cell.state == "closed"
+
+
+async def test_an_attached_observer_gets_the_output_before_yield_control() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('text("before"); yield_control(); text("after")')
+        first = await cell.wait(yield_after=5)  # attached before the first step's events
+        assert first == cc.Yielded(content_items=[cc.TextItem(text="before")])
+        final = await cell.wait(yield_after=5)
+        assert final == cc.Completed(content_items=[cc.TextItem(text="after")], error_text=None)
+
+
+@pytest.mark.parametrize("observed", [True, False])
+async def test_a_yield_survives_a_completion_in_the_same_step(observed: bool) -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('yield_control(); store("k", 1); text("done")')
+        if not observed:  # the cell completes before anyone waits
+            await until(lambda: cell.state == "completed")
+        # observed: the wait attaches before the step's events arrive (it runs to its first
+        # suspension at once)
+        assert await cell.wait(yield_after=5) == cc.Yielded(content_items=[])
+        final = await cell.wait(yield_after=5)
+        assert final == cc.Completed(content_items=[cc.TextItem(text="done")], error_text=None)
+        assert session.stored_values == {"k": 1}
+
+
+async def test_a_due_deadline_survives_a_completion_before_the_observer_runs() -> None:
+    held: list[Callable[[StepOutcome], object]] = []
+    loop = asyncio.get_running_loop()
+    session = cc.Session(
+        engine_factory=lambda spec: ScriptedEngine(), step_runner=lambda e, done: held.append(done)
+    )
+    async with session:
+        cell = await session.create_cell("/* scripted */")
+        waiting = asyncio.ensure_future(cell.wait(yield_after=0))
+        await asyncio.sleep(0)  # attached: its deadline fires at the next loop iteration
+        # ... and so does the step, completing the cell before the woken observer runs again
+        loop.call_later(0, held[0], [Started(), Output(item=cc.TextItem(text="late")), Finished()])
+        assert await waiting == cc.Yielded(content_items=[])
+        final = await cell.wait(yield_after=5)
+        assert final == cc.Completed(content_items=[cc.TextItem(text="late")], error_text=None)

@@ -196,3 +196,39 @@ async def test_terminate_includes_an_unobserved_frontier_content() -> None:
         await until(lambda: cell.state == "pending")
         final = await cell.terminate()
         assert final == cc.Terminated(content_items=[cc.TextItem(text="held")])
+
+
+async def test_resuming_an_unobserved_frontier_loses_nothing() -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell(
+            'text("a"); await tools.echo(1); text("b"); await tools.echo(2); text("c")'
+        )
+        await until(lambda: cell.state == "pending")
+        assert await cell.resume(1) is cc.ResumeOutcome.RESUMED  # frontier 1 never observed
+        second = await cell.wait_to_pending()
+        assert second.type == "pending" and second.generation == 2
+        assert texts(second) == ["a", "b"]
+        assert await cell.resume(2) is cc.ResumeOutcome.RESUMED
+        final = await cell.wait_to_pending()
+        assert final == cc.Completed(content_items=[cc.TextItem(text="c")], error_text=None)
+
+
+async def test_an_unobserved_frontier_reaches_the_completion() -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell('text("a"); await tools.echo(1); text("b")')
+        await until(lambda: cell.state == "pending")
+        assert await cell.resume(1) is cc.ResumeOutcome.RESUMED
+        final = await cell.wait_to_pending()
+        assert final.type == "completed" and texts(final) == ["a", "b"]
+
+
+@pytest.mark.parametrize("generation", [0, -1])
+async def test_generations_below_one_are_always_invalid(generation: int) -> None:
+    async with cc.Session([ECHO], delegate=RecordingDelegate()) as session:
+        cell = await session.create_pausable_cell("await tools.echo(1); await tools.echo(2)")
+        for _ in range(2):  # before the first resume, and after it
+            pending = await cell.wait_to_pending()
+            assert pending.type == "pending"
+            with pytest.raises(cc.InvalidGeneration, match=f"generation {generation};"):
+                await cell.resume(generation)
+            assert await cell.resume(pending.generation) is cc.ResumeOutcome.RESUMED

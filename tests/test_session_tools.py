@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+
 import pytest
 from pydantic import ValidationError
 from support import RecordingDelegate, texts
@@ -81,8 +85,8 @@ async def test_delegate_tools_get_a_tool_call_with_normalised_js_names() -> None
     tool = cc.ToolDefinition(name="mcp.search-web", description="d", namespace="mcp")
     assert tool.js_name == "mcp_search_web"
     event = await run(
-        "text(JSON.stringify(await tools.mcp_search_web({q: 1}))); "
-        "text(JSON.stringify(await tools.mcp_search_web()))",
+        "text(JSON.stringify(await tools.mcp.mcp_search_web({q: 1}))); "
+        "text(JSON.stringify(await tools.mcp.mcp_search_web()))",
         [tool],
         delegate=delegate,
     )
@@ -117,7 +121,10 @@ async def test_non_json_results_reject() -> None:
         return object()
 
     event = await run("text(await tools.weird().catch(e => e))", [weird])
-    assert "not JSON-serialisable" in texts(event)[0]
+    assert texts(event) == [
+        "tool weird returned a value that is not JSON: a object (or what it holds) is not "
+        "JSON-serialisable"
+    ]
 
 
 def test_functions_with_var_args_are_refused() -> None:
@@ -170,3 +177,79 @@ def test_session_tools_lists_definitions_with_schemas_from_signatures() -> None:
         "type": "object",
     }
     assert ext == cc.ToolDefinition(name="ext", namespace="mcp")
+
+
+class _UnprintableError(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("__str__ is broken too")
+
+
+class _OddBaseError(BaseException):
+    """Not an Exception: still a failure of the tool."""
+
+
+async def _raise_cancelled() -> None:
+    raise asyncio.CancelledError  # raised by the tool itself: nobody cancelled the call
+
+
+async def _raise_unprintable() -> None:
+    raise _UnprintableError
+
+
+async def _raise_tool_error_none() -> None:
+    raise cc.ToolError(None)  # type: ignore[arg-type]
+
+
+async def _raise_odd_base() -> None:
+    raise _OddBaseError("odd")
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        (_raise_cancelled, "tool odd raised CancelledError"),
+        (_raise_unprintable, "_UnprintableError"),
+        (_raise_tool_error_none, "ToolError"),
+        (_raise_odd_base, "odd"),
+    ],
+)
+@pytest.mark.parametrize("as_function", [True, False])
+async def test_every_way_a_tool_fails_settles_its_promise(
+    failure: Callable[[], Awaitable[None]], message: str, as_function: bool
+) -> None:
+    async def odd() -> None:
+        """Fails oddly."""
+        await failure()
+
+    async def handler(call: cc.ToolCall) -> None:
+        await failure()
+
+    tools: list[object] = [odd if as_function else cc.ToolDefinition(name="odd")]
+    delegate = RecordingDelegate({"odd": handler})
+    event = await asyncio.wait_for(
+        run("text(await tools.odd().catch(e => `rejected: ${e}`))", tools, delegate=delegate), 10
+    )
+    assert event == cc.Completed(content_items=[cc.TextItem(text=f"rejected: {message}")])
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, [1, {"x": math.nan}]])
+@pytest.mark.parametrize("as_function", [True, False])
+async def test_nan_and_infinities_reject_like_any_non_json_result(
+    value: object, as_function: bool
+) -> None:
+    def odd() -> object:
+        """Returns a float JSON cannot hold."""
+        return value
+
+    async def handler(call: cc.ToolCall) -> object:
+        return value
+
+    tools: list[object] = [odd if as_function else cc.ToolDefinition(name="odd")]
+    delegate = RecordingDelegate({"odd": handler})
+    source = 'text(await tools.odd().catch(e => `rejected: ${e}`)); text("still running")'
+    event = await run(source, tools, delegate=delegate)
+    assert event.error_text is None
+    assert texts(event) == [
+        "rejected: tool odd returned a value that is not JSON: Input should be a finite number",
+        "still running",
+    ]

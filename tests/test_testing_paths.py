@@ -193,7 +193,7 @@ def test_cli_prints_paths(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["paths", "--kind", "pausable", "--cover", "states"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "pausable: 6 state-cover paths, 7 steps"
-    assert "\n  2. running --quiescent--> pending    [rows " in out
+    assert "\n  2. running --quiescent[!failed]--> pending    [rows " in out
     assert main(["paths", "--kind", "continuing", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [Path.model_validate(p) for p in data] == transition_paths(CellKind.CONTINUING)

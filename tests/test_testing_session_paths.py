@@ -49,6 +49,7 @@ from codecells.testing import (
 )
 
 S, T = State, Trigger
+OUTPUT_LIMIT = 1000
 TOOL = cc.ToolDefinition(name="slow", description="answers when the test says so")
 WAIT = 5.0
 
@@ -61,6 +62,7 @@ class Facts(NamedTuple):
     initial: bool = False  # an initial yield is buffered
     resumed: bool = False  # some frontier was resumed
     awaiting: bool = False  # resumed with nothing queued: no step runs until input arrives
+    failed: bool = False  # output over the limit, or a (planted) effect failure
 
 
 class CellContext:
@@ -80,12 +82,14 @@ class CellContext:
             "observer_free": not f.attached,
             "observer_attached": f.attached,
             "yield_ready": f.initial,
-            "initial_yield_split": f.initial,
             "first_unobserved_yield": not f.observed and not f.initial,
             "generation_consumed": f.resumed,
             "awaiting_input": f.awaiting,
+            "failed": f.failed,
         }
         if any(step.guards[g] != v for g, v in expected.items() if g in step.guards):
+            return False
+        if step.guards.get("output_fits") and f.failed:  # a small item fits unless failed
             return False
         # a finish wakes an attached observer, which claims the completion at once
         ending = step.trigger in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST)
@@ -101,7 +105,7 @@ class CellContext:
         names = {e.value for e in self.rows[step.row_index].effects}
         if "attach_observer" in names:
             f = f._replace(attached=True, observed=True)
-        if names & {"deliver_yielded", "deliver_initial_yield", "deliver_frontier"}:
+        if names & {"deliver_yielded", "deliver_frontier"}:
             f = f._replace(observed=True, initial=False)
         if "wake_observer" in names or (self.pausable and step.trigger == T.QUIESCENT):
             f = f._replace(attached=False)  # the woken observer claims its event
@@ -111,8 +115,10 @@ class CellContext:
             f = f._replace(resumed=True)
         if "await_input" in names:
             f = f._replace(awaiting=True)
-        if "run_step" in names:
+        if "run_step" in names or "ensure_step" in names:
             f = f._replace(awaiting=False)
+        if names & {"record_failure", "refuse_output"}:
+            f = f._replace(failed=True)
         return f
 
 
@@ -147,7 +153,12 @@ class System:
         self.path = path
         self.delegate = Delegate()
         self.engine = ScriptedEngine(interruptible=False)
-        self.session = cc.Session([TOOL], delegate=self.delegate, engine_factory=self._engine)
+        self.session = cc.Session(
+            [TOOL],
+            delegate=self.delegate,
+            engine_factory=self._engine,
+            config=cc.SessionConfig(output_limit=OUTPUT_LIMIT),
+        )
         self.buffer: list[AnyEngineEvent] = []
         self.next_events: list[AnyEngineEvent] = []
         self.gate: Gate | None = None
@@ -280,6 +291,7 @@ class System:
         await self.session.shutdown()
 
 
+OVER_LIMIT = "x" * (OUTPUT_LIMIT + 1)
 IN_STEP: dict[Trigger, Any] = {
     T.STARTED: lambda s: Started(),
     T.OUTPUT: lambda s: Output(item=cc.TextItem(text=f"out-{s.trace_len()}")),
@@ -297,7 +309,8 @@ async def act(s: System, step: Step) -> None:
     if t in IN_STEP:
         if not s.held:
             raise AssertionError(f"no step in flight for {t.value} in {here.value}")
-        s.buffer.append(IN_STEP[t](s))
+        fits = step.guards.get("output_fits", True)
+        s.buffer.append(IN_STEP[t](s) if fits else Output(item=cc.TextItem(text=OVER_LIMIT)))
         return
     n = s.trace_len()
     if t == T.QUIESCENT:
@@ -307,7 +320,7 @@ async def act(s: System, step: Step) -> None:
             s.buffer.append(TimerSet(timer_id=1, delay=0.2))
         queued = bool(step.guards.get("has_queued_input"))
         await s.release(Quiescent(pending_tool_call_ids=list(s.open_calls)), queued=queued)
-        if queued:
+        if queued or step.guards.get("failed"):  # run on, or stopped and run to its end
             await s.step_started()
     elif t in (T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST):
         if here == S.RUNNING:
@@ -363,6 +376,14 @@ async def act(s: System, step: Step) -> None:
         await s.flush()
         s.tasks.append(asyncio.ensure_future(s.session.shutdown()))
         await s.took(t, n)
+    elif t == T.EFFECT_FAILED:
+        # a failing guard or effect is a bug: plant its consequence (tests/test_session_failures
+        # makes real effects fail through the public API)
+        stepless = here == S.PENDING or (here == S.RUNNING and not s.held)
+        s.cell._executor.fire(T.EFFECT_FAILED, error_text="planted failure")
+        await s.took(t, n)
+        if stepless:  # the stopped script runs to its end
+            await s.step_started()
     elif t == T.CLEANUP_DONE:
         if s.held:
             await s.release(Interrupted())

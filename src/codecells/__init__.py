@@ -33,7 +33,7 @@ from .events import (
 from .json_types import JsonValue
 from .kinds import CellKind
 from .session import Cell, Delegate, PausableCell, Session
-from .tools import ToolCall, ToolDefinition, ToolError, ToolKind
+from .tools import HandledTool, ToolCall, ToolDefinition, ToolError, ToolKind
 
 __all__ = [
     "AlreadyTerminating",
@@ -46,6 +46,7 @@ __all__ = [
     "Completed",
     "Delegate",
     "EngineError",
+    "HandledTool",
     "ImageItem",
     "InvalidGeneration",
     "Item",

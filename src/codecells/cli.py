@@ -14,13 +14,14 @@ def _parser() -> argparse.ArgumentParser:
     from .agent import cli as agent_cli
     from .demo import cli as demo_cli
     from .diagrams import cli as diagrams_cli
+    from .integrations import cli as integrations_cli
     from .testing import cli as testing_cli
 
     parser = argparse.ArgumentParser(
         prog="codecells", description="Code mode for AI agents: JavaScript cells in QuickJS."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (demo_cli, diagrams_cli, testing_cli, agent_cli):
+    for module in (demo_cli, diagrams_cli, testing_cli, agent_cli, integrations_cli):
         module.register(sub)
     return parser
 

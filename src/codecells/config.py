@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SessionConfig"]
+__all__ = ["DEFAULT_OUTPUT_LIMIT", "SessionConfig", "check_yield_after"]
+
+DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024
+"""Bytes of undelivered output the host holds per cell by default (16 MiB)."""
+
+
+def check_yield_after(seconds: float) -> float:
+    """`seconds` as a `yield_after`: a finite number >= 0 (0: return at once); else ValueError."""
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"yield_after must be a finite number of seconds >= 0, got {seconds}")
+    return float(seconds)
 
 
 class SessionConfig(BaseModel):
-    """Defaults and limits that apply to every cell of a session."""
+    """Defaults and limits that apply to every cell of a session.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    NaN and infinities are refused everywhere (use None for "unlimited")."""
 
-    default_yield_after: float = Field(10.0, gt=0, description="seconds `wait()` waits by default")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    default_yield_after: float = Field(
+        10.0, ge=0, description="seconds `wait()` waits by default (0: return at once)"
+    )
     cpu_time_limit: float | None = Field(
         30.0, gt=0, description="seconds of JavaScript CPU time per cell (None: unlimited)"
     )
@@ -21,5 +37,14 @@ class SessionConfig(BaseModel):
     )
     stack_limit: int | None = Field(
         1024 * 1024, gt=0, description="bytes of JavaScript stack per cell (None: engine default)"
+    )
+    output_limit: int | None = Field(
+        DEFAULT_OUTPUT_LIMIT,
+        gt=0,
+        description=(
+            "bytes of undelivered output the host holds per cell (UTF-8 text and image URLs, "
+            "plus 512 per item); a cell exceeding it completes with an error naming the limit "
+            "(None: unlimited)"
+        ),
     )
     console: bool = Field(False, description="expose `console.*`, mapped to text items")

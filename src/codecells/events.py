@@ -20,6 +20,8 @@ __all__ = [
     "Terminated",
     "TextItem",
     "Yielded",
+    "ITEM_OVERHEAD",
+    "item_size",
 ]
 
 ImageDetail: TypeAlias = Literal["auto", "low", "high", "original"]
@@ -90,3 +92,17 @@ class ResumeOutcome(StrEnum):
 
     RESUMED = "resumed"
     ALREADY_RUNNING = "already_running"
+
+
+ITEM_OVERHEAD = 512
+"""Bytes every item counts on top of its text: about what Python needs to hold one item, so
+a flood of empty items is bounded too."""
+
+
+def item_size(item: Item) -> int:
+    """Bytes an item counts against `SessionConfig.output_limit`: its text, or its image URL,
+    in UTF-8 (lone surrogates, which JavaScript strings may hold, count 3 bytes each), plus
+    `ITEM_OVERHEAD`."""
+    text = item.text if item.type == "text" else item.image_url
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    return size + ITEM_OVERHEAD

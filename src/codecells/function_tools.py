@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     PydanticUserError,
     TypeAdapter,
     ValidationError,
     create_model,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .json_types import JsonValue
-from .tools import ToolDefinition, ToolError
+from .tool_threads import run_in_tool_thread
+from .tools import HandledTool, ToolDefinition, ToolError
 
-__all__ = ["BoundTool", "bind_tool", "describe_validation_error"]
+__all__ = ["BoundTool", "bind_tool", "describe_validation_error", "docstring_arguments"]
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,12 @@ class BoundTool:
     arguments: type[BaseModel] | None = None
 
     async def call(self, arguments: JsonValue) -> JsonValue:
-        """Validate `arguments` and call the function; failures raise `ToolError`."""
-        assert self.function is not None and self.arguments is not None
+        """Validate `arguments` and call the function; failures raise `ToolError`. Without an
+        arguments model (a `HandledTool`) the function gets `arguments` as is."""
+        assert self.function is not None
         name = self.definition.name
+        if self.arguments is None:
+            return await self.function(arguments)  # type: ignore[no-any-return]
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, dict):
@@ -51,12 +57,13 @@ class BoundTool:
         if inspect.iscoroutinefunction(self.function):
             result = await self.function(**kwargs)
         else:
-            result = await asyncio.to_thread(self.function, **kwargs)
+            result = await run_in_tool_thread(self.function, **kwargs)
         try:
             jsonable: JsonValue = to_jsonable_python(result)
-        except PydanticSerializationError:
+        except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
             raise ToolError(
-                f"tool {name} returned a {type(result).__name__}, which is not JSON-serialisable"
+                f"tool {name} returned a value that is not JSON: a {type(result).__name__} "
+                "(or what it holds) is not JSON-serialisable"
             ) from None
         return jsonable
 
@@ -71,15 +78,19 @@ def describe_validation_error(name: str, exc: ValidationError) -> str:
 
 
 def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
-    """A `ToolDefinition` (dispatched to the delegate) or a function (called directly)."""
+    """A `ToolDefinition` (dispatched to the delegate), a `HandledTool` (its handler gets the
+    raw input) or a function (called with validated keyword arguments)."""
     if isinstance(tool, ToolDefinition):
         return BoundTool(tool)
+    if isinstance(tool, HandledTool):
+        return BoundTool(tool.definition, tool.handler)
     if not callable(tool):
         raise TypeError(f"a tool must be a ToolDefinition or a function, got {tool!r}")
-    arguments = _arguments_model(tool)
+    description, documented = docstring_arguments(inspect.getdoc(tool) or "")
+    arguments = _arguments_model(tool, documented)
     definition = ToolDefinition(
         name=tool.__name__,
-        description=inspect.getdoc(tool) or "",
+        description=description,
         input_schema=arguments.model_json_schema(),
         output_schema=_output_schema(tool),
     )
@@ -98,8 +109,10 @@ def _output_schema(function: Callable[..., Any]) -> dict[str, Any] | None:
     return schema
 
 
-def _arguments_model(function: Callable[..., Any]) -> type[BaseModel]:
-    hints = get_type_hints(function)
+def _arguments_model(function: Callable[..., Any], documented: dict[str, str]) -> type[BaseModel]:
+    """The model of `function`'s arguments: ``Annotated[..., Field(...)]`` metadata kept, and
+    each argument's docstring text as its description unless its ``Field`` has one."""
+    hints = get_type_hints(function, include_extras=True)
     fields: dict[str, Any] = {}
     for param in inspect.signature(function).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
@@ -107,10 +120,81 @@ def _arguments_model(function: Callable[..., Any]) -> type[BaseModel]:
                 f"function tool {function.__name__} must take named parameters only (not {param})"
             )
         default = ... if param.default is param.empty else param.default
-        fields[param.name] = (hints.get(param.name, Any), default)
+        hint = hints.get(param.name, Any)
+        doc = documented.get(param.name)
+        if doc and not _has_description(hint):
+            hint = Annotated[hint, Field(description=doc)]
+        fields[param.name] = (hint, default)
     model: type[BaseModel] = create_model(
         f"{function.__name__}_arguments",
         __config__=ConfigDict(extra="forbid"),
         **fields,
     )
     return model
+
+
+def _has_description(hint: Any) -> bool:
+    return get_origin(hint) is Annotated and any(
+        isinstance(m, FieldInfo) and m.description for m in get_args(hint)[1:]
+    )
+
+
+_GOOGLE_SECTION = re.compile(
+    r"(?P<indent>\s*)(Args|Arguments|Parameters|Params|Keyword Args|Keyword Arguments):\s*$"
+)
+_GOOGLE_ENTRY = re.compile(r"\*{0,2}(?P<name>\w+)\s*(\([^)]*\))?\s*:\s*(?P<text>.*)")
+_NUMPY_ENTRY = re.compile(r"(?P<name>\w+)\s*(:.*)?$")
+_NUMPY_RULE = re.compile(r"\s*-{3,}\s*$")
+
+
+def docstring_arguments(doc: str) -> tuple[str, dict[str, str]]:
+    """Split a docstring into its text without the arguments section, and each argument's
+    description from a Google-style ``Args:`` or a NumPy-style ``Parameters`` section."""
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        google = _GOOGLE_SECTION.fullmatch(line)
+        numpy = (
+            line.strip() == "Parameters"
+            and i + 1 < len(lines)
+            and _NUMPY_RULE.fullmatch(lines[i + 1])
+        )
+        if google or numpy:
+            start = i + (1 if google else 2)
+            indent = len(line) - len(line.lstrip())
+            end, documented = _argument_entries(lines, start, indent, numpy=bool(numpy))
+            rest = "\n".join(lines[:i] + lines[end:]).strip()
+            return re.sub(r"\n{3,}", "\n\n", rest), documented
+    return doc, {}
+
+
+def _argument_entries(
+    lines: list[str], start: int, indent: int, *, numpy: bool
+) -> tuple[int, dict[str, str]]:
+    """``(end of the section, {name: description})`` for the section body from `start`."""
+    documented: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    entry_indent: int | None = None
+    end = start
+    for end in range(start, len(lines) + 1):
+        if end == len(lines):
+            break
+        line = lines[end]
+        if not line.strip():
+            if numpy and end + 2 < len(lines) and _NUMPY_RULE.fullmatch(lines[end + 2]):
+                break  # a blank line before the next NumPy section
+            continue
+        depth = len(line) - len(line.lstrip())
+        if numpy and end + 1 < len(lines) and _NUMPY_RULE.fullmatch(lines[end + 1]):
+            break  # the next NumPy section's header
+        if not numpy and depth <= indent:
+            break  # the Google section ends where its indentation does
+        if entry_indent is None:
+            entry_indent = depth
+        match = (_NUMPY_ENTRY if numpy else _GOOGLE_ENTRY).fullmatch(line.strip())
+        if depth == entry_indent and match:
+            current = documented.setdefault(match["name"], [])
+            if not numpy and match["text"]:
+                current.append(match["text"].strip())
+        elif current is not None:
+            current.append(line.strip())
+    return end, {name: " ".join(text) for name, text in documented.items() if text}

@@ -9,7 +9,6 @@ published. Cancellation flows down: shutdown stops every cell; a cell stops its 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
-from .config import SessionConfig
+from .config import SessionConfig, check_yield_after
 from .engine.protocol import (
     AnyEngineCommand,
     Engine,
@@ -35,9 +34,9 @@ from .executor import CellExecutor
 from .executor.cell import StepRunner
 from .fsm import Trace
 from .function_tools import BoundTool, bind_tool
-from .json_types import JsonValue
+from .json_types import JsonValue, copy_json
 from .kinds import CellKind
-from .tools import ToolCall, ToolDefinition, ToolError
+from .tools import ToolCall, ToolDefinition, ToolError, describe, refuse_name_clashes
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
 
@@ -79,17 +78,6 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
     return engine
 
 
-def _refuse_duplicate_names(tools: tuple[BoundTool, ...]) -> None:
-    seen: dict[str, str] = {}
-    for tool in tools:
-        name, js_name = tool.definition.name, tool.definition.js_name
-        if js_name in seen:
-            raise ValueError(
-                f"tools {seen[js_name]!r} and {name!r} both appear to scripts as tools.{js_name}"
-            )
-        seen[js_name] = name
-
-
 class Session:
     """Owns cells, stored values, tool definitions and a host delegate.
 
@@ -107,15 +95,20 @@ class Session:
     ) -> None:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
-        _refuse_duplicate_names(self._tools)
+        refuse_name_clashes(t.definition for t in self._tools)
         self._engine_tools = tuple(
-            EngineTool(js_name=t.definition.js_name, description=t.definition.description)
+            EngineTool(
+                js_name=t.definition.js_name,
+                description=t.definition.description,
+                js_namespace=t.definition.js_namespace,
+            )
             for t in self._tools
         )
         self._limits = EngineLimits(
             cpu_time=self.config.cpu_time_limit,
             memory=self.config.memory_limit,
             stack=self.config.stack_limit,
+            output=self.config.output_limit,
             console=self.config.console,
         )
         self._delegate = delegate
@@ -194,7 +187,7 @@ class Session:
             kind=kind,
             source=source,
             tools=self._engine_tools,
-            stored_values=copy.deepcopy(self._stored) if self._stored else {},
+            stored_values={key: copy_json(value) for key, value in self._stored.items()},
             limits=self._limits,
         )
         try:
@@ -202,7 +195,9 @@ class Session:
         except Exception as exc:
             raise EngineError(str(exc) or type(exc).__name__) from exc
         host = _Host(self, tool_call_id or "")
-        executor = CellExecutor(cell_id, kind, engine, host, self._runner())
+        executor = CellExecutor(
+            cell_id, kind, engine, host, self._runner(), output_limit=self.config.output_limit
+        )
         self._cells[cell_id] = executor
         executor.start()
         return executor
@@ -238,50 +233,65 @@ class Session:
     @property
     def stored_values(self) -> dict[str, JsonValue]:
         """A copy of the session's stored values."""
-        return copy.deepcopy(self._stored)
+        return {key: copy_json(value) for key, value in self._stored.items()}
 
     # ------------------------------------------------------------------ host side of cells
     async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
+        """Run one tool call. Total: every way the tool can end settles the script's promise,
+        except a real cancellation of this call (the cell is ending) and KeyboardInterrupt or
+        SystemExit, which propagate (the program is stopping)."""
         call_id = request.call_id
         if not 0 <= request.tool_index < len(self._tools):
             return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
         tool = self._tools[request.tool_index]
-        definition = tool.definition
+        name = tool.definition.name
         try:
-            if tool.function is not None:
-                value = await tool.call(request.input)
-            elif self._delegate is not None:
-                call = trusted(  # every field is typed already: skip re-validation
-                    ToolCall,
-                    cell_id=cell_id,
-                    call_id=call_id,
-                    tool_name=definition.name,
-                    namespace=definition.namespace,
-                    kind=definition.kind,
-                    input=request.input,
-                )
-                value = await self._delegate.invoke_tool(call)
-            else:
-                raise ToolError(
-                    f"tool {definition.name} has no handler: the session has no delegate"
-                )
-            return ResolveTool(call_id=call_id, value=value)
+            value = await self._run_tool(cell_id, request, tool)
         except ToolError as exc:
-            return RejectTool(call_id=call_id, message=exc.message)
-        except ValidationError:
-            message = f"tool {definition.name} returned a value that is not JSON"
-            return RejectTool(call_id=call_id, message=message)
-        except Exception as exc:
-            log.warning("tool %s failed in cell %s", definition.name, cell_id, exc_info=True)
-            return RejectTool(call_id=call_id, message=str(exc) or type(exc).__name__)
+            message = exc.message if isinstance(exc.message, str) else describe(exc.message)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # the cell cancelled this call
+                raise
+            message = f"tool {name} raised CancelledError"
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any other failure rejects the promise
+            log.warning("tool %s failed in cell %s", name, cell_id, exc_info=True)
+            message = describe(exc)
+        else:
+            try:
+                return ResolveTool(call_id=call_id, value=value)
+            except ValidationError as exc:  # not JSON, NaN and infinities included
+                reason = exc.errors(include_url=False)[0]["msg"]
+                message = f"tool {name} returned a value that is not JSON: {reason}"
+        return RejectTool(call_id=call_id, message=message)
+
+    async def _run_tool(
+        self, cell_id: str, request: ToolCallRequested, tool: BoundTool
+    ) -> JsonValue:
+        if tool.function is not None:
+            return await tool.call(request.input)
+        definition = tool.definition
+        if self._delegate is None:
+            raise ToolError(f"tool {definition.name} has no handler: the session has no delegate")
+        call = trusted(  # every field is typed already: skip re-validation
+            ToolCall,
+            cell_id=cell_id,
+            call_id=request.call_id,
+            tool_name=definition.name,
+            namespace=definition.namespace,
+            kind=definition.kind,
+            input=request.input,
+        )
+        return await self._delegate.invoke_tool(call)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
             await self._delegate.notify(call_id, cell_id, text)
 
     def _commit(self, writes: dict[str, JsonValue]) -> None:
-        if writes:
-            self._stored.update(copy.deepcopy(writes))
+        self._stored.update({key: copy_json(value) for key, value in writes.items()})
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)
@@ -360,12 +370,12 @@ class Cell(_Handle):
 
     async def wait(self, yield_after: float | None = None) -> Yielded | Completed | Terminated:
         """The output so far after `yield_after` seconds (default: the session's), or earlier on
-        ``yield_control()``, or the terminal event. Cancelling the wait loses no output."""
+        ``yield_control()``, or the terminal event. Cancelling the wait loses no output.
+
+        `yield_after` must be finite and >= 0 (0: return at once): ValueError otherwise."""
         if yield_after is None:
             yield_after = self._session.config.default_yield_after
-        if yield_after < 0:
-            raise ValueError(f"yield_after must be >= 0, got {yield_after}")
-        event = await self._live().observe(float(yield_after))
+        event = await self._live().observe(check_yield_after(yield_after))
         assert not isinstance(event, Pending)
         return event
 
@@ -384,5 +394,6 @@ class PausableCell(_Handle):
 
     async def resume(self, generation: int) -> ResumeOutcome:
         """Continue from frontier `generation`: `RESUMED`, or `ALREADY_RUNNING` if it was resumed
-        before; `InvalidGeneration` for a frontier not reached yet."""
+        before; `InvalidGeneration` for a frontier not reached yet and for `generation < 1`.
+        A frontier nobody observed loses nothing: its items come with the next event."""
         return self._live().resume(generation)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -10,7 +12,16 @@ from pydantic import BaseModel, ConfigDict
 
 from .json_types import JsonValue
 
-__all__ = ["ToolCall", "ToolDefinition", "ToolError", "ToolKind", "normalize_js_name"]
+__all__ = [
+    "HandledTool",
+    "ToolCall",
+    "ToolDefinition",
+    "ToolError",
+    "ToolKind",
+    "describe",
+    "normalize_js_name",
+    "refuse_name_clashes",
+]
 
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_$]")
 
@@ -34,7 +45,8 @@ class ToolKind(StrEnum):
 
 
 class ToolDefinition(BaseModel):
-    """A tool the script can call as ``tools.<js_name>(input)``; dispatched to the delegate."""
+    """A tool the script can call as ``tools.<js_name>(input)`` (with a namespace:
+    ``tools.<js_namespace>.<js_name>(input)``); dispatched to the delegate."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -50,6 +62,11 @@ class ToolDefinition(BaseModel):
         """The normalised identifier under which the script sees this tool."""
         return normalize_js_name(self.name)
 
+    @property
+    def js_namespace(self) -> str | None:
+        """The normalised namespace: the script sees the tool as ``tools.<js_namespace>.<js_name>``."""
+        return None if self.namespace is None else normalize_js_name(self.namespace)
+
 
 class ToolCall(BaseModel):
     """One call of a tool by a cell, as handed to ``delegate.invoke_tool``."""
@@ -64,9 +81,65 @@ class ToolCall(BaseModel):
     input: JsonValue = None
 
 
+@dataclass(frozen=True)
+class HandledTool:
+    """A `ToolDefinition` with its own handler, for integrations (MCP servers, other agent
+    frameworks): ``await handler(input)`` gets the script's input as is (no validation) and
+    returns the JSON result; raise `ToolError` to reject. Calling the object calls the handler."""
+
+    definition: ToolDefinition
+    handler: Callable[[JsonValue], Awaitable[JsonValue]]
+
+    async def __call__(self, input: JsonValue) -> JsonValue:
+        return await self.handler(input)
+
+
 class ToolError(Exception):
-    """Raise from a tool to reject the script's promise with exactly `message`."""
+    """Raise from a tool to reject the script's promise with exactly `message`.
+
+    A `message` that is not a str is described as by `describe` (None: ``"ToolError"``)."""
 
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+def describe(failure: object) -> str:
+    """A rejection text for any failure: its ``str()``, or its type's name when that is empty,
+    raises, or `failure` is None (a tool's failure must never keep its promise pending)."""
+    if failure is None:
+        return "ToolError"
+    try:
+        text = str(failure)
+    except Exception:  # noqa: BLE001 - a broken __str__ still gets a text
+        text = ""
+    return text or type(failure).__name__
+
+
+def refuse_name_clashes(definitions: Iterable[ToolDefinition]) -> None:
+    """Raise `ValueError`, naming both, if two tools would be the same ``tools.…`` path.
+
+    Tools may share a name in different namespaces; a namespace may not share its name with a
+    top-level tool (CONTRACT §6)."""
+    seen: dict[str, tuple[str, str]] = {}  # what a script writes after `tools.` -> (kind, name)
+    for definition in definitions:
+        space, js_name = definition.js_namespace, definition.js_name
+        claims = [(js_name, ("tool", definition.name))]
+        if space is not None:
+            claims = [
+                (space, ("namespace", definition.namespace or "")),
+                (f"{space}.{js_name}", ("tool", definition.name)),
+            ]
+        for path, claim in claims:
+            known = seen.get(path)
+            if known is None:
+                seen[path] = claim
+            elif known != claim or claim[0] == "tool":  # a namespace is shared by its tools
+                raise ValueError(f"{_both(known, claim)} both appear to scripts as tools.{path}")
+
+
+def _both(first: tuple[str, str], second: tuple[str, str]) -> str:
+    (kind, name), (other_kind, other_name) = first, second
+    if kind == other_kind:
+        return f"{kind}s {name!r} and {other_name!r}"
+    return f"{kind} {name!r} and {other_kind} {other_name!r}"

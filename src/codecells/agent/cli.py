@@ -1,24 +1,37 @@
-"""``codecells run FILE.js``: run a script in a cell and stream its output."""
+"""``codecells run FILE.js`` runs a script in a cell and streams its output;
+``codecells describe`` prints the tool definitions a model is given."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import importlib
+import json
+import math
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from ..tools import ToolDefinition
+from .catalog import DEFAULT_CATALOG_THRESHOLD, with_tool_catalog
 from .run import run_script
+from .specs import ToolStyle, tool_specs
 from .tooldefs import Tool
 
 __all__ = ["register"]
 
 
+_STYLES = {
+    "openai": ToolStyle.OPENAI_CHAT,
+    "responses": ToolStyle.OPENAI_RESPONSES,
+    "anthropic": ToolStyle.ANTHROPIC,
+}
+
+
 def register(sub: Any) -> None:
-    """Add ``run`` to the ``codecells`` subcommands."""
+    """Add ``run`` and ``describe`` to the ``codecells`` subcommands."""
+    _register_describe(sub)
     p = sub.add_parser(
         "run",
         help="run a JavaScript file in a cell, streaming its output",
@@ -55,6 +68,63 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_run)
 
 
+def _register_describe(sub: Any) -> None:
+    p = sub.add_parser(
+        "describe",
+        help="print the exec and wait tool definitions exactly as the model reads them",
+        description=(
+            "Print the code-mode tool definitions (exec and wait) for a list of tools: each "
+            "tool's name, kind and description verbatim, then its parameters' JSON Schema; "
+            "or, with --json, the definitions exactly as they are sent to the API. Past the "
+            "catalog threshold the tools get the catalog tools, as `with_tool_catalog` gives."
+        ),
+    )
+    p.add_argument(
+        "--tools",
+        metavar="MODULE:ATTR",
+        help="a list of ToolDefinitions and/or functions (default: the demo tools)",
+    )
+    p.add_argument(
+        "--style",
+        choices=sorted(_STYLES),
+        default="openai",
+        help="openai (Chat Completions), responses (Responses API) or anthropic (default: openai)",
+    )
+    p.add_argument(
+        "--catalog-threshold",
+        type=int,
+        default=DEFAULT_CATALOG_THRESHOLD,
+        metavar="N",
+        help=f"list names and summaries only beyond N tools (default: {DEFAULT_CATALOG_THRESHOLD})",
+    )
+    p.add_argument("--json", action="store_true", help="print the definitions as JSON")
+    p.set_defaults(handler=_describe)
+
+
+def _describe(args: argparse.Namespace) -> int:
+    try:
+        tools = with_tool_catalog(_load_tools(args.tools), threshold=args.catalog_threshold)
+    except (ImportError, ValueError) as err:
+        print(f"codecells describe: {err}", file=sys.stderr)
+        return 2
+    specs = tool_specs(tools, style=_STYLES[args.style], catalog_threshold=args.catalog_threshold)
+    if args.json:
+        print(json.dumps(specs, indent=2, ensure_ascii=False))
+        return 0
+    for spec in specs:
+        body = spec.get("function", spec)
+        kind = spec.get("type", "function")
+        print(f"===== {body['name']} ({kind} tool) =====")
+        print(body["description"])
+        schema = body.get("parameters", body.get("input_schema"))
+        if schema is not None:
+            strict = f", strict: {str(body['strict']).lower()}" if "strict" in body else ""
+            print(f"\n----- parameters (JSON Schema{strict}) -----")
+            print(json.dumps(schema, indent=2, ensure_ascii=False))
+        print()
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         source = _read(args.file)
@@ -62,8 +132,11 @@ def _run(args: argparse.Namespace) -> int:
     except (OSError, ImportError, ValueError) as err:
         print(f"codecells run: {err}", file=sys.stderr)
         return 2
-    if args.yield_after <= 0:
-        print("codecells run: --yield-after must be positive", file=sys.stderr)
+    if not 0 < args.yield_after < math.inf:  # also refuses nan
+        print(
+            f"codecells run: --yield-after must be positive and finite, got {args.yield_after}",
+            file=sys.stderr,
+        )
         return 2
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     run = run_script(

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-from ..tools import ToolDefinition, ToolKind
+from ..tools import ToolDefinition
+from .catalog import DEFAULT_CATALOG_THRESHOLD, one_line_summary, split_catalog
+from .declarations import mcp_structured_schema, tool_declaration
 from .tooldefs import Tool, tool_definition
-from .typescript import schema_to_typescript
 
 __all__ = [
     "DEFAULT_MAX_OUTPUT_TOKENS",
     "DEFAULT_YIELD_TIME_MS",
     "MCP_TYPES",
     "exec_description",
-    "tool_declaration",
+    "markdown_safe",
     "wait_description",
 ]
 
@@ -26,13 +27,13 @@ DEFAULT_MAX_OUTPUT_TOKENS = 10_000
 
 _EXEC_INTRO = """Run JavaScript to orchestrate and compose tool calls.
 - The code runs in a fresh QuickJS sandbox as the body of an async module: top-level `await` works.
-- Every nested tool is a method of the global `tools` object, for example `await tools.get_weather({{city: "Paris"}})`. Tool names are normalized to JavaScript identifiers: characters outside `[A-Za-z0-9_$]` become `_` (`tools.search_issues` for `search-issues`).
+- Every nested tool is a method of the global `tools` object, for example `await tools.get_weather({{city: "Paris"}})`. A tool in a namespace is a method of `tools.<namespace>`, for example `await tools.github.search({{q: "quickjs"}})`. Tool and namespace names are normalized to JavaScript identifiers: characters outside `[A-Za-z0-9_$]` become `_` (`tools.search_issues` for `search-issues`).
 - Function tools take one object argument, freeform tools a string. A tool's promise resolves with its result (an object or a string, see its declaration) and rejects with an error message string.
 - Plain JavaScript only: no Node, no `import`, no file system, no network{console_rule}
 - {input_rule}
 - You may start the code with a first-line pragma such as `// @exec: {{"yield_time_ms": {yield_ms}, "max_output_tokens": {max_tokens}}}`.
   - `yield_time_ms`: if the script is still running after that many milliseconds, `exec` returns the output so far (default {yield_ms}).
-  - `max_output_tokens`: the token budget of the result (default {max_tokens}); longer output is truncated.
+  - `max_output_tokens`: the token budget of the result (default {max_tokens}, at least 1); longer output is truncated.
 - When the code has been fully evaluated the script ends: unawaited promises and pending timers are discarded.
 - A result that starts with `Script running with cell ID <id>` means the script is still running: call `wait` with that `cell_id` for more output.
 
@@ -44,26 +45,34 @@ Global helpers (each returns `undefined`):
 - `yield_control()`: returns the output so far to you now, while the script keeps running.
 - `exit()`: ends the script successfully; output so far is kept.
 - `setTimeout(callback, delayMs?)` / `clearTimeout(id)`: timers. A pending timer does not keep the script alive; await a promise to wait for one.
-- `ALL_TOOLS`: `{{name, description}}` of every nested tool."""
+- `ALL_TOOLS`: `{{name, description, namespace?}}` of every nested tool."""
 
 _CONSOLE_RULE = (
     ". `console.log`, `console.info`, `console.warn`, `console.error` and `console.debug` "
     "append their arguments as a text item."
 )
 _FREEFORM_RULE = (
-    "The input is raw JavaScript source text: not JSON, not a quoted string, not a markdown "
-    "code fence."
+    "The input is raw JavaScript source text: not JSON, not a quoted string. A script wrapped "
+    "whole in exactly one markdown code fence is unwrapped before it runs; send raw source anyway."
 )
 _JSON_RULE = (
-    "The `code` argument is raw JavaScript source text: not a quoted string, not a markdown "
-    "code fence."
+    "The `code` argument is raw JavaScript source text: not a quoted string. A script wrapped "
+    "whole in exactly one markdown code fence is unwrapped before it runs; send raw source anyway."
 )
+
+_CATALOG_INTRO = """This session has {count} tools: below are their names and one-line summaries only. Before calling one, read its declaration at run time:
+- `await tools.search_tools({{query: "words", limit?: 10}})` returns the best matches, `{{name, description}}` each (the first line of the description);
+- `await tools.describe_tools({{names: ["a", "b"]}})` returns `{{name, description, declaration}}` for each: the full description and the TypeScript declaration.
+`ALL_TOOLS` lists every tool too."""
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 
 _WAIT = """- Use `wait` only after `exec` returned `Script running with cell ID <id>`.
 - `cell_id` names the running cell.
 - `yield_time_ms` is how long to wait for more output before returning (default {yield_ms}).
-- `max_tokens` is the token budget of the new output this call returns (default {max_tokens}).
+- `max_tokens` is the token budget of the new output this call returns (default {max_tokens}, at least 1).
 - `terminate: true` stops the cell instead of waiting.
+- `null` (or leaving it out, where allowed) for `yield_time_ms`, `max_tokens` or `terminate` means its default.
 - `wait` returns only the output that is new since the last result, or the cell's final result.
 - While the cell is still running, `wait` may return `Script running with cell ID <id>` again: call it again.
 - Once a cell has finished, `wait` returns its final result and the cell is closed."""
@@ -101,6 +110,7 @@ def exec_description(
     namespaces: Mapping[str, str] | None = None,
     freeform: bool = True,
     console: bool = False,
+    catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
 ) -> str:
     """The ``exec`` tool's description: the JS surface, the pragma, and every tool in `tools`.
 
@@ -108,6 +118,10 @@ def exec_description(
     `namespaces`, if any); tools without a namespace come first. `freeform` says whether the
     model passes the source as the raw tool input (True) or as a ``code`` argument; `console`
     whether the session maps ``console.*`` to text items (``SessionConfig(console=True)``).
+
+    With more than `catalog_threshold` tools (None: no limit) the reference lists names and
+    one-line summaries only, and the script reads declarations at run time with the catalog
+    tools of `with_tool_catalog`; without them a `ValueError` says so.
     """
     sections = [
         _EXEC_INTRO.format(
@@ -118,17 +132,30 @@ def exec_description(
         )
     ]
     definitions = [tool_definition(t) for t in tools]
-    if any(_mcp_structured_schema(d.output_schema) is not None for d in definitions):
+    catalog, listed = split_catalog(definitions)
+    compact = catalog_threshold is not None and len(listed) > catalog_threshold
+    if compact and not catalog:
+        raise ValueError(
+            f"{len(listed)} tools are more than catalog_threshold={catalog_threshold}: give the "
+            "session `with_tool_catalog(tools)` so scripts can search them, or raise the threshold"
+        )
+    if compact:
+        sections.append(_CATALOG_INTRO.format(count=len(listed)))
+        sections += [_tool_section(d) for d in catalog]
+    elif any(mcp_structured_schema(d.output_schema) is not None for d in definitions):
         sections.append(f"Shared MCP types:\n```ts\n{MCP_TYPES}\n```")
     groups: dict[str | None, list[ToolDefinition]] = {None: []}
-    for definition in definitions:
+    for definition in listed if compact else definitions:
         groups.setdefault(definition.namespace, []).append(definition)
     for namespace, members in groups.items():
         if namespace is not None:
-            about = (namespaces or {}).get(namespace, "").strip()
+            about = markdown_safe((namespaces or {}).get(namespace, "").strip())
             sections.append(f"## {namespace}\n{about}".rstrip())
-        sections += [_tool_section(d) for d in members]
-    return "\n\n".join(sections)
+        if compact:
+            sections.append("\n".join(_summary_line(d) for d in members))
+        else:
+            sections += [_tool_section(d) for d in members]
+    return "\n\n".join(s for s in sections if s)
 
 
 def wait_description() -> str:
@@ -136,51 +163,35 @@ def wait_description() -> str:
     return _WAIT.format(yield_ms=DEFAULT_YIELD_TIME_MS, max_tokens=DEFAULT_MAX_OUTPUT_TOKENS)
 
 
-def tool_declaration(tool: Tool) -> str:
-    """`tool` as a TypeScript declaration: ``declare const tools: { name(args: In): Promise<Out>; };``."""
-    definition = tool_definition(tool)
-    if definition.kind is ToolKind.FREEFORM:
-        parameter = "input: string"
-    else:
-        schema = definition.input_schema
-        parameter = "args: " + ("unknown" if schema is None else schema_to_typescript(schema))
-    structured = _mcp_structured_schema(definition.output_schema)
-    if structured is not None:
-        inner = schema_to_typescript(structured)
-        output = "CallToolResult" if inner == "unknown" else f"CallToolResult<{inner}>"
-    elif definition.output_schema is not None:
-        output = schema_to_typescript(definition.output_schema)
-    else:
-        output = "unknown"
-    return f"declare const tools: {{ {definition.js_name}({parameter}): Promise<{output}>; }};"
+def markdown_safe(text: str) -> str:
+    """`text` with a code fence it leaves open closed, so it cannot swallow what follows."""
+    fence: str | None = None
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        marks, rest = match.group(1), match.group(2)
+        if fence is None and not (marks[0] == "`" and "`" in rest):
+            fence = marks
+        elif (
+            fence is not None
+            and marks[0] == fence[0]
+            and len(marks) >= len(fence)
+            and not rest.strip()
+        ):
+            fence = None
+    return text if fence is None else f"{text}\n{fence}"
 
 
 def _tool_section(definition: ToolDefinition) -> str:
     heading = f"### `{definition.js_name}`"
     if definition.js_name != definition.name:
         heading += f" (`{definition.name}`)"
-    about = definition.description.strip()
+    about = markdown_safe(definition.description.strip())
     declaration = f"exec tool declaration:\n```ts\n{tool_declaration(definition)}\n```"
     return "\n".join(part for part in (heading, about, declaration) if part)
 
 
-def _mcp_structured_schema(schema: dict[str, Any] | None) -> Any:
-    """For an MCP ``CallToolResult`` output schema, its ``structuredContent`` schema (``True``
-    when absent); otherwise None. MCP-shaped means: ``content`` is an array of objects,
-    ``isError`` a boolean and ``_meta`` an object."""
-    props = (schema or {}).get("properties")
-    if not isinstance(props, dict):
-        return None
-    content = props.get("content")
-    shaped = (
-        isinstance(content, dict)
-        and _has_type(content, "array")
-        and _has_type(content.get("items"), "object")
-        and _has_type(props.get("isError"), "boolean")
-        and _has_type(props.get("_meta"), "object")
-    )
-    return props.get("structuredContent", True) if shaped else None
-
-
-def _has_type(schema: Any, kind: str) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == kind
+def _summary_line(definition: ToolDefinition) -> str:
+    summary = one_line_summary(definition.description)
+    return f"- `{definition.js_name}`" + (f": {summary}" if summary else "")

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+)
 
 from ..errors import CodeCellsError
 from ..events import Completed, Terminated, Yielded
 from ..function_tools import describe_validation_error
 from ..session import Session
+from .catalog import DEFAULT_CATALOG_THRESHOLD
 from .description import DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_YIELD_TIME_MS
 from .output import ToolOutput, error_output, format_event
-from .pragma import PragmaError, parse_exec_source
+from .pragma import MAX_SAFE_INTEGER, PragmaError, parse_exec_source
 from .specs import EXEC_TOOL_NAME, WAIT_TOOL_NAME, ToolStyle, tool_specs
 
 __all__ = ["CodeMode", "ExecArgs", "WaitArgs"]
@@ -28,22 +37,41 @@ class ExecArgs(BaseModel):
     code: str
 
 
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, not a boolean")
+    return value
+
+
+def _id_text(value: Any) -> Any:
+    """A cell id sent as a number (``7``) is its text (``"7"``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SAFE_INTEGER:
+        return str(value)
+    return value
+
+
+_Count = Annotated[int, BeforeValidator(_no_bool), Field(le=MAX_SAFE_INTEGER)]
+"""A count from the model: an integer (not a boolean) of at most 2^53 - 1."""
+
+
 class WaitArgs(BaseModel):
-    """``wait``'s arguments."""
+    """``wait``'s arguments (``null`` means the default); every number is bounded, so no
+    value the model sends can overflow."""
 
     model_config = ConfigDict(extra="forbid")
 
-    cell_id: str | int
-    yield_time_ms: int | None = Field(None, ge=0)
-    max_tokens: int | None = Field(None, ge=0)
-    terminate: bool = False
+    cell_id: Annotated[StrictStr, BeforeValidator(_id_text)]
+    yield_time_ms: Annotated[_Count, Field(ge=0)] | None = None
+    max_tokens: Annotated[_Count, Field(ge=1)] | None = None
+    terminate: StrictBool | None = None
 
 
 class CodeMode:
     """Serve a model's ``exec`` / ``wait`` calls with the cells of `session`.
 
     The session's tools are described to the model; `namespaces` maps a namespace to its
-    description. Every handler
+    description; with more than `catalog_threshold` tools only their names and summaries are listed
+    (the session needs the tools of `with_tool_catalog`). Every handler
     returns a `ToolOutput`; it never raises for bad model input or an unknown cell, it reports
     them in the output (``is_error``). Cancelling a handler drops its observation of the cell
     (nothing is lost; the next ``wait`` gets the output).
@@ -54,18 +82,22 @@ class CodeMode:
         session: Session,
         *,
         namespaces: Mapping[str, str] | None = None,
+        catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
     ) -> None:
         self.session = session
         self.tools = session.tools
         self.namespaces = dict(namespaces or {})
+        self.catalog_threshold = catalog_threshold
 
     def tool_specs(self, style: ToolStyle = ToolStyle.OPENAI_CHAT) -> list[dict[str, Any]]:
-        """The ``exec`` and ``wait`` tool definitions in `style`, describing this session's tools."""
+        """The ``exec`` and ``wait`` tool definitions in `style`, describing this session's tools
+        (names and summaries only beyond `catalog_threshold` tools: see `with_tool_catalog`)."""
         return tool_specs(
             self.tools,
             style=style,
             namespaces=self.namespaces,
             console=self.session.config.console,
+            catalog_threshold=self.catalog_threshold,
         )
 
     async def handle(
@@ -114,7 +146,7 @@ class CodeMode:
             args = WaitArgs.model_validate(_decode(arguments))
         except ValidationError as err:
             return error_output(describe_validation_error(WAIT_TOOL_NAME, err))
-        cell_id = str(args.cell_id)
+        cell_id = args.cell_id
         event: Yielded | Completed | Terminated
         try:
             if args.terminate:
@@ -132,7 +164,7 @@ def _decode(arguments: str | Mapping[str, Any]) -> str | Mapping[str, Any]:
     if isinstance(arguments, str) and arguments.lstrip().startswith("{"):
         try:
             decoded = json.loads(arguments)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, too deep, or a number too long
             return arguments
         if isinstance(decoded, dict):
             return decoded

@@ -21,12 +21,27 @@ from typing import Any
 
 from ..events import CellEvent, ImageItem, Item, Terminated, TextItem, Yielded
 
-__all__ = ["CHARS_PER_TOKEN", "ToolOutput", "error_output", "format_event"]
+__all__ = [
+    "ANTHROPIC_IMAGE_TYPES",
+    "CHARS_PER_TOKEN",
+    "OPENAI_IMAGE_TYPES",
+    "ToolOutput",
+    "error_output",
+    "format_event",
+]
 
 CHARS_PER_TOKEN = 4
 """The token estimate used for truncation: one token per this many characters."""
 
 _DATA_URL = re.compile(r"data:(?P<mime>[^;,]+)(?P<params>(?:;[^;,]*)*),(?P<data>.*)", re.DOTALL)
+
+ANTHROPIC_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+"""The image media types the Anthropic Messages API accepts."""
+
+OPENAI_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+"""The image media types OpenAI's ``input_image`` accepts (as data URLs)."""
+
+_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png"}
 
 
 @dataclass(frozen=True)
@@ -48,14 +63,16 @@ class ToolOutput:
     def openai_output(self) -> str | list[dict[str, Any]]:
         """The output for an OpenAI ``function_call_output`` / ``custom_tool_call_output``
         (Responses API): the text, or ``input_text`` / ``input_image`` parts when there are
-        images."""
+        images. An image of a type OpenAI rejects (`OPENAI_IMAGE_TYPES`; svg, bmp, …) is
+        described in a text part instead, so the next request cannot fail on it."""
         if not any(isinstance(i, ImageItem) for i in self.items):
             return self.text()
         return [_openai_part(i) for i in self.items]
 
     def anthropic_content(self) -> list[dict[str, Any]]:
-        """The ``content`` of an Anthropic ``tool_result`` block: text and base64 image blocks
-        (an image that is not a base64 ``data:`` URL is described in a text block)."""
+        """The ``content`` of an Anthropic ``tool_result`` block: text and base64 image blocks.
+        An image that is not a base64 ``data:`` URL of a type Anthropic accepts
+        (`ANTHROPIC_IMAGE_TYPES`: jpeg, png, gif, webp) is described in a text block."""
         return [_anthropic_block(i) for i in self.items]
 
 
@@ -104,17 +121,36 @@ def _truncate(items: list[Item], max_tokens: int) -> list[Item]:
 def _openai_part(item: Item) -> dict[str, Any]:
     if isinstance(item, TextItem):
         return {"type": "input_text", "text": item.text}
-    return {"type": "input_image", "image_url": item.image_url, "detail": item.detail or "auto"}
+    image = _data_image(item.image_url, OPENAI_IMAGE_TYPES)
+    if isinstance(image, str):
+        return {"type": "input_text", "text": image}
+    media_type, data = image
+    url = f"data:{media_type};base64,{data}"
+    return {"type": "input_image", "image_url": url, "detail": item.detail or "auto"}
 
 
 def _anthropic_block(item: Item) -> dict[str, Any]:
     if isinstance(item, TextItem):
         return {"type": "text", "text": item.text}
-    match = _DATA_URL.fullmatch(item.image_url)
+    image = _data_image(item.image_url, ANTHROPIC_IMAGE_TYPES)
+    if isinstance(image, str):
+        return {"type": "text", "text": image}
+    media_type, data = image
+    return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}
+
+
+def _data_image(url: str, accepted: frozenset[str]) -> tuple[str, str] | str:
+    """``(media type, base64 data)`` of a base64 ``data:`` URL of an `accepted` type (its
+    type normalised: ``image/jpg`` is ``image/jpeg``), else the text that stands for it."""
+    match = _DATA_URL.fullmatch(url)
     if match is None or ";base64" not in match["params"] or not _is_base64(match["data"]):
-        return {"type": "text", "text": "[image: not a base64 data: URL]"}
-    source = {"type": "base64", "media_type": match["mime"], "data": match["data"]}
-    return {"type": "image", "source": source}
+        return "[image: not a base64 data: URL]"
+    media_type = match["mime"].strip().lower()
+    media_type = _ALIASES.get(media_type, media_type)
+    if media_type not in accepted:
+        kinds = ", ".join(sorted(t.removeprefix("image/") for t in accepted))
+        return f"[image of type {media_type} left out: the model accepts {kinds}]"
+    return media_type, match["data"]
 
 
 def _is_base64(data: str) -> bool:

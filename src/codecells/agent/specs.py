@@ -11,7 +11,14 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from .description import exec_description, wait_description
+from .catalog import DEFAULT_CATALOG_THRESHOLD
+from .description import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_YIELD_TIME_MS,
+    exec_description,
+    wait_description,
+)
+from .pragma import MAX_SAFE_INTEGER
 from .tooldefs import Tool
 
 __all__ = [
@@ -58,25 +65,42 @@ def exec_parameters() -> dict[str, Any]:
     }
 
 
-def wait_parameters() -> dict[str, Any]:
-    """The JSON Schema of ``wait``'s arguments."""
+def wait_parameters(*, strict: bool = True) -> dict[str, Any]:
+    """The JSON Schema of ``wait``'s arguments.
+
+    Every number is bounded, and ``max_tokens`` is at least 1, so a result can never be
+    emptied by its budget. With `strict` the schema is strict-compatible (OpenAI structured
+    outputs): every property is required, the optional ones nullable (``null``: the default);
+    without it only ``cell_id`` is required."""
+
+    def optional(kind: str) -> str | list[str]:
+        return [kind, "null"] if strict else kind
+
+    properties: dict[str, Any] = {
+        "cell_id": {"type": "string", "description": "the running cell's id"},
+        "yield_time_ms": {
+            "type": optional("integer"),
+            "minimum": 0,
+            "maximum": MAX_SAFE_INTEGER,
+            "description": "how long to wait for more output, in milliseconds "
+            f"(default {DEFAULT_YIELD_TIME_MS})",
+        },
+        "max_tokens": {
+            "type": optional("integer"),
+            "minimum": 1,
+            "maximum": MAX_SAFE_INTEGER,
+            "description": "the token budget of the returned output "
+            f"(default {DEFAULT_MAX_OUTPUT_TOKENS})",
+        },
+        "terminate": {
+            "type": optional("boolean"),
+            "description": "stop the cell instead of waiting (default false)",
+        },
+    }
     return {
         "type": "object",
-        "properties": {
-            "cell_id": {"type": "string", "description": "the running cell's id"},
-            "yield_time_ms": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "how long to wait for more output, in milliseconds",
-            },
-            "max_tokens": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "the token budget of the returned output",
-            },
-            "terminate": {"type": "boolean", "description": "stop the cell instead of waiting"},
-        },
-        "required": ["cell_id"],
+        "properties": properties,
+        "required": list(properties) if strict else ["cell_id"],
         "additionalProperties": False,
     }
 
@@ -87,10 +111,17 @@ def exec_tool_spec(
     style: ToolStyle = ToolStyle.OPENAI_CHAT,
     namespaces: Mapping[str, str] | None = None,
     console: bool = False,
+    catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
 ) -> dict[str, Any]:
     """The ``exec`` tool definition in `style`, describing `tools` (see `exec_description`)."""
     freeform = style is ToolStyle.OPENAI_RESPONSES
-    description = exec_description(tools, namespaces=namespaces, freeform=freeform, console=console)
+    description = exec_description(
+        tools,
+        namespaces=namespaces,
+        freeform=freeform,
+        console=console,
+        catalog_threshold=catalog_threshold,
+    )
     if freeform:
         return {"type": "custom", "name": EXEC_TOOL_NAME, "description": description}
     return _function(style, EXEC_TOOL_NAME, description, exec_parameters())
@@ -98,7 +129,8 @@ def exec_tool_spec(
 
 def wait_tool_spec(*, style: ToolStyle = ToolStyle.OPENAI_CHAT) -> dict[str, Any]:
     """The ``wait`` tool definition in `style`."""
-    return _function(style, WAIT_TOOL_NAME, wait_description(), wait_parameters())
+    strict = _strict(style)
+    return _function(style, WAIT_TOOL_NAME, wait_description(), wait_parameters(strict=strict))
 
 
 def tool_specs(
@@ -107,25 +139,51 @@ def tool_specs(
     style: ToolStyle = ToolStyle.OPENAI_CHAT,
     namespaces: Mapping[str, str] | None = None,
     console: bool = False,
+    catalog_threshold: int | None = DEFAULT_CATALOG_THRESHOLD,
 ) -> list[dict[str, Any]]:
     """``[exec_tool_spec(...), wait_tool_spec(...)]``: everything a model needs for code mode."""
     return [
-        exec_tool_spec(tools, style=style, namespaces=namespaces, console=console),
+        exec_tool_spec(
+            tools,
+            style=style,
+            namespaces=namespaces,
+            console=console,
+            catalog_threshold=catalog_threshold,
+        ),
         wait_tool_spec(style=style),
     ]
+
+
+def _strict(style: ToolStyle) -> bool:
+    """Whether `style`'s function definitions are strict: OpenAI's are (their strict mode
+    keeps the numeric bounds); Anthropic's are not (its strict mode drops them)."""
+    return style is not ToolStyle.ANTHROPIC
 
 
 def _function(
     style: ToolStyle, name: str, description: str, parameters: dict[str, Any]
 ) -> dict[str, Any]:
+    """A function tool, with an explicit ``strict`` so that no API decides it on its own."""
+    strict = _strict(style)
     if style is ToolStyle.ANTHROPIC:
-        return {"name": name, "description": description, "input_schema": parameters}
+        return {
+            "name": name,
+            "description": description,
+            "input_schema": parameters,
+            "strict": strict,
+        }
     if style is ToolStyle.OPENAI_RESPONSES:
         return {
             "type": "function",
             "name": name,
             "description": description,
             "parameters": parameters,
+            "strict": strict,
         }
-    function = {"name": name, "description": description, "parameters": parameters}
+    function = {
+        "name": name,
+        "description": description,
+        "parameters": parameters,
+        "strict": strict,
+    }
     return {"type": "function", "function": function}

@@ -4,14 +4,15 @@
 (function (deps, state) {
   "use strict";
   const { apply, stringify, Str, join, freeze } = deps;
-  const { emit, asText } = state;
+  const { put, asText } = state;
   const log = {
     log(...values) {
       const parts = { __proto__: null, length: values.length };
       for (let i = 0; i < values.length; i++) {
         try { parts[i] = asText(values[i]); } catch { parts[i] = Str(values[i]); }
       }
-      emit('["t",' + stringify(apply(join, parts, [" "])) + "]");
+      const text = apply(join, parts, [" "]);
+      put(text.length, '["t",' + stringify(text) + "]");
     },
   }.log;
   const console = freeze({ log, info: log, warn: log, error: log, debug: log });

@@ -13,6 +13,7 @@ __all__ = [
     "cpu_limit_text",
     "is_interrupt",
     "memory_limit_text",
+    "output_limit_text",
     "stack_limit_text",
 ]
 
@@ -41,6 +42,14 @@ def memory_limit_text(limits: EngineLimits) -> str:
         return "memory_limit exceeded: the JavaScript engine ran out of memory"
     return (
         f"memory_limit exceeded: the cell used more than {limits.memory} bytes of JavaScript memory"
+    )
+
+
+def output_limit_text(limit: int) -> str:
+    """The error of a cell whose undelivered output outgrew `SessionConfig.output_limit`."""
+    return (
+        f"output_limit exceeded: the cell produced more than {limit} bytes of output "
+        "not yet delivered"
     )
 
 

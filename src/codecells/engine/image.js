@@ -3,7 +3,7 @@
 (function (deps, state) {
   "use strict";
   const { apply, stringify, isArray, lower: toLower, slice } = deps;
-  const emit = state.emit;
+  const put = state.put;
   const SHAPE = "image expects a non-empty image URL string, an object with image_url and "
     + "optional detail, or a raw MCP image block";
   const DETAILS = { __proto__: null, auto: 1, low: 1, high: 1, original: 1 };
@@ -47,7 +47,7 @@
     if (!startsWith(url, "data:")) {
       throw "Tool call failed: invalid image output. Pass a base64 data URI instead";
     }
-    emit('["i",' + stringify(url) + "," + stringify(chosen ?? "high") + "]");
+    put(url.length, '["i",' + stringify(url) + "," + stringify(chosen ?? "high") + "]");
   };
   return { image };
 })

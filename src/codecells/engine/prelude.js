@@ -5,6 +5,7 @@
 // Messages to Python are JSON arrays, joined with "," per drain:
 //   ["t", text] ["i", url, detail] ["c", callId, toolIndex, input] ["n", text] ["y"]
 //   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, value] ["d", errorText | null]
+//   ["o"] (output beyond the limit: the script ends with output_limit's error)
 //
 // Every built-in used after cell code starts is captured in `D` first. QuickJS compiles
 // eagerly, and closures are its expensive part: functions here capture only `D` (built-ins)
@@ -54,11 +55,23 @@
     const S = {
       __proto__: null, sources, box: { __proto__: null, length: 0 }, calls: { __proto__: null },
       timers: { __proto__: null }, stored: O.setPrototypeOf(config.stored, null),
-      chunks: { __proto__: null }, ended: false, settled: 0, callCount: 0,
+      chunks: { __proto__: null }, ended: false, settled: 0, callCount: 0, out: 0,
+      outLimit: config.outputLimit ?? Infinity, itemCost: config.itemOverhead,
       EXIT: O.freeze({ __proto__: null }),
     };
     S.emit = (message) => {
       if (!S.ended) S.box[S.box.length++] = message;
+    };
+    // An output item of `size` (its text's UTF-16 units: a lower bound of its UTF-8 bytes,
+    // which Python counts exactly) plus the cost of an item, counted until the next drain, so
+    // a runaway loop ends before it fills the heap.
+    S.put = (size, message) => {
+      S.out += size + S.itemCost;
+      if (S.out > S.outLimit) {
+        if (!S.ended) { S.emit('["o"]'); S.ended = true; }
+        throw "output_limit exceeded";
+      }
+      S.emit(message);
     };
     S.finish = (error) => {
       S.emit('["d",' + D.stringify(error) + "]");
@@ -99,17 +112,25 @@
       return promise;
     };
 
-    const tools = {}, allTools = [];
+    // A namespaced tool lives in a frozen object `tools[namespace]`, made on first use.
+    const tools = {}, spaces = { __proto__: null }, allTools = [];
     for (let i = 0; i < config.tools.length; i++) {
-      const [name, description] = config.tools[i];
-      if (!D.hasOwn(tools, name)) D.def(tools, name, { value: S.tool(i), enumerable: true });
-      allTools[i] = { name, description };
+      const [name, description, space] = config.tools[i];
+      let home = tools;
+      if (space != null) {
+        home = spaces[space] ??= {};
+        if (!D.hasOwn(tools, space)) D.def(tools, space, { value: home, enumerable: true });
+      }
+      if (!D.hasOwn(home, name)) D.def(home, name, { value: S.tool(i), enumerable: true });
+      allTools[i] = space == null ? { name, description } : { name, description, namespace: space };
     }
+    for (const space in spaces) O.freeze(spaces[space]);
     const globals = {
       tools: O.freeze(tools),
       ALL_TOOLS: allTools,
       text(value) {
-        S.emit('["t",' + D.stringify(S.asText(value)) + "]");
+        const text = S.asText(value);
+        S.put(text.length, '["t",' + D.stringify(text) + "]");
       },
       yield_control() {
         S.emit('["y"]');
@@ -153,6 +174,7 @@
         S.fail(error);
       }
       const box = S.box, text = D.apply(D.join, box, [","]);
+      S.out = 0;
       for (let i = 0; i < box.length; i++) delete box[i];
       box.length = 0;
       return text;

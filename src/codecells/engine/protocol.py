@@ -46,18 +46,25 @@ class _Msg(BaseModel):
 
 
 class EngineTool(_Msg):
-    """A tool as the script sees it: `tools[js_name]`, listed in `ALL_TOOLS`."""
+    """A tool as the script sees it: `tools[js_name]` (or `tools[js_namespace][js_name]`),
+    listed in `ALL_TOOLS`."""
 
     js_name: str
     description: str = ""
+    js_namespace: str | None = None
 
 
 class EngineLimits(_Msg):
-    """Per-cell limits; None means unlimited (stack: the engine default)."""
+    """Per-cell limits; None means unlimited (stack: the engine default).
+
+    `output`: bytes of output items (`codecells.executor.delivery.item_size`) one step may
+    produce; beyond it the step ends the script with `output_limit_text` (the host bounds what
+    it holds across steps itself)."""
 
     cpu_time: float | None = None
     memory: int | None = None
     stack: int | None = None
+    output: int | None = None
     console: bool = False
 
 
@@ -163,7 +170,9 @@ StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
 
 
 class ResolveTool(_Msg):
-    """Resolve the promise of tool call `call_id` with `value`."""
+    """Resolve the promise of tool call `call_id` with `value` (JSON: no NaN or infinities)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     type: Literal["resolve_tool"] = "resolve_tool"
     call_id: str

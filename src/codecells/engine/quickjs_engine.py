@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeAlias
 
 import quickjs
 
-from ..events import ImageItem, TextItem
+from ..events import ITEM_OVERHEAD, ImageItem, Item, TextItem, item_size
 from ..json_types import JsonValue
 from .failures import (
     DEFAULT_STACK_BYTES,
@@ -23,6 +23,7 @@ from .failures import (
     cpu_limit_text,
     is_interrupt,
     memory_limit_text,
+    output_limit_text,
 )
 from .interrupt import ContextLayout, memory_interrupts
 from .precompiled import Prelude, install_prelude
@@ -113,6 +114,7 @@ class QuickJSEngine:
         self._pending_calls: dict[str, None] = {}
         self._writes: dict[str, JsonValue] = {}
         self._events: list[AnyEngineEvent] = []
+        self._step_output = 0  # bytes of output items this step (EngineLimits.output)
         self._clock_id = 0
 
     # --- thread-safe controls --------------------------------------------------------------
@@ -154,6 +156,7 @@ class QuickJSEngine:
             self._stepping = True
         events: list[AnyEngineEvent] = []
         self._events = events
+        self._step_output = 0
         started = time.thread_time()
         budget = self._limits.cpu_time
         self._cpu_deadline = math.inf if budget is None else started + budget - self._cpu_used
@@ -223,9 +226,11 @@ class QuickJSEngine:
         self._arm_time_limit()
         install = install_prelude(ctx, PRELUDE)
         config = {
-            "tools": [[tool.js_name, tool.description] for tool in self._tools],
+            "tools": [[tool.js_name, tool.description, tool.js_namespace] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
+            "outputLimit": self._limits.output,
+            "itemOverhead": ITEM_OVERHEAD,
         }
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
@@ -397,8 +402,17 @@ class QuickJSEngine:
         events = self._events
         for message in from_json("[" + out + "]"):
             tag = message[0]
-            if tag == "t":
-                events.append(trusted(Output, item=trusted(TextItem, text=message[1])))
+            if tag == "t" or tag == "i":
+                item: Item = (
+                    trusted(TextItem, text=message[1])
+                    if tag == "t"
+                    else ImageItem(image_url=message[1], detail=message[2])
+                )
+                if self._over_output_limit(item):
+                    if final:
+                        return None
+                    raise self._finished(output_limit_text(self._limits.output or 0))
+                events.append(trusted(Output, item=item))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
                 events.append(
@@ -409,9 +423,6 @@ class QuickJSEngine:
                         input=message[3],
                     )
                 )
-            elif tag == "i":
-                item = ImageItem(image_url=message[1], detail=message[2])
-                events.append(Output(item=item))
             elif tag == "n":
                 events.append(Notify(text=message[1]))
             elif tag == "y":
@@ -420,6 +431,8 @@ class QuickJSEngine:
                 events.append(TimerSet(timer_id=message[1], delay=message[2] / 1000))
             elif tag == "tc":
                 events.append(TimerCleared(timer_id=message[1]))
+            elif tag == "o" and not final:
+                raise self._finished(output_limit_text(self._limits.output or 0))
             elif tag == "s":
                 self._writes[message[1]] = message[2]
             elif tag == "d" and not final:
@@ -430,6 +443,14 @@ class QuickJSEngine:
                 text = None if error is None else self._error_text(error)
                 return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
         return None
+
+    def _over_output_limit(self, item: Item) -> bool:
+        """Count `item` against the step's output limit; True once the step is over it."""
+        limit = self._limits.output
+        if limit is None:
+            return False
+        self._step_output += item_size(item)
+        return self._step_output > limit
 
     # --- teardown --------------------------------------------------------------------------
 

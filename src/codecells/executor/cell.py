@@ -12,6 +12,7 @@ Everything here runs on the event loop thread; only engine steps run on worker t
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from functools import partial
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from transitions import MachineError
 
 from .. import errors
+from ..engine.failures import output_limit_text
 from ..engine.protocol import (
     AnyEngineCommand,
     AnyEngineEvent,
@@ -39,17 +41,19 @@ from ..engine.protocol import (
 )
 from ..engine.runner import StepDone, StepOutcome
 from ..engine.wire import trusted
-from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded
+from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded, item_size
 from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
 from ..fsm.spec import Rejection
 from ..json_types import JsonValue
 from ..kinds import CellKind
+from ..tools import describe
 from .callbacks import Callbacks
 from .delivery import Event, Observer, Outbox
 
 __all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
 
 RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
+log = logging.getLogger("codecells")
 _FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value})
 
 
@@ -88,6 +92,8 @@ class CellExecutor:
         engine: Engine,
         host: CellHost,
         run_step: StepRunner,
+        *,
+        output_limit: int | None = None,
     ) -> None:
         self.cell_id = cell_id
         self.kind = kind
@@ -98,6 +104,7 @@ class CellExecutor:
         self._engine = engine
         self._host = host
         self._run_step = run_step
+        self._output_limit = output_limit
         self._steps: list[tuple[Trigger, str, str, float, int]] = []  # see `trace`
         self._outbox = Outbox()
         self._observer: Observer | None = None
@@ -110,6 +117,7 @@ class CellExecutor:
         self._next_generation = 1
         self._last_resumed: int | None = None
         self._error_text: str | None = None
+        self._failure: str | None = None  # why the host failed the cell; its Completed error
         self._terminal: Completed | Terminated | None = None
         self._terminate_waiter: asyncio.Future[Completed | Terminated] | None = None
         self._reply: Any = None
@@ -157,7 +165,7 @@ class CellExecutor:
 
     def resume(self, generation: int) -> ResumeOutcome:
         """Resume the frontier `generation` (pausable)."""
-        self._reply = None
+        self._reply = ResumeOutcome.RESUMED  # also if the resume failed: the cell runs to its end
         self.fire(Trigger.RESUME, generation=generation)
         outcome: ResumeOutcome = self._reply
         return outcome
@@ -182,12 +190,39 @@ class CellExecutor:
         at = time.monotonic()
         try:
             taken = self._machine.fire(self, trigger.value, **data)
-        except (MachineError, KeyError):
+        except MachineError:
             taken = False
+        except Exception as exc:  # a guard or effect raised: the cell fails, it never sticks
+            if self._machine.last_row >= 0:  # an effect raised: the row's state change stands
+                self._steps.append((trigger, source, self.state, at, self._machine.last_row))
+            self._effect_failed(trigger, source, exc, data)
+            return
         if taken:
             self._steps.append((trigger, source, self.state, at, self._machine.last_row))
             return
         raise self._refusal(State(source), trigger, data)
+
+    def _effect_failed(
+        self, trigger: Trigger, source: str, exc: Exception, data: dict[str, Any]
+    ) -> None:
+        """A transition raised part-way: fail the cell through the table's `effect_failed`."""
+        log.error(
+            "%s cell %s: %s in state %s failed",
+            self.kind,
+            self.cell_id,
+            trigger,
+            source,
+            exc_info=exc,
+        )
+        if trigger is Trigger.EFFECT_FAILED:
+            raise LifecycleError(f"cell {self.cell_id}: handling a failure failed") from exc
+        text = f"{RUNTIME_LOST_TEXT}: {trigger} failed: {type(exc).__name__}: {describe(exc)}"
+        self.fire(Trigger.EFFECT_FAILED, error_text=text)
+        observer = data.get("observer")
+        if isinstance(observer, Observer) and observer is not self._observer:
+            # not attached, so nothing would wake it: let it look again, on the next iteration
+            # (a guard that keeps raising must not spin here)
+            asyncio.get_running_loop().call_soon(observer.wake)
 
     def _refusal(self, source: State, trigger: Trigger, data: dict[str, Any]) -> Exception:
         rejection = self._definition.rejection(source, trigger)
@@ -209,7 +244,7 @@ class CellExecutor:
     def _feed(self, events: list[AnyEngineEvent]) -> None:
         for event in events:
             if isinstance(event, Output):
-                self.fire(Trigger.OUTPUT, item=event.item)
+                self.fire(Trigger.OUTPUT, item=event.item, size=item_size(event.item))
             elif isinstance(event, ToolCallRequested):
                 self.fire(Trigger.TOOL_CALL, call=event)
             elif isinstance(event, Notify):
@@ -269,9 +304,14 @@ class CellExecutor:
         """Never observed and no initial yield buffered yet."""
         return not self._outbox.has_been_observed and self._outbox.initial_yield is None
 
-    def initial_yield_split(self, **_: Any) -> bool:
-        """An initial yield is buffered (the table uses this for continuing cells only)."""
-        return self._outbox.initial_yield is not None
+    def output_fits(self, *, size: int = 0, **_: Any) -> bool:
+        """The cell has not failed and an item of `size` bytes fits in its output limit."""
+        limit = self._output_limit
+        return self._failure is None and (limit is None or self._outbox.held + size <= limit)
+
+    def failed(self, **_: Any) -> bool:
+        """The host failed the cell (output over its limit, or a guard or effect raised)."""
+        return self._failure is not None
 
     def has_queued_input(self, **_: Any) -> bool:
         """A tool result or timer firing is already queued for the script."""
@@ -288,7 +328,7 @@ class CellExecutor:
 
     def generation_consumed(self, *, generation: int = 0, **_: Any) -> bool:
         """The requested generation was already resumed."""
-        return self._last_resumed is not None and generation <= self._last_resumed
+        return self._last_resumed is not None and 1 <= generation <= self._last_resumed
 
     # ------------------------------------------------------------------ effects: engine
     def run_step(self, **_: Any) -> None:
@@ -310,6 +350,16 @@ class CellExecutor:
         finally:
             step.set_result(None)
 
+    def stop_engine(self, **_: Any) -> None:
+        """Interrupt the script: its running (or next) step ends at once, as `runtime_lost`."""
+        self._engine.interrupt()
+
+    def ensure_step(self, **_: Any) -> None:
+        """Run a step unless one is under way (running, or its events being fed): either way a
+        step end follows."""
+        if self._step is None or self._step.done():
+            self.run_step()
+
     def await_input(self, **_: Any) -> None:
         """Resumed with nothing queued: the next tool result or timer firing runs the script."""
         self._awaiting_input = True
@@ -318,9 +368,14 @@ class CellExecutor:
         """Hand a tool result or timer firing to the engine (applied at its next step)."""
         self._engine.post(command)
 
-    def append_output(self, *, item: Item, **_: Any) -> None:
-        """Buffer an output item."""
-        self._outbox.content.append(item)
+    def append_output(self, *, item: Item, size: int = 0, **_: Any) -> None:
+        """Buffer an output item of `size` bytes."""
+        self._outbox.append(item, size)
+
+    def refuse_output(self, **_: Any) -> None:
+        """Drop an item that does not fit: the cell fails naming the output limit (unless it
+        failed already: the first reason wins)."""
+        self.record_failure(error_text=output_limit_text(self._output_limit or 0))
 
     def dispatch_tool_call(self, *, call: ToolCallRequested, **_: Any) -> None:
         """Send a tool call to the host now; its result comes back as `tool_result`."""
@@ -369,10 +424,11 @@ class CellExecutor:
             self._observer.wake()
 
     def consume_frontier(self, **_: Any) -> None:
-        """Resume: the held frontier's content counts as delivered."""
+        """Resume: an observed frontier's content counts as delivered; an unobserved one's goes
+        to the next delivered event."""
         assert self._outbox.frontier is not None
         self._last_resumed = self._outbox.frontier.generation
-        self._outbox.frontier = None
+        self._outbox.consume_frontier()
         self._reply = ResumeOutcome.RESUMED
 
     def reply_already_running(self, **_: Any) -> None:
@@ -411,18 +467,18 @@ class CellExecutor:
             items, self._outbox.initial_yield = self._outbox.initial_yield, None
         else:
             items = self._outbox.take(observer.cut)
+        self._outbox.delivered(items)
         self._serve(observer, Yielded(content_items=items))
-
-    def deliver_initial_yield(self, *, observer: Observer, **_: Any) -> None:
-        """Hand the observer the output before the first yield; the completion waits."""
-        self.deliver_yielded(observer=observer)
 
     def deliver_frontier(self, *, observer: Observer, **_: Any) -> None:
         """Hand the observer the held frontier (repeatable until resumed)."""
-        assert self._outbox.frontier is not None
+        frontier = self._outbox.frontier
+        assert frontier is not None
         self._outbox.has_been_observed = True
-        self._outbox.frontier_observed = True
-        self._serve(observer, self._outbox.frontier)
+        if not self._outbox.frontier_observed:
+            self._outbox.frontier_observed = True
+            self._outbox.delivered(frontier.content_items)
+        self._serve(observer, frontier)
 
     def _serve(self, observer: Observer, event: Event) -> None:
         observer.event = event
@@ -438,9 +494,15 @@ class CellExecutor:
         """Apply the stored-value writes: the completion won."""
         self._host.commit(writes)
 
+    def record_failure(self, *, error_text: str, **_: Any) -> None:
+        """Remember why the host failed the cell (the first reason wins): the Completed error."""
+        if self._failure is None:
+            self._failure = error_text
+
     def record_completion(self, *, error_text: str | None, **_: Any) -> None:
-        """Buffer the completion until it is claimed; wake the observer to claim it."""
-        self._error_text = error_text
+        """Buffer the completion (with the host's failure, if any, as its error) until it is
+        claimed; wake the observer to claim it."""
+        self._error_text = self._failure or error_text
         if self._observer is not None:
             self._observer.disarm()
             self._observer.wake()
@@ -459,11 +521,11 @@ class CellExecutor:
     ) -> None:
         """Stop the script and cancel callbacks; `cleanup_done` follows."""
         self._terminate_waiter = waiter
-        self._engine.interrupt()
+        self._cleanup_task = asyncio.get_running_loop().create_task(self._clean_up())
         self._cancel_timers()
         if self._observer is not None:
             self._observer.disarm()
-        self._cleanup_task = asyncio.get_running_loop().create_task(self._clean_up())
+        self._engine.interrupt()
 
     async def _clean_up(self) -> None:
         await self._callbacks.cancel_all()
@@ -484,11 +546,13 @@ class CellExecutor:
             observer.wake()
 
     def close_cell(self, **_: Any) -> None:
-        """Final: release the engine and tell the session."""
+        """Final: release the engine and tell the session (also if the engine fails to close)."""
         self._cancel_timers()
-        if self._step is None or self._step.done():
-            self._engine.close()
-        else:
-            self._step.add_done_callback(lambda _t: self._engine.close())
-        self._host.closed(self.cell_id)
-        self.closed.set()
+        try:
+            if self._step is None or self._step.done():
+                self._engine.close()
+            else:
+                self._step.add_done_callback(lambda _t: self._engine.close())
+        finally:
+            self._host.closed(self.cell_id)
+            self.closed.set()

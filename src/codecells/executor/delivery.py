@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from ..events import Completed, Item, Pending, Terminated, Yielded
+from ..events import Completed, Item, Pending, Terminated, Yielded, item_size
 
 __all__ = ["Observer", "Outbox"]
 
@@ -18,6 +18,7 @@ class Outbox:
 
     `content` holds items not yet delivered; `initial_yield` the items split off by the first
     ``yield_control()`` before any observation; `frontier` the held pending frontier (pausable).
+    `held` counts the bytes (`item_size`) of every item appended and not yet delivered.
     """
 
     content: list[Item] = field(default_factory=list)
@@ -25,6 +26,16 @@ class Outbox:
     has_been_observed: bool = False
     frontier: Pending | None = None
     frontier_observed: bool = False
+    held: int = 0
+
+    def append(self, item: Item, size: int) -> None:
+        """Buffer an item of `size` bytes."""
+        self.content.append(item)
+        self.held += size
+
+    def delivered(self, items: list[Item]) -> None:
+        """`items` were handed to an observer: they no longer count as held."""
+        self.held -= sum(map(item_size, items))
 
     def take(self, upto: int | None = None) -> list[Item]:
         """Remove and return the first `upto` items (all when None)."""
@@ -37,6 +48,14 @@ class Outbox:
         items = (self.initial_yield or []) + self.take()
         self.initial_yield = None
         return items
+
+    def consume_frontier(self) -> None:
+        """The held frontier was resumed: unless it was observed, its items stay undelivered,
+        ahead of everything emitted since."""
+        assert self.frontier is not None
+        if not self.frontier_observed:
+            self.content[:0] = self.frontier.content_items
+        self.frontier = None
 
     def termination_content(self) -> list[Item]:
         """What a `Terminated` carries: an unobserved frontier's items, the initial yield, the rest."""

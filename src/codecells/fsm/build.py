@@ -88,7 +88,8 @@ class LeanMachine(Machine):
     `transitions` normally adds ~50 attributes (trigger methods, ``is_*``, ``may_*``) to each
     model and checks membership in a list, costing ~150 us per model. Here a model only gets
     its state attribute; fire triggers with `fire(model, trigger, **data)`. After a trigger
-    was taken, `last_row` is the index of its row in `definition(kind).transitions`.
+    was taken (also when one of its effects raised), `last_row` is the index of its row in
+    `definition(kind).transitions`; -1 when no row was taken.
     """
 
     last_row = -1
@@ -135,24 +136,23 @@ class LeanMachine(Machine):
     def fire(self, model: object, trigger: str, **data: Any) -> bool:
         """Fire `trigger` for `model`; False when guards refused every row.
 
-        Raises `MachineError` when the model's state has no row for `trigger` (`KeyError` for
-        a trigger the machine does not know), as `Machine` does."""
+        Raises `MachineError` when the model's state has no row for `trigger` (also for a
+        trigger the machine does not know); whatever a guard or effect raises propagates."""
+        self.last_row = -1
         state: str = getattr(model, self.model_attribute)
         rows = self._rows.get((trigger, state))
         if rows is None:
-            if trigger not in self.events:
-                raise KeyError(trigger)
             raise MachineError(f"Can't trigger event {trigger} from state {state}!")
         for row in rows:
             for guard, required in row.checks:
                 if getattr(model, guard)(**data) != required:
                     break
             else:
+                self.last_row = row.row  # taken, even if an effect raises below
                 if row.dest is not None:
                     setattr(model, self.model_attribute, row.dest)
                 for effect in row.effects:
                     getattr(model, effect)(**data)
-                self.last_row = row.row
                 return True
         return False
 

@@ -26,6 +26,10 @@ discarded); when cleanup is done the cell is `terminated`. Exactly one of `compl
 `terminating` is entered from a live state, so the table is the one place where "who won" is
 decided.
 
+A cell *fails* when its undelivered output outgrows `SessionConfig.output_limit` or a guard or
+effect raises (`effect_failed`, fed by the executor): it is stopped at its step end and
+completes through `runtime_lost` with the failure as its error, so no cell is ever left stuck.
+
 Rows for the same (state, trigger) are tried in order, first match wins. Requests that match no
 row are refused with the error named in `REJECTIONS`; anything else unmatched is a bug.
 
@@ -72,13 +76,15 @@ STATE_DESCRIPTIONS: dict[State, str] = {
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.OBSERVER_FREE: "no other observer is attached",
     G.OBSERVER_ATTACHED: "an observer is attached",
-    G.YIELD_READY: "output is due now: an initial yield is buffered, or the deadline passed",
+    G.YIELD_READY: "output is due now: an initial yield is buffered, or this observer's yield "
+    "was requested or its deadline passed",
     G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
-    G.INITIAL_YIELD_SPLIT: "an initial yield is buffered and the observer waits with yield_after",
     G.HAS_QUEUED_INPUT: "a tool result or timer firing is already queued for the script",
     G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input",
     G.GENERATION_CURRENT: "the requested generation is the held frontier's",
-    G.GENERATION_CONSUMED: "the requested generation was already resumed",
+    G.GENERATION_CONSUMED: "the requested generation (>= 1) was already resumed",
+    G.OUTPUT_FITS: "the cell has not failed and the item fits in its output limit",
+    G.FAILED: "the host failed the cell (output over its limit, or a guard or effect raised)",
 }
 
 
@@ -117,7 +123,10 @@ def _row(
 ROWS: tuple[Row, ...] = (
     # --- engine events while the script runs -----------------------------------------------------
     _row(T.STARTED, S.RUNNING, None, "the engine started the script"),
-    _row(T.OUTPUT, S.RUNNING, None, "buffer an output item", effects=(E.APPEND_OUTPUT,)),
+    _row(T.OUTPUT, S.RUNNING, None, "buffer an output item",
+         when=(G.OUTPUT_FITS,), effects=(E.APPEND_OUTPUT,)),
+    _row(T.OUTPUT, S.RUNNING, None, "over the output limit: dropped; the cell fails",
+         effects=(E.REFUSE_OUTPUT,)),
     _row(T.TOOL_CALL, S.RUNNING, None, "dispatch the call to the host at once",
          effects=(E.DISPATCH_TOOL_CALL,)),
     _row(T.NOTIFICATION, S.RUNNING, None, "send the notification to the host",
@@ -140,6 +149,8 @@ ROWS: tuple[Row, ...] = (
     _row(T.TIMER_FIRED, S.RUNNING, None, "queue the timer callback for the script",
          effects=(E.QUEUE_INPUT,)),
     # --- the pending frontier: where the kinds differ --------------------------------------------
+    _row(T.QUIESCENT, S.RUNNING, None, "the cell failed: stop the script; that step's end ends it",
+         when=(G.FAILED,), effects=(E.STOP_ENGINE, E.RUN_STEP)),
     _row(T.QUIESCENT, S.RUNNING, None, "input already queued: run on",
          kinds=C, when=(G.HAS_QUEUED_INPUT,), effects=(E.RUN_STEP,)),
     _row(T.QUIESCENT, S.RUNNING, S.PENDING, "wait for tool results or timers", kinds=C),
@@ -180,10 +191,9 @@ ROWS: tuple[Row, ...] = (
     _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED, "no writes; Completed with the loss as error",
          effects=(E.RECORD_COMPLETION,)),
     _row(T.TOOL_RESULT, S.COMPLETED, None, "the script already settled: dropped"),
-    _row(T.OBSERVE, S.COMPLETED, None, "deliver the output before the first yield",
-         kinds=C,
-         when=(G.OBSERVER_FREE, G.INITIAL_YIELD_SPLIT),
-         effects=(E.DELIVER_INITIAL_YIELD,)),
+    _row(T.OBSERVE, S.COMPLETED, None,
+         "a yield came first (initial split, or this observer's due yield): deliver Yielded",
+         kinds=C, when=(G.OBSERVER_FREE, G.YIELD_READY), effects=(E.DELIVER_YIELDED,)),
     _row(T.OBSERVE, S.COMPLETED, S.CLOSED, "deliver Completed and remove the cell",
          when=(G.OBSERVER_FREE,), effects=(E.CLAIM_COMPLETION, E.CLOSE_CELL)),
     _row(T.TERMINATE, S.COMPLETED, S.CLOSED, "the completion wins: return it",
@@ -197,7 +207,8 @@ ROWS: tuple[Row, ...] = (
          effects=(E.BEGIN_TERMINATION,)),
     _row(T.SHUTDOWN, S.TERMINATING, None, "already stopping"),
     _row(T.OUTPUT, S.TERMINATING, None, "keep late output for Terminated",
-         effects=(E.APPEND_OUTPUT,)),
+         when=(G.OUTPUT_FITS,), effects=(E.APPEND_OUTPUT,)),
+    _row(T.OUTPUT, S.TERMINATING, None, "over the output limit: dropped"),
     _row(T.STARTED, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.TOOL_CALL, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.NOTIFICATION, S.TERMINATING, None, "absorbed while stopping"),
@@ -214,6 +225,14 @@ ROWS: tuple[Row, ...] = (
          "termination wins: the finish is dropped, writes discarded"),
     _row(T.CLEANUP_DONE, S.TERMINATING, S.TERMINATED, "publish Terminated and remove the cell",
          effects=(E.PUBLISH_TERMINATED, E.CLOSE_CELL)),
+    # --- a guard or effect raised: the cell fails through its next step end ------------------------
+    _row(T.EFFECT_FAILED, S.RUNNING, None, "stop the script; the end of its step ends the cell",
+         effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
+    _row(T.EFFECT_FAILED, S.PENDING, S.RUNNING, "stop the script; the end of its step ends the cell",
+         effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
+    _row(T.EFFECT_FAILED, S.COMPLETED, None, "the completion carries the failure",
+         effects=(E.RECORD_FAILURE, E.RECORD_COMPLETION)),
+    _row(T.EFFECT_FAILED, S.TERMINATING, None, "the termination goes on"),
 )
 # fmt: on
 

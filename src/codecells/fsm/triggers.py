@@ -48,6 +48,9 @@ class Trigger(StrEnum):
     TERMINATE = "terminate"
     SHUTDOWN = "shutdown"
     CLEANUP_DONE = "cleanup_done"
+    # the executor's own failure
+    EFFECT_FAILED = "effect_failed"
+    """A guard or effect raised (a host bug, or a broken engine or delegate): the cell fails."""
 
 
 ENGINE_TRIGGERS: frozenset[Trigger] = frozenset(

@@ -55,6 +55,14 @@ IN_STEP = frozenset(
 STEP_ENDS = frozenset({T.QUIESCENT, T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST})
 """Engine events that end a step."""
 FINISHES = frozenset({T.FINISHED_OK, T.FINISHED_ERROR, T.RUNTIME_LOST})
+HOST_TRIGGERS = (
+    IN_STEP
+    | STEP_ENDS
+    | {T.TOOL_RESULT, T.TIMER_FIRED, T.OBSERVE, T.YIELD_DUE, T.RESUME, T.TERMINATE, T.SHUTDOWN}
+    | {T.CLEANUP_DONE}
+)
+"""The triggers the host suite produces (`HostDriver` has an action for each); rows of other
+triggers (e.g. ``effect_failed``, a host bug by definition) are left out of its paths."""
 MAX_OPEN_CALLS = 2
 """Outstanding tool calls a generated path may hold (keeps the context finite)."""
 
@@ -81,6 +89,7 @@ class Facts(NamedTuple):
     buffered: bool = False  # output waits to be delivered
     stopping: bool = False  # termination began
     shut_down: bool = False  # the session was shut down (a second shutdown changes nothing)
+    failed: bool = False  # the host failed the cell (never, in the host suite)
     cleanup_next: bool = False  # nothing is in flight while stopping: cleanup follows at once
 
 
@@ -89,7 +98,8 @@ GUARD_FACTS: dict[Guard, Callable[[Facts], bool | None]] = {
     Guard.OBSERVER_ATTACHED: lambda f: f.attached,
     Guard.YIELD_READY: lambda f: f.initial,
     Guard.FIRST_UNOBSERVED_YIELD: lambda f: not f.observed and not f.initial,
-    Guard.INITIAL_YIELD_SPLIT: lambda f: f.initial,
+    Guard.OUTPUT_FITS: lambda f: not f.failed,  # the suite's items are a few bytes
+    Guard.FAILED: lambda f: f.failed,
     Guard.HAS_QUEUED_INPUT: lambda f: f.queued > 0,
     Guard.AWAITING_INPUT: lambda f: f.awaiting,
     Guard.GENERATION_CURRENT: lambda f: None if f.frontier else False,
@@ -321,6 +331,7 @@ EFFECTS: dict[Effect, EffectModel] = {
         facts=lambda f: f._replace(buffered=True),
         predict=lambda r, s: r.content.append(r.next_output()),
     ),
+    Effect.REFUSE_OUTPUT: EffectModel(facts=lambda f: f._replace(failed=True)),
     Effect.DISPATCH_TOOL_CALL: EffectModel(
         facts=lambda f: f._replace(open_calls=f.open_calls + 1), predict=_dispatch_tool_call
     ),
@@ -334,6 +345,8 @@ EFFECTS: dict[Effect, EffectModel] = {
     Effect.RUN_STEP: EffectModel(
         facts=lambda f: f._replace(in_flight=True, queued=0, awaiting=False)
     ),
+    Effect.STOP_ENGINE: EffectModel(),
+    Effect.ENSURE_STEP: EffectModel(facts=lambda f: f._replace(in_flight=True)),
     Effect.AWAIT_INPUT: EffectModel(facts=lambda f: f._replace(awaiting=True)),
     Effect.OPEN_FRONTIER: EffectModel(
         facts=lambda f: f._replace(frontier=True, due=f.attached, buffered=False),
@@ -369,10 +382,8 @@ EFFECTS: dict[Effect, EffectModel] = {
         predict=_deliver_frontier,
         matters=(lambda f: f.resumed,),  # a later frontier: its generation is not 1
     ),
-    Effect.DELIVER_INITIAL_YIELD: EffectModel(
-        facts=lambda f: f._replace(observed=True, initial=False), predict=_deliver_yielded
-    ),
     Effect.COMMIT_WRITES: EffectModel(predict=_commit_writes),
+    Effect.RECORD_FAILURE: EffectModel(facts=lambda f: f._replace(failed=True)),
     Effect.RECORD_COMPLETION: EffectModel(
         facts=lambda f: f._replace(open_calls=0),
         predict=_record_completion,
@@ -419,6 +430,8 @@ def check_declared(d: LifecycleDefinition) -> None:
 def _trigger_allows(f: Facts, step: Step) -> bool:
     """The constraints of a real engine and host on when a trigger can happen."""
     t = step.trigger
+    if t not in HOST_TRIGGERS:
+        return False
     if f.cleanup_next:
         return t is T.CLEANUP_DONE
     if f.due_timers:

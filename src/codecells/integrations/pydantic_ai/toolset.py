@@ -1,0 +1,107 @@
+"""Code mode as a pydantic-ai toolset, and pydantic-ai tools as codecells tools."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, Tool
+from pydantic_core import to_jsonable_python
+
+from ...agent import CodeMode, ToolOutput
+from ...events import TextItem
+from ...function_tools import describe_validation_error
+from ...json_types import JsonValue
+from ...session import Session
+from ...tools import HandledTool, ToolDefinition, ToolError
+from .._codemode import as_code_mode, descriptions
+from .._content import parse_data_url
+from .._extra import describe
+
+__all__ = ["code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
+
+
+def code_mode_toolset(
+    target: Session | CodeMode, *, namespaces: Mapping[str, str] | None = None
+) -> FunctionToolset[Any]:
+    """``exec`` and ``wait`` as a pydantic-ai `FunctionToolset`, for ``Agent(toolsets=[...])``.
+
+    Results keep their images (as `BinaryContent`); the tool call id is the cell's
+    ``tool_call_id`` (passed to ``delegate.notify``).
+    """
+    code_mode = as_code_mode(target, namespaces, "code_mode_toolset")
+
+    async def exec(ctx: RunContext[Any], code: str) -> list[str | BinaryContent]:
+        return tool_return(await code_mode.handle_exec({"code": code}, call_id=ctx.tool_call_id))
+
+    async def wait(
+        cell_id: str,
+        yield_time_ms: int | None = None,
+        max_tokens: int | None = None,
+        terminate: bool = False,
+    ) -> list[str | BinaryContent]:
+        arguments = {
+            "cell_id": cell_id,
+            "yield_time_ms": yield_time_ms,
+            "max_tokens": max_tokens,
+            "terminate": terminate,
+        }
+        return tool_return(await code_mode.handle_wait(arguments))
+
+    toolset: FunctionToolset[Any] = FunctionToolset()
+    described = descriptions(code_mode)
+    toolset.add_function(exec, name="exec", description=described["exec"])
+    toolset.add_function(wait, name="wait", description=described["wait"])
+    return toolset
+
+
+def tool_return(output: ToolOutput) -> list[str | BinaryContent]:
+    """A code-mode output as a pydantic-ai tool return: strings and images."""
+    parts: list[str | BinaryContent] = []
+    for item in output.items:
+        if isinstance(item, TextItem):
+            parts.append(item.text)
+            continue
+        image = parse_data_url(item.image_url)
+        if image is None:
+            parts.append("[image: not a base64 data: URL]")
+        else:
+            parts.append(BinaryContent(data=image.decode(), media_type=image.media_type))
+    return parts
+
+
+def from_pydantic_ai_tool(tool: Tool[Any], *, namespace: str | None = None) -> HandledTool:
+    """A pydantic-ai `Tool` (one that takes no `RunContext`) as a codecells tool.
+
+    The script's input is validated by the tool's own schema; invalid input, a `ModelRetry` or
+    another exception rejects the promise with a readable message.
+    """
+    if not isinstance(tool, Tool):
+        raise TypeError(f"from_pydantic_ai_tool expects a pydantic_ai.Tool, got {describe(tool)}")
+    if tool.takes_ctx:
+        raise TypeError(
+            f"pydantic-ai tool {tool.name} takes a RunContext, which exists only in an agent "
+            "run: wrap a function without one"
+        )
+    schema = tool.function_schema
+
+    async def call(arguments: JsonValue) -> JsonValue:
+        try:
+            validated = schema.validator.validate_python({} if arguments is None else arguments)
+            result = await schema.call(validated, None)  # type: ignore[arg-type]  # no ctx taken
+        except ValidationError as err:
+            raise ToolError(describe_validation_error(tool.name, err)) from None
+        except ModelRetry as err:
+            raise ToolError(err.message) from None
+        except Exception as err:
+            raise ToolError(str(err) or type(err).__name__) from None
+        return to_jsonable_python(result)  # type: ignore[no-any-return]
+
+    definition = ToolDefinition(
+        name=tool.name,
+        description=tool.description or "",
+        namespace=namespace,
+        input_schema=tool.tool_def.parameters_json_schema,
+    )
+    return HandledTool(definition, call)

@@ -1,0 +1,95 @@
+"""codecells[pydantic-ai]: code mode as a toolset driven by pydantic-ai's `FunctionModel`,
+and pydantic-ai tools as codecells tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic_ai import Agent, BinaryContent, ModelRetry, RunContext, Tool
+from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
+from pydantic_ai.models.function import AgentInfo, FunctionModel
+from support import script_texts
+
+import codecells as cc
+from codecells.demo.tools import DEMO_TOOLS
+from codecells.integrations.pydantic_ai import code_mode_toolset, from_pydantic_ai_tool
+
+PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
+def scripted(*calls: tuple[str, dict[str, Any]]) -> tuple[FunctionModel, list[Any]]:
+    """A model making `calls` in turn, then answering "done"; returns it and the tool returns."""
+    pending = list(calls)
+    seen: list[Any] = []
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        last = [p for p in getattr(messages[-1], "parts", []) if isinstance(p, ToolReturnPart)]
+        seen.extend(p.content for p in last)
+        if pending:
+            name, args = pending.pop(0)
+            return ModelResponse(parts=[ToolCallPart(name, args, tool_call_id=f"c{len(pending)}")])
+        return ModelResponse(parts=[TextPart("done")])
+
+    return FunctionModel(respond), seen
+
+
+async def test_exec_and_wait_as_a_toolset_keep_images_and_running_cells() -> None:
+    model, seen = scripted(
+        (
+            "exec",
+            {
+                "code": f'image("{PIXEL}"); yield_control(); await tools.slow_echo({{text: "x", delay: 0.2}}); text("end")'
+            },
+        ),
+        ("wait", {"cell_id": "1", "yield_time_ms": 10000}),
+        ("wait", {"cell_id": "1"}),
+    )
+    async with cc.Session(DEMO_TOOLS) as session:
+        toolset = code_mode_toolset(session)
+        result = await Agent(model, toolsets=[toolset]).run("go")
+    assert result.output == "done"
+    running, completed, gone = seen
+    assert running[0] == "Script running with cell ID 1\nOutput:"
+    assert isinstance(running[1], BinaryContent) and running[1].media_type == "image/png"
+    assert completed == ["Script completed\nOutput:", "end"]
+    assert gone == ["exec cell 1 not found"]
+
+
+def lookup(key: str) -> dict[str, str]:
+    """Look a key up."""
+    if key == "retry":
+        raise ModelRetry("try another key")
+    return {"key": key, "value": key[::-1]}
+
+
+def with_context(ctx: RunContext[None], key: str) -> str:
+    """Needs the run context."""
+    return key
+
+
+async def test_pydantic_ai_tools_become_codecells_tools() -> None:
+    tool = from_pydantic_ai_tool(Tool(lookup), namespace="kv")
+    assert (
+        tool.definition.input_schema is not None
+        and "key" in tool.definition.input_schema["properties"]
+    )
+    value, retry, invalid = await script_texts(
+        [tool],
+        'text((await tools.kv.lookup({key: "abc"})).value);'
+        'await tools.kv.lookup({key: "retry"}).catch((e) => text(e));'
+        "await tools.kv.lookup({key: 1}).catch((e) => text(e));",
+    )
+    assert (value, retry) == ("cba", "try another key")
+    assert invalid.startswith("invalid arguments for tool lookup: key: ")
+
+
+def test_wrong_objects_are_refused_clearly() -> None:
+    with pytest.raises(
+        TypeError, match=r"code_mode_toolset expects a codecells\.Session or CodeMode"
+    ):
+        code_mode_toolset(object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"expects a pydantic_ai\.Tool, got builtins\.function"):
+        from_pydantic_ai_tool(lookup)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes a RunContext, which exists only in an agent run"):
+        from_pydantic_ai_tool(Tool(with_context))
