@@ -42,8 +42,8 @@ T, B, X, S = "fsm/table.py", "fsm/build.py", "executor/cell.py", "session.py"
 MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         T,
-        'None, "buffer an output item", effects=(E.APPEND_OUTPUT,)),',
-        'None, "buffer an output item", effects=()),',
+        "when=(G.OUTPUT_FITS,), effects=(E.APPEND_OUTPUT,)),",
+        "when=(G.OUTPUT_FITS,), effects=()),",
         "output is dropped",
     ),
     Mutant(
@@ -122,8 +122,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         X,
-        "return self._last_resumed is not None and generation <= self._last_resumed",
-        "return self._last_resumed is not None and generation < self._last_resumed",
+        "return self._last_resumed is not None and 1 <= generation <= self._last_resumed",
+        "return self._last_resumed is not None and 1 <= generation < self._last_resumed",
         "resuming the generation just consumed is refused instead of already_running",
     ),
     Mutant(
@@ -147,7 +147,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         S,
-        "self._stored.update(copy.deepcopy(writes))",
+        "self._stored.update({key: copy_json(value) for key, value in writes.items()})",
         "self._stored.update({})",
         "the session drops committed writes",
     ),
@@ -201,7 +201,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         S,
-        "stored_values=copy.deepcopy(self._stored) if self._stored else {},",
+        "stored_values={key: copy_json(value) for key, value in self._stored.items()},",
         "stored_values=self._stored,",
         "cells read the session's live stored values, not a snapshot",
     ),

@@ -8,13 +8,13 @@ diagram (`codecells.diagrams.to_dot(kind, coverage=...)`), rows never taken draw
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from ..fsm import Effect, LifecycleDefinition, Trace
 from ._defs import Lifecycle, lifecycle
 from .conformance import check_trace
-from .model import effective_guards
+from .model import effective_guards, row_steps
 
 __all__ = ["Coverage", "coverage_of"]
 
@@ -64,8 +64,9 @@ class Coverage:
                 out[effect] += n
         return dict(out)
 
-    def text(self) -> str:
-        """A plain-text report: totals, then every row, guard value and effect not exercised."""
+    def text(self, unreachable: Collection[int] = ()) -> str:
+        """A plain-text report: totals, then every row, guard value and effect not exercised
+        (rows in `unreachable`, e.g. those no path of the context reaches, are marked so)."""
         d = self.definition
         guard_values = {
             item
@@ -79,10 +80,12 @@ class Coverage:
             f"guard values {len(used_guards & guard_values)}/{len(guard_values)}, "
             f"effects {len(set(self.effects) & all_effects)}/{len(all_effects)}"
         ]
+        steps = {step.row_index: step for step in row_steps(d)}
         for i in self.untaken:
             t = d.transitions[i]
-            dest = "(internal)" if t.internal else f"-> {t.dest.value}"
-            lines.append(f"  row {i} never taken: {t.source.value} --{t.trigger.value}--> {dest}")
+            what = str(steps[i]) if i in steps else f"{t.source.value} --{t.trigger.value}-->"
+            why = " (no generated path can take it)" if i in unreachable else ""
+            lines.append(f"  row {i} never taken: {what}{why}")
         for g, v in sorted(guard_values - used_guards):
             lines.append(f"  guard {'' if v else '!'}{g} never selected a row")
         for e in sorted(all_effects - set(self.effects)):

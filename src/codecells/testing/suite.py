@@ -20,7 +20,7 @@ from ._defs import Lifecycle, lifecycle
 from .coverage import Coverage, coverage_of
 from .host import STEP_TIMEOUT, Host, HostDriver, PredictionError
 from .model import Path
-from .paths import Cover, paths
+from .paths import Cover, paths, uncovered_rows
 from .predict import HostContext, prediction_paths
 from .runner import PathFailure
 from .stateful import lifecycle_state_machine
@@ -68,7 +68,10 @@ class HostReport:
         ]
         for n, failure in enumerate(self.failures, 1):
             out.append(f"\n{n}. {describe(failure)}")
-        out += ["", *(c.text() for c in self.coverage())]
+        out += [""] + [
+            c.text(unreachable=uncovered_rows(c.definition, context=HostContext(c.definition)))
+            for c in self.coverage()
+        ]
         return "\n".join(out)
 
 
