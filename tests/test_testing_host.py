@@ -136,3 +136,23 @@ async def test_driver_refuses_a_step_no_real_cell_can_take() -> None:
             await driver.apply(resume)
     finally:
         await driver.close()
+
+
+def test_cli_runs_a_host_and_its_traces_combine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codecells.cli import main
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    traces = tmp_path / "traces"
+    args = ["test-host", "examples.my_host:make_host", "--kind", "pausable", "--examples", "0"]
+    assert main([*args, "--traces", str(traces)]) == 0
+    assert "0 failed" in capsys.readouterr().out
+    files = sorted(traces.glob("*.json"))
+    assert len(files) > 20
+    assert main(["coverage", *map(str, files)]) == 0
+    assert f"pausable: {len(files)} traces" in capsys.readouterr().out
+    assert main(["test-host", "examples.my_host"]) == 2
+    assert "expected module:factory" in capsys.readouterr().err
+    assert main(["test-host", "examples.my_host:nothing_here"]) == 2
+    assert "cannot load" in capsys.readouterr().err

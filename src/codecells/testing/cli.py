@@ -193,13 +193,16 @@ def _test_host(args: argparse.Namespace) -> int:
     kinds = tuple(CellKind(k) for k in args.kind or [k.value for k in CellKind])
     if not args.verbose:  # the report says what went wrong; the session's own warnings repeat it
         logging.getLogger("codecells").setLevel(logging.ERROR)
-    report = run_host_suite(
-        factory,
-        lifecycles=kinds,
-        examples=args.examples,
-        steps=args.steps,
-        timeout=args.timeout,
-    )
+    try:
+        report = run_host_suite(
+            factory,
+            lifecycles=kinds,
+            examples=args.examples,
+            steps=args.steps,
+            timeout=args.timeout,
+        )
+    except ImportError as exc:
+        raise CliError(str(exc)) from None
     print(report.text())
     if args.traces is not None:
         args.traces.mkdir(parents=True, exist_ok=True)

@@ -210,6 +210,8 @@ async def check_host(
     to `steps` steps; `derandomize` for the same examples every run) of every lifecycle
     against real sessions of the host `factory` builds. `stop` ends the run early once it
     holds for the report so far (checked after each path and each Hypothesis run)."""
+    if examples:
+        _need_hypothesis()
     report = HostReport(lifecycles=tuple(lifecycles))
     done = stop or (lambda _report: False)
     for which in lifecycles:
@@ -221,6 +223,16 @@ async def check_host(
         if done(report):
             break
     return report
+
+
+def _need_hypothesis() -> None:
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "the property-based part of the suite needs Hypothesis: pip install "
+            "'codecells[test]' (or run the generated paths alone with examples=0)"
+        ) from None
 
 
 def run_host_suite(factory: HostFactory, **options: Any) -> HostReport:
