@@ -259,6 +259,8 @@ def _dispatch_tool_call(ref: Reference, step: Step) -> None:
 
 
 def _consume_frontier(ref: Reference, step: Step) -> None:
+    if not ref.frontier_seen:  # resuming an unobserved frontier loses nothing (CONTRACT §5)
+        ref.content = (ref.frontier or []) + ref.content
     ref.frontier = None
     ref.update(replies=(*ref.seen.replies, "resumed"))
 
@@ -349,12 +351,16 @@ EFFECTS: dict[Effect, EffectModel] = {
     Effect.ENSURE_STEP: EffectModel(facts=lambda f: f._replace(in_flight=True)),
     Effect.AWAIT_INPUT: EffectModel(facts=lambda f: f._replace(awaiting=True)),
     Effect.OPEN_FRONTIER: EffectModel(
-        facts=lambda f: f._replace(frontier=True, due=f.attached, buffered=False),
+        facts=lambda f: f._replace(
+            frontier=True, due=f.attached, buffered=f.buffered and not f.attached
+        ),
         predict=_open_frontier,
         matters=_BUFFERED,
     ),
     Effect.CONSUME_FRONTIER: EffectModel(
-        facts=lambda f: f._replace(resumed=True, frontier=False), predict=_consume_frontier
+        facts=lambda f: f._replace(resumed=True, frontier=False),
+        predict=_consume_frontier,
+        matters=_BUFFERED,  # a frontier nobody observed: its items come with the next event
     ),
     Effect.REPLY_ALREADY_RUNNING: EffectModel(
         predict=lambda r, s: r.update(replies=(*r.seen.replies, "already_running"))
@@ -378,7 +384,7 @@ EFFECTS: dict[Effect, EffectModel] = {
         predict=_deliver_yielded,
     ),
     Effect.DELIVER_FRONTIER: EffectModel(
-        facts=lambda f: f._replace(observed=True),
+        facts=lambda f: _delivered(f._replace(observed=True)),
         predict=_deliver_frontier,
         matters=(lambda f: f.resumed,),  # a later frontier: its generation is not 1
     ),
