@@ -96,6 +96,21 @@ async def drain_pausable(cell: cc.PausableCell) -> tuple[list[str], Any, list[in
         await cell.resume(event.generation)
 
 
+def durable_rows(kind: str) -> set[int]:
+    """The rows of `definition(kind)` only a cell of a session with a store can take."""
+    from codecells.fsm import State, Trigger, definition
+
+    durable_states = {State.SUSPENDED, State.DETACHED}
+    return {
+        i
+        for i, t in enumerate(definition(kind).transitions)
+        if {t.source, t.dest} & durable_states
+        or t.trigger in (Trigger.SUSPEND, Trigger.RESTORED)
+        or "journaled" in t.conditions
+        or (t.trigger == Trigger.RESUME and t.conditions == ("generation_current",))  # lost
+    }
+
+
 async def script_texts(tools: list[Any], source: str) -> list[str]:
     """Run `source` in a fresh session with `tools`; the texts of its successful completion."""
     async with cc.Session(tools) as session:

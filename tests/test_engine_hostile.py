@@ -48,7 +48,16 @@ CORPUS: list[tuple[str, str, str | None]] = [
         "throw {get stack() { throw 1 }, toString() { throw 2 }}",
         "uncaught exception",
     ),
-    ("prepare-stack-trace-loop", "Error.prepareStackTrace = () => { for (;;) {} }; null.x", CPU),
+    (
+        "prepare-stack-trace-refused",
+        "Error.prepareStackTrace = () => { for (;;) {} }; null.x",
+        "TypeError: 'prepareStackTrace' is read-only",
+    ),
+    (
+        "stack-trace-limit-loop",
+        "Error.stackTraceLimit = {valueOf() { for (;;) {} }}; new Error()",
+        CPU,
+    ),
     (
         "tampered-error-then-loop",
         (

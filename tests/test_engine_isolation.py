@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import quickjs
 from hostile.engine_driver import engine, finished, outcome, run, texts
 
 from codecells.engine.protocol import ResolveTool, ToolCallRequested
@@ -147,6 +148,19 @@ def test_internals_are_unreachable(reach: str) -> None:
     shown, error = outcome(source, tools=["t"])
     assert error is None
     assert shown[0] in ("undefined", "threw", "null")
+
+
+def test_control_function_acts_only_with_the_cell_s_key() -> None:
+    """Defence in depth should a reflection path ever hand the control function out: without
+    the per-cell key only Python holds, it refuses to act."""
+    eng = engine("await tools.t(); text('done')", tools=["t"])
+    step = eng.step()
+    call = next(e for e in step if isinstance(e, ToolCallRequested))
+    assert eng._control is not None
+    with pytest.raises(quickjs.JSException, match="not a function"):
+        eng._control("not-the-key", "resolve", call.call_id, "1")
+    eng.post(ResolveTool(call_id=call.call_id, value=1))
+    assert texts(run(eng)) == ["done"]
 
 
 TAMPERING = [

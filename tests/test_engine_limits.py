@@ -97,3 +97,62 @@ def test_fallback_mode_still_enforces_the_cpu_budget(source: str) -> None:
     with fallback_only():
         events = run(engine(source, limits=CPU_LIMIT))
     assert finished(events).error_text == cpu_limit_text(CPU_LIMIT)
+
+
+STORE_LIMITS = EngineLimits(memory=16 * 1024 * 1024, cpu_time=2.0)
+
+
+@pytest.mark.parametrize(
+    ("source", "limit_text"),
+    [
+        ('const s = "x".repeat(6e6); store("k", s)', memory_limit_text(STORE_LIMITS)),
+        ('store("k", [{toJSON() { return "y".repeat(2e7) }}])', memory_limit_text(STORE_LIMITS)),
+        (
+            'store("k", {toJSON() { const f = () => f() + 1; return f() }})',
+            stack_limit_text(STORE_LIMITS),
+        ),
+    ],
+    ids=["memory", "memory-in-tojson", "stack-in-tojson"],
+)
+def test_store_names_the_limit_it_ran_into(source: str, limit_text: str) -> None:
+    assert outcome(source, limits=STORE_LIMITS) == ([], limit_text)
+
+
+def test_store_still_refuses_a_throwing_tojson_plainly() -> None:
+    _, error = outcome('store("k", {toJSON() { throw new Error("no") }})')
+    assert error == 'Unable to store "k". Only plain serializable objects can be stored.'
+
+
+FORGED = [
+    ('throw "InternalError: interrupted"', "InternalError: interrupted"),
+    ('throw "InternalError: out of memory"', "InternalError: out of memory"),
+    (
+        'throw "RangeError: Maximum call stack size exceeded"',
+        "RangeError: Maximum call stack size exceeded",
+    ),
+    (
+        'throw {toString() { return "InternalError: out of memory" }}',
+        "InternalError: out of memory",
+    ),
+    (
+        'class E extends RangeError {}; throw new E("Maximum call stack size exceeded")',
+        "RangeError: Maximum call stack size exceeded",
+    ),
+    ('await null; throw "InternalError: interrupted"', "InternalError: interrupted"),
+    (
+        'setTimeout(() => { throw "InternalError: interrupted" }, 0); await new Promise(() => {})',
+        "InternalError: interrupted",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"), FORGED, ids=[f"forged-{i}" for i in range(len(FORGED))]
+)
+def test_limit_texts_thrown_by_the_script_are_ordinary_errors(source: str, expected: str) -> None:
+    """Limits are recognised from the engine's own error objects (and Python's stop), never
+    from text the script controls."""
+    eng = engine(source, limits=STORE_LIMITS)
+    events = run(eng, fire_timers=True)
+    error = finished(events).error_text
+    assert error is not None and error.split("\n")[0] == expected, error

@@ -41,6 +41,18 @@ def test_anthropic_style() -> None:
     assert lines[-1] == "I found 4 glossary entries and stopped the watcher."
 
 
+def test_durable_approval_across_two_processes() -> None:
+    lines = run_example("durable_approval.py")
+    assert lines[0].startswith("[request] Planning a refund of 42.5 EUR on A-1001")
+    assert lines[1].startswith("[request] cell 1 waits for approval of ['tool-1'] (generation 1)")
+    assert lines[2] == "[approve] found cell 1 suspended at generation 1"
+    assert "[approve] refunded 42.50 EUR on A-1001" in lines
+    assert lines[-1] == (
+        "[approve] completed; stored: "
+        "{'last_refund': {'order': 'A-1001', 'amount': 42.5, 'by': 'dana'}}"
+    )
+
+
 def test_mcp_servers() -> None:
     lines = run_example("mcp_servers.py")
     assert lines[0] == (

@@ -32,9 +32,10 @@ C, P = CellKind.CONTINUING, CellKind.PAUSABLE
 def test_shape(kind: CellKind) -> None:
     d = definition(kind)
     assert d.kind is kind
-    assert d.states == tuple(State)
+    durable = (S.SUSPENDED, S.DETACHED)  # durable pausable cells only
+    assert d.states == tuple(s for s in State if kind is P or s not in durable)
     assert d.initial is S.RUNNING
-    assert d.final_states == (S.TERMINATED, S.CLOSED)
+    assert d.final_states == (S.TERMINATED, S.CLOSED) + ((S.DETACHED,) if kind is P else ())
     assert set(d.state_descriptions) == set(d.states)
     assert set(d.guard_descriptions) == set(d.guards)
     for t in d.transitions:
@@ -80,7 +81,7 @@ def test_initial_and_finals_per_state() -> None:
             S.CLOSED,
             S.TERMINATING,
             S.TERMINATED,
-        }
+        } | ({S.SUSPENDED, S.DETACHED} if kind is P else set())
 
 
 DIFFERING = {
@@ -98,6 +99,24 @@ DIFFERING = {
     (S.RUNNING, T.RESUME),
     (S.PENDING, T.RESUME),
     (S.COMPLETED, T.RESUME),
+    # durable pausable cells: suspension, restore, and keeping cells in the store at shutdown
+    (S.PENDING, T.SUSPEND),
+    (S.RUNNING, T.RESTORED),
+    (S.PENDING, T.SHUTDOWN),
+    (S.COMPLETED, T.SHUTDOWN),
+    *(
+        (S.SUSPENDED, t)
+        for t in (
+            T.SUSPEND,
+            T.OBSERVE,
+            T.TOOL_RESULT,
+            T.TIMER_FIRED,
+            T.RESUME,
+            T.TERMINATE,
+            T.SHUTDOWN,
+            T.EFFECT_FAILED,
+        )
+    ),
 }
 """Every (state, trigger) whose rows differ between the kinds: the policy, nothing else."""
 
@@ -136,10 +155,12 @@ def test_the_pending_frontier_is_the_kind_difference() -> None:
     ]
     assert T.RESUME not in c.triggers and T.YIELD_DUE not in p.triggers
     resume = p.rows(S.PENDING, T.RESUME)
+    claimed = (G.GENERATION_CURRENT, G.GENERATION_CLAIMED)
     assert [(r.dest, r.conditions, r.effects[-1]) for r in resume] == [
-        (S.RUNNING, (G.GENERATION_CURRENT, G.HAS_QUEUED_INPUT), E.RUN_STEP),
-        (S.RUNNING, (G.GENERATION_CURRENT,), E.AWAIT_INPUT),
+        (S.RUNNING, (*claimed, G.HAS_QUEUED_INPUT), E.RUN_STEP),
+        (S.RUNNING, claimed, E.AWAIT_INPUT),
         (S.PENDING, (G.GENERATION_CONSUMED,), E.REPLY_ALREADY_RUNNING),
+        (S.PENDING, (G.GENERATION_CURRENT,), E.REPLY_ALREADY_RUNNING),  # another process won
     ]
     for trigger in (T.TOOL_RESULT, T.TIMER_FIRED):  # a resumed, idle pausable cell runs on input
         awaiting, queued = p.rows(S.RUNNING, trigger)
@@ -181,7 +202,7 @@ def test_json_round_trip(kind: CellKind) -> None:
 def test_definitions_are_valid_and_connected(kind: CellKind) -> None:
     d = definition(kind)
     validate_definition(d)
-    assert reachable_states(d, d.initial) == set(State)
+    assert reachable_states(d, d.initial) == set(d.states)
     for s in d.states:
         assert reachable_states(d, s) & set(d.final_states)
 

@@ -47,6 +47,8 @@ def test_pausable_follows_guards() -> None:
     assert m.trigger("resume", guards={"generation_consumed": True})
     assert m.state == "pending"
     assert m.trigger("resume", guards={"generation_current": True})
+    assert m.state == "pending", "current, but another process claimed it: already running"
+    assert m.trigger("resume", guards={"generation_current": True, "generation_claimed": True})
     assert m.state == "running"
 
 
@@ -97,7 +99,9 @@ class Host:
 
 
 def test_effects_run_on_the_host_in_order() -> None:
-    host = Host(observer_free=True, generation_current=True, has_queued_input=True)
+    host = Host(
+        observer_free=True, generation_current=True, generation_claimed=True, has_queued_input=True
+    )
     m = build_machine(P, host=host)
     m.trigger("quiescent")
     m.trigger("observe")
@@ -158,7 +162,8 @@ def test_shared_machine_serves_many_models_without_injecting() -> None:
     first = models[0]
     assert sm.fire(first, "resume") is False, "every guard refused"
     assert _state(first) == "pending"
-    assert sm.fire(first, "resume", guards={"generation_current": True}) is True
+    claimed = {"generation_current": True, "generation_claimed": True}
+    assert sm.fire(first, "resume", guards=claimed) is True
     assert _state(first) == "running"
     with pytest.raises(MachineError):
         sm.fire(first, "cleanup_done")

@@ -91,14 +91,17 @@ async def test_delegate_tools_get_a_tool_call_with_normalised_js_names() -> None
         delegate=delegate,
     )
     assert texts(event) == ['{"q":1}', "null"]
-    assert delegate.calls[0] == cc.ToolCall(
+    first = delegate.calls[0]
+    assert first == cc.ToolCall(
         cell_id="1",
         call_id="tool-1",
         tool_name="mcp.search-web",
         namespace="mcp",
         kind=cc.ToolKind.FUNCTION,
         input={"q": 1},
+        session_id=first.session_id,
     )
+    assert first.session_id and first.idempotency_key == f"{first.session_id}/1/tool-1"
     assert delegate.calls[1].call_id == "tool-2" and delegate.calls[1].input is None
 
 

@@ -81,13 +81,18 @@ def test_transition_cover_takes_every_row(kind: CellKind) -> None:
 def test_guarded_branches_carry_the_assignment_that_selects_them() -> None:
     steps = row_steps(CellKind.PAUSABLE)
     in_pending = [s for s in steps if s.trigger == Trigger.RESUME and s.source == State.PENDING]
-    *current, consumed = in_pending
+    *current, consumed, lost = in_pending
+    assert lost.guards == {
+        "generation_current": True,
+        "generation_claimed": False,
+        "generation_consumed": False,
+    }, "current, but another process won the claim"
     assert current and all(s.guards["generation_current"] for s in current)
     assert all(s.dest == State.RUNNING for s in current)
-    # only the guards that matter are named: the earlier rows fail on generation_current alone
-    assert consumed.guards == {"generation_current": False, "generation_consumed": True}
+    # only the guards that matter are named: the earlier rows fail on generation_claimed alone
+    assert consumed.guards == {"generation_claimed": False, "generation_consumed": True}
     assert consumed.dest == State.PENDING and consumed.internal
-    assert consumed.label() == "resume[!generation_current, generation_consumed]"
+    assert consumed.label() == "resume[generation_consumed, !generation_claimed]"
 
 
 def _row(*, when: tuple[Guard, ...] = (), unless: tuple[Guard, ...] = ()) -> TransitionSpec:
@@ -123,7 +128,7 @@ def test_shortest_paths_reach_every_state_minimally(kind: CellKind) -> None:
         State.TERMINATING: 1,
         State.CLOSED: 2,
         State.TERMINATED: 2,
-    }
+    } | ({State.SUSPENDED: 1, State.DETACHED: 2} if kind is CellKind.PAUSABLE else {})
     assert str(found[State.RUNNING]) == "running"
 
 
@@ -151,9 +156,12 @@ def test_paths_are_deterministic_and_serialisable(kind: CellKind, cover: Cover) 
 
 
 def test_path_to_final_is_shortest() -> None:
-    route = path_to_final(CellKind.PAUSABLE, State.PENDING)
+    route = path_to_final(CellKind.CONTINUING, State.PENDING)
     assert route is not None
     assert [s.trigger for s in route] == [Trigger.TERMINATE, Trigger.CLEANUP_DONE]
+    durable = path_to_final(CellKind.PAUSABLE, State.PENDING)
+    assert durable is not None
+    assert [(s.trigger, s.dest) for s in durable] == [(Trigger.SHUTDOWN, State.DETACHED)]
     assert path_to_final(CellKind.PAUSABLE, State.CLOSED) == ()
 
 
@@ -192,7 +200,7 @@ def test_a_path_context_makes_guarded_rows_wait_for_their_history() -> None:
 def test_cli_prints_paths(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["paths", "--kind", "pausable", "--cover", "states"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "pausable: 6 state-cover paths, 7 steps"
+    assert out.splitlines()[0] == "pausable: 8 state-cover paths, 10 steps"
     assert "\n  2. running --quiescent[!failed]--> pending    [rows " in out
     assert main(["paths", "--kind", "continuing", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

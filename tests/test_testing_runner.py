@@ -68,7 +68,7 @@ async def test_failure_names_the_path_the_step_and_the_phase() -> None:
     assert first.step_index == 1
     assert "expected running, got pending" in str(first)
     assert "step 2/2: pending --resume[" in str(first)
-    assert f"generation_current]--> running (row {first.step.row_index})" in str(first)
+    assert f"generation_claimed]--> running (row {first.step.row_index})" in str(first)
     assert isinstance(first.__cause__, AssertionError)
     with pytest.raises(PathFailure) as info:
         report.raise_first()

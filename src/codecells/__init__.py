@@ -10,12 +10,16 @@ from .config import SessionConfig
 from .errors import (
     AlreadyTerminating,
     BusyObserver,
+    CannotSuspend,
     ClosedCell,
     CodeCellsError,
     EngineError,
     InvalidGeneration,
     MissingCell,
+    ReplayDiverged,
     ShuttingDown,
+    StoreError,
+    UnknownToolCall,
     WrongCellKind,
 )
 from .events import (
@@ -33,11 +37,12 @@ from .events import (
 from .json_types import JsonValue
 from .kinds import CellKind
 from .session import Cell, Delegate, PausableCell, Session
-from .tools import HandledTool, ToolCall, ToolDefinition, ToolError, ToolKind
+from .tools import HandledTool, ToolCall, ToolDefinition, ToolError, ToolKind, current_tool_call
 
 __all__ = [
     "AlreadyTerminating",
     "BusyObserver",
+    "CannotSuspend",
     "Cell",
     "CellEvent",
     "CellKind",
@@ -55,17 +60,21 @@ __all__ = [
     "PausableCell",
     "PausableCellEvent",
     "Pending",
+    "ReplayDiverged",
     "ResumeOutcome",
     "Session",
     "SessionConfig",
     "ShuttingDown",
+    "StoreError",
     "Terminated",
     "TextItem",
     "ToolCall",
     "ToolDefinition",
     "ToolError",
     "ToolKind",
+    "UnknownToolCall",
     "WrongCellKind",
+    "current_tool_call",
     "Yielded",
 ]
 

@@ -48,3 +48,9 @@ class SessionConfig(BaseModel):
         ),
     )
     console: bool = Field(False, description="expose `console.*`, mapped to text items")
+    suspend_idle_after: float | None = Field(
+        None,
+        gt=0,
+        description="durable sessions: suspend pausable cells held at a frontier this many "
+        "seconds (None: never automatically)",
+    )

@@ -5,12 +5,16 @@ from __future__ import annotations
 __all__ = [
     "AlreadyTerminating",
     "BusyObserver",
+    "CannotSuspend",
     "ClosedCell",
     "CodeCellsError",
     "EngineError",
     "InvalidGeneration",
     "MissingCell",
+    "ReplayDiverged",
     "ShuttingDown",
+    "StoreError",
+    "UnknownToolCall",
     "WrongCellKind",
 ]
 
@@ -83,3 +87,41 @@ class InvalidGeneration(CodeCellsError):
 
 class EngineError(CodeCellsError):
     """The JavaScript engine failed; the message is the engine's."""
+
+
+class CannotSuspend(CodeCellsError):
+    """``suspend()`` was refused: the cell is not at a pending frontier, or has no store."""
+
+    def __init__(self, cell_id: str, reason: str) -> None:
+        self.cell_id = cell_id
+        self.reason = reason
+        super().__init__(f"exec cell {cell_id} cannot be suspended: {reason}")
+
+
+class UnknownToolCall(CodeCellsError):
+    """``answer()`` named a call that is not outstanding (unknown, already answered, or run by
+    the host)."""
+
+    def __init__(self, cell_id: str, call_id: str) -> None:
+        self.cell_id = cell_id
+        self.call_id = call_id
+        super().__init__(
+            f"exec cell {cell_id} has no externally answered call {call_id} waiting for an answer"
+        )
+
+
+class ReplayDiverged(CodeCellsError):
+    """Restoring a durable cell replayed its journal and got different results; the store was
+    left as it was."""
+
+    def __init__(self, cell_id: str, step: int, reason: str) -> None:
+        self.cell_id = cell_id
+        self.step = step
+        self.reason = reason
+        super().__init__(
+            f"exec cell {cell_id} cannot be restored: its journal diverged at step {step}: {reason}"
+        )
+
+
+class StoreError(CodeCellsError):
+    """The durable store cannot be opened, read or written; the message says why."""

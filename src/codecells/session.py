@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
@@ -28,15 +31,25 @@ from .engine.protocol import (
     ToolCallRequested,
 )
 from .engine.wire import trusted
-from .errors import EngineError, MissingCell, ShuttingDown, WrongCellKind
+from .errors import (
+    EngineError,
+    MissingCell,
+    ShuttingDown,
+    StoreError,
+    UnknownToolCall,
+    WrongCellKind,
+)
 from .events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from .executor import CellExecutor
 from .executor.cell import StepRunner
+from .executor.journal import Journal
 from .fsm import Trace
 from .function_tools import BoundTool, bind_tool
 from .json_types import JsonValue, copy_json
 from .kinds import CellKind
-from .tools import ToolCall, ToolDefinition, ToolError, describe, refuse_name_clashes
+from .store.host import DEFAULT_LEASE, CellKeeper, DurableCells, InMemory, LoadedCell
+from .store.records import Store
+from .tools import ToolCall, ToolDefinition, ToolError, _current_call, describe, refuse_name_clashes
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
 
@@ -64,6 +77,8 @@ class EngineSpec:
     tools: tuple[EngineTool, ...]
     stored_values: dict[str, JsonValue]
     limits: EngineLimits
+    seed: int | None = None
+    """Durable cells: the seed of `Math.random` (the engine then pins its clock and zone)."""
 
 
 EngineFactory = Callable[[EngineSpec], Engine]
@@ -73,15 +88,36 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
     from .engine import QuickJSEngine
 
     engine: Engine = QuickJSEngine(
-        spec.source, tools=spec.tools, stored_values=spec.stored_values, limits=spec.limits
+        spec.source,
+        tools=spec.tools,
+        stored_values=spec.stored_values,
+        limits=spec.limits,
+        seed=spec.seed,
     )
     return engine
+
+
+def _require_running_loop() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(
+            "a durable session must be created inside a running event loop: it restores its "
+            "cells' timers and tool calls as it opens"
+        ) from None
 
 
 class Session:
     """Owns cells, stored values, tool definitions and a host delegate.
 
     Use as ``async with Session(...) as session:``; leaving the block shuts it down.
+
+    With a `store` (`codecells.store.SQLiteStore`, ...) the session is *durable*: it is opened
+    under `session_id` (a new one if None), its stored values and pausable cells live in the
+    store, and a session opened later under the same id — in any process — finds its pausable
+    cells again (docs/durable.md). Create a durable session inside a running event loop.
+    `lease`: seconds this process holds a cell it runs without renewing (renewed every third);
+    `clock`: the wall clock (epoch seconds) durable cells' virtual time follows.
     """
 
     def __init__(
@@ -92,6 +128,10 @@ class Session:
         config: SessionConfig | None = None,
         engine_factory: EngineFactory | None = None,
         step_runner: StepRunner | None = None,
+        store: Store | None = None,
+        session_id: str | None = None,
+        lease: float = DEFAULT_LEASE,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
@@ -114,11 +154,24 @@ class Session:
         self._delegate = delegate
         self._engine_factory = engine_factory or _quickjs_engine
         self._step_runner = step_runner
-        self._stored: dict[str, JsonValue] = {}
+        names = tuple(t.definition.js_name for t in self._tools)
+        if store is not None:
+            _require_running_loop()
+        self._keeper: CellKeeper = (
+            InMemory()
+            if store is None
+            else DurableCells(
+                store, session_id or uuid.uuid4().hex, names, lease=lease, clock=clock
+            )
+        )
+        self._stored: dict[str, JsonValue] = self._keeper.stored_values
         self._cells: dict[str, CellExecutor] = {}
-        self._next_id = 1
+        self._awaiting_answer: set[tuple[str, str]] = set()
         self._alive = True
         self._shutdown_task: asyncio.Task[None] | None = None
+        self._idle_sweep: asyncio.Task[None] | None = None
+        for cell_id in self._keeper.cell_ids:
+            self._load(cell_id)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> Session:
@@ -138,6 +191,11 @@ class Session:
         return tuple(t.definition for t in self._tools)
 
     @property
+    def session_id(self) -> str:
+        """The id the session is kept under in its store (a fresh one without a store)."""
+        return self._keeper.session_id
+
+    @property
     def is_alive(self) -> bool:
         """False once shutdown has begun."""
         return self._alive
@@ -154,11 +212,14 @@ class Session:
         await asyncio.shield(self._shutdown_task)
 
     async def _stop_all(self) -> None:
+        if self._idle_sweep is not None:
+            self._idle_sweep.cancel()
         cells = list(self._cells.values())
         for executor in cells:
             executor.shutdown()
         for executor in cells:
             await executor.closed.wait()
+        self._keeper.stop()
 
     # ------------------------------------------------------------------ admission
     async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> Cell:
@@ -180,27 +241,103 @@ class Session:
             raise TypeError(f"cell source must be a str, got {type(source).__name__}")
         if not self._alive:
             raise ShuttingDown()
-        cell_id = str(self._next_id)
-        self._next_id += 1
-        spec = EngineSpec(
-            cell_id=cell_id,
-            kind=kind,
-            source=source,
-            tools=self._engine_tools,
-            stored_values={key: copy_json(value) for key, value in self._stored.items()},
-            limits=self._limits,
-        )
+        cell_id = self._keeper.new_cell_id()
+        stored = {key: copy_json(value) for key, value in self._stored.items()}
         try:
-            engine = self._engine_factory(spec)
+            engine, journal = self._keeper.keep(
+                kind, cell_id, source, tool_call_id or "", stored, self._engine_maker(kind)
+            )
+        except StoreError:
+            raise
         except Exception as exc:
             raise EngineError(str(exc) or type(exc).__name__) from exc
         host = _Host(self, tool_call_id or "")
-        executor = CellExecutor(
-            cell_id, kind, engine, host, self._runner(), output_limit=self.config.output_limit
-        )
+        executor = self._executor(cell_id, kind, engine, host, journal)
         self._cells[cell_id] = executor
+        self._keep_alive()
         executor.start()
         return executor
+
+    def _executor(
+        self, cell_id: str, kind: CellKind, engine: Engine, host: _Host, journal: Journal
+    ) -> CellExecutor:
+        return CellExecutor(
+            cell_id,
+            kind,
+            engine,
+            host,
+            self._runner(),
+            output_limit=self.config.output_limit,
+            journal=journal,
+        )
+
+    def _engine_maker(
+        self, kind: CellKind
+    ) -> Callable[[str, str, dict[str, JsonValue], int | None], Engine]:
+        def make(
+            cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None
+        ) -> Engine:
+            spec = EngineSpec(
+                cell_id=cell_id,
+                kind=kind,
+                source=source,
+                tools=self._engine_tools,
+                stored_values=stored,
+                limits=self._limits,
+                seed=seed,
+            )
+            return self._engine_factory(spec)
+
+        return make
+
+    def _load(self, cell_id: str) -> None:
+        """Bring back a pausable cell an earlier session kept in the store (suspended at its
+        frontier, or completed); a cell that cannot be read is logged and left in the store."""
+        try:
+            loaded = self._keeper.load(cell_id, self._engine_maker(CellKind.PAUSABLE))
+        except (StoreError, ValueError):
+            log.warning("durable cell %s could not be loaded", cell_id, exc_info=True)
+            return
+        if loaded is not None:
+            self._restore(loaded)
+
+    def _restore(self, loaded: LoadedCell) -> None:
+        host = _Host(self, loaded.tool_call_id)
+        journal = loaded.journal
+        executor = self._executor(loaded.cell_id, CellKind.PAUSABLE, journal, host, journal)
+        self._cells[loaded.cell_id] = executor
+        self._keep_alive()
+        if loaded.restart:
+            executor.start()
+            return
+        self._stored.update(loaded.writes)
+        executor.restored(
+            loaded.frontier, loaded.completed, loaded.last_resumed, loaded.journal.frontier_observed
+        )
+        answered = [c for c in loaded.outstanding if self._answered_externally(c)]
+        executor.hold_calls([c for c in loaded.outstanding if c not in answered])
+        for call in answered:  # waiting for `answer()`: nothing runs, so wait here at once
+            executor.dispatch_tool_call(call=call)
+        for timer_id, delay in loaded.timers:
+            executor.schedule_timer(timer_id=timer_id, delay=delay)
+
+    def _answered_externally(self, call: ToolCallRequested) -> bool:
+        index = call.tool_index
+        return 0 <= index < len(self._tools) and self._tools[index].definition.answered_externally
+
+    def _keep_alive(self) -> None:
+        """Renew this process's leases; suspend idle frontiers if so configured."""
+        self._keeper.start()
+        idle = self.config.suspend_idle_after
+        if idle is not None and self._idle_sweep is None and isinstance(self._keeper, DurableCells):
+            self._idle_sweep = asyncio.get_running_loop().create_task(self._suspend_idle(idle))
+
+    async def _suspend_idle(self, idle: float) -> None:
+        while True:
+            await asyncio.sleep(min(idle / 2, 1.0))
+            for executor in list(self._cells.values()):
+                if executor.state == "pending" and executor.idle_for >= idle:
+                    executor.suspend()
 
     def _runner(self) -> StepRunner:
         if self._step_runner is None:
@@ -245,8 +382,10 @@ class Session:
             return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
         tool = self._tools[request.tool_index]
         name = tool.definition.name
+        call = partial(self._tool_call, cell_id, request, tool.definition)
+        _current_call.set(call)  # this task's context only: `current_tool_call()`
         try:
-            value = await self._run_tool(cell_id, request, tool)
+            value = await self._run_tool(request, tool, call)
         except ToolError as exc:
             message = exc.message if isinstance(exc.message, str) else describe(exc.message)
         except asyncio.CancelledError:
@@ -268,14 +407,19 @@ class Session:
         return RejectTool(call_id=call_id, message=message)
 
     async def _run_tool(
-        self, cell_id: str, request: ToolCallRequested, tool: BoundTool
+        self, request: ToolCallRequested, tool: BoundTool, call: Callable[[], ToolCall]
     ) -> JsonValue:
         if tool.function is not None:
             return await tool.call(request.input)
         definition = tool.definition
         if self._delegate is None:
             raise ToolError(f"tool {definition.name} has no handler: the session has no delegate")
-        call = trusted(  # every field is typed already: skip re-validation
+        return await self._delegate.invoke_tool(call())
+
+    def _tool_call(
+        self, cell_id: str, request: ToolCallRequested, definition: ToolDefinition
+    ) -> ToolCall:
+        return trusted(  # every field is typed already: skip re-validation
             ToolCall,
             cell_id=cell_id,
             call_id=request.call_id,
@@ -283,8 +427,26 @@ class Session:
             namespace=definition.namespace,
             kind=definition.kind,
             input=request.input,
+            session_id=self.session_id,
         )
-        return await self._delegate.invoke_tool(call)
+
+    def _dispatch(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
+        """A tool call, started: a call of a tool `answered_externally` waits for `answer()`
+        (registered now, so it may come at once), any other runs `_invoke_tool`."""
+        if not self._answered_externally(call):
+            return self._invoke_tool(cell_id, call)
+        key = (cell_id, call.call_id)
+        self._awaiting_answer.add(key)
+        outstanding: asyncio.Future[AnyEngineCommand] = asyncio.get_running_loop().create_future()
+        outstanding.add_done_callback(lambda _f: self._awaiting_answer.discard(key))
+        return outstanding  # `answer()` applies the result itself and cancels the wait
+
+    def _answer(self, executor: CellExecutor, command: ResolveTool | RejectTool) -> None:
+        key = (executor.cell_id, command.call_id)
+        if key not in self._awaiting_answer:
+            raise UnknownToolCall(*key)
+        self._awaiting_answer.discard(key)
+        executor.answer(command)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
@@ -292,6 +454,9 @@ class Session:
 
     def _commit(self, writes: dict[str, JsonValue]) -> None:
         self._stored.update({key: copy_json(value) for key, value in writes.items()})
+
+    def _detached(self, cell_id: str) -> None:
+        self._cells.pop(cell_id, None)
 
     def _closed(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)
@@ -312,8 +477,8 @@ class _Host:
         self._session = session
         self._tool_call_id = tool_call_id
 
-    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
-        return await self._session._invoke_tool(cell_id, call)
+    def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
+        return self._session._dispatch(cell_id, call)
 
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)
@@ -323,6 +488,9 @@ class _Host:
 
     def closed(self, cell_id: str) -> None:
         self._session._closed(cell_id)
+
+    def detached(self, cell_id: str) -> None:
+        self._session._detached(cell_id)
 
 
 class _Handle:
@@ -394,6 +562,33 @@ class PausableCell(_Handle):
 
     async def resume(self, generation: int) -> ResumeOutcome:
         """Continue from frontier `generation`: `RESUMED`, or `ALREADY_RUNNING` if it was resumed
-        before; `InvalidGeneration` for a frontier not reached yet and for `generation < 1`.
-        A frontier nobody observed loses nothing: its items come with the next event."""
+        before (here or, durable, in another process); `InvalidGeneration` for a frontier not
+        reached yet and for `generation < 1`. A frontier nobody observed loses nothing: its items
+        come with the next event. A suspended cell's engine is first restored by replaying its
+        journal (`ReplayDiverged` if that fails; the cell stays suspended, the store unchanged)."""
+        await self._live().prepare_resume(generation)
         return self._live().resume(generation)
+
+    async def suspend(self) -> None:
+        """Release the engine of a cell held at a frontier; the store keeps the cell, and this
+        or any process that opens the session resumes it. `CannotSuspend` when the cell is
+        not at a frontier or the session has no store."""
+        self._live().suspend()
+
+    def waits_for_answer(self, call_id: str) -> bool:
+        """Whether `call_id` is a call of a tool `answered_externally` that waits for
+        `answer()`."""
+        return (self.id, call_id) in self._session._awaiting_answer
+
+    async def answer(
+        self, call_id: str, result: JsonValue = None, *, error: str | None = None
+    ) -> None:
+        """Answer an outstanding call of a tool `answered_externally`: resolve its promise
+        with `result`, or reject it with the message `error`. Applied at the next resume, like
+        any tool result; recorded in the store. `UnknownToolCall` if no such call waits."""
+        command: ResolveTool | RejectTool = (
+            ResolveTool(call_id=call_id, value=result)
+            if error is None
+            else RejectTool(call_id=call_id, message=error)
+        )
+        self._session._answer(self._live(), command)

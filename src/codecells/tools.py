@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "ToolDefinition",
     "ToolError",
     "ToolKind",
+    "current_tool_call",
     "describe",
     "normalize_js_name",
     "refuse_name_clashes",
@@ -56,6 +58,9 @@ class ToolDefinition(BaseModel):
     namespace: str | None = None
     input_schema: dict[str, Any] | None = None
     output_schema: dict[str, Any] | None = None
+    answered_externally: bool = False
+    """Calls are not run by the host: they stay outstanding until
+    ``PausableCell.answer(call_id, ...)``, possibly from another process (durable sessions)."""
 
     @property
     def js_name(self) -> str:
@@ -79,6 +84,12 @@ class ToolCall(BaseModel):
     namespace: str | None = None
     kind: ToolKind = ToolKind.FUNCTION
     input: JsonValue = None
+    session_id: str = ""
+
+    @property
+    def idempotency_key(self) -> str:
+        """``session/cell/call``: the same for a call dispatched again after a crash."""
+        return f"{self.session_id}/{self.cell_id}/{self.call_id}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,17 @@ class ToolError(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+_current_call: ContextVar[Callable[[], ToolCall] | None] = ContextVar(
+    "codecells_tool_call", default=None
+)  # built on demand: most tools never ask
+
+
+def current_tool_call() -> ToolCall | None:
+    """Inside a tool function (or delegate): the call being run, with its `idempotency_key`."""
+    make = _current_call.get()
+    return None if make is None else make()
 
 
 def describe(failure: object) -> str:

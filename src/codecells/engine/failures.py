@@ -9,11 +9,12 @@ from .protocol import EngineLimits
 __all__ = [
     "DEFAULT_STACK_BYTES",
     "MAX_STACK_BYTES",
-    "cell_error_text",
     "cpu_limit_text",
+    "engine_error_text",
     "is_interrupt",
     "memory_limit_text",
     "output_limit_text",
+    "script_error_text",
     "stack_limit_text",
 ]
 
@@ -64,7 +65,10 @@ def stack_limit_text(limits: EngineLimits) -> str:
 
 
 def is_interrupt(message: str) -> bool:
-    """True for the uncatchable error QuickJS raises when its interrupt handler fires."""
+    """True for the uncatchable error QuickJS raises when its interrupt handler fires.
+
+    Only for errors that escaped an entry into JavaScript: the prelude catches everything cell
+    code throws, so only the engine's own errors escape (docs/engine.md, security model)."""
     return message.startswith("InternalError: interrupted")
 
 
@@ -81,14 +85,21 @@ def _written_specifier(resolved: str, source: str) -> str:
     return resolved
 
 
-def cell_error_text(raw: str, limits: EngineLimits, source: str = "") -> str:
-    """A script failure as the cell reports it: imports and engine limits get their own text."""
-    text = raw.rstrip("\n")
+def script_error_text(text: str, source: str = "") -> str:
+    """The script's own failure as the cell reports it (`String(error)` and its stack, built by
+    the prelude). Imports get the contract's text; limits are never read from this text."""
+    text = text.rstrip("\n")
     unloadable = _UNLOADABLE_MODULE.match(text)
     if unloadable:
         return f"Unsupported import in exec: {_written_specifier(unloadable.group(1), source)}"
-    if text.startswith(_OUT_OF_MEMORY):
-        return memory_limit_text(limits)
-    if text.startswith(_STACK_OVERFLOW):
-        return stack_limit_text(limits)
     return text
+
+
+def engine_error_text(raw: str, limits: EngineLimits, source: str = "") -> str:
+    """An error that escaped an entry into JavaScript, which only the engine's own errors can:
+    out of memory or stack overflow get the limit's text."""
+    if raw.startswith(_OUT_OF_MEMORY):
+        return memory_limit_text(limits)
+    if raw.startswith(_STACK_OVERFLOW):
+        return stack_limit_text(limits)
+    return script_error_text(raw, source)

@@ -4,16 +4,24 @@
 (function (deps, state) {
   "use strict";
   const { stringify, parse, Str, Num, trunc, apply, trim } = deps;
-  const { emit, asText, timers, stored } = state;
+  const { emit, asText, timers, stored, limitOf, tooDeep } = state;
   let timerCount = 0;
   return {
     store(key, value) {
       const name = Str(key);
       let json;
-      try { json = stringify(value); } catch { /* reported below */ }
+      try {
+        json = stringify(value);
+      } catch (error) {
+        if (limitOf(error) !== null) throw error; // named by the cell's end, as for text()
+      }
       if (typeof json !== "string") {
         throw "Unable to store " + stringify(name)
           + ". Only plain serializable objects can be stored.";
+      }
+      if (tooDeep(json)) {
+        throw "Unable to store " + stringify(name) + ": the value is nested deeper than "
+          + deps.MAX_DEPTH + " levels";
       }
       stored[name] = json;
       emit('["s",' + stringify(name) + "," + json + "]");

@@ -36,9 +36,16 @@ class ContextLayout:
     interrupt_limit: int
 
     def stop(self, context: quickjs.Context) -> None:
-        """Make the entry running in ``context`` (if any) stop at its next interrupt poll.
+        """Make the entry running in ``context`` (if any) stop at its next interrupt poll, and
+        keep stopping any JavaScript run there until the next `set_time_limit`.
 
-        The caller guarantees ``context`` is alive for the duration of the call."""
+        Clearing ``has_time_limit`` first makes the binding skip removing its handler when
+        the entry returns, so the handler, with limit 0, still stops JavaScript the binding
+        runs while converting the escaping error (with the GIL held): cell code can get hold
+        of an interrupt's error object (`using` disposal wraps it in a catchable
+        SuppressedError) and make its `toString` loop. The caller guarantees ``context`` is
+        alive for the duration of the call."""
+        ctypes.c_int.from_address(id(context) + self.has_time_limit).value = 0
         ctypes.c_long.from_address(id(context) + self.interrupt_limit).value = 0
 
     def in_javascript(self, context: quickjs.Context) -> bool:

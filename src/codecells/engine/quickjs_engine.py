@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -19,11 +20,13 @@ from ..json_types import JsonValue
 from .failures import (
     DEFAULT_STACK_BYTES,
     MAX_STACK_BYTES,
-    cell_error_text,
     cpu_limit_text,
+    engine_error_text,
     is_interrupt,
     memory_limit_text,
     output_limit_text,
+    script_error_text,
+    stack_limit_text,
 )
 from .interrupt import ContextLayout, memory_interrupts
 from .precompiled import Prelude, install_prelude
@@ -59,7 +62,7 @@ PRELUDE = Prelude(
     # compiled in JavaScript on first use; order fixed by prelude.js
     lazy_sources=tuple(
         _SOURCES.joinpath(name).read_text(encoding="utf-8")
-        for name in ("helpers.js", "image.js", "console.js")
+        for name in ("helpers.js", "image.js", "console.js", "durable.js")
     ),
 )
 _CPU_COUNT = os.cpu_count() or 1
@@ -67,6 +70,9 @@ _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
 
 _NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
 _NEAR_MEMORY_LIMIT = 0.9
+# Characters the binding cannot pass in source text (a C string of UTF-8), with the
+# backslashes before them: NUL and lone surrogates.
+_UNPASSABLE = re.compile(r"(\\*)([\x00\ud800-\udfff])")
 _StopReason: TypeAlias = Literal["interrupt", "cpu"]
 
 
@@ -92,8 +98,11 @@ class QuickJSEngine:
         tools: Sequence[EngineTool],
         stored_values: Mapping[str, JsonValue],
         limits: EngineLimits,
+        seed: int | None = None,
     ) -> None:
         self._source = source
+        self._seed = seed  # set: a durable cell (seeded Math.random, virtual clock, UTC)
+        self._clock_ms = 0
         self._tools = tuple(tools)
         self._stored_values = dict(stored_values)
         self._limits = limits
@@ -116,6 +125,7 @@ class QuickJSEngine:
         self._events: list[AnyEngineEvent] = []
         self._step_output = 0  # bytes of output items this step (EngineLimits.output)
         self._clock_id = 0
+        self._key = os.urandom(16).hex()  # the control function's argument only Python knows
 
     # --- thread-safe controls --------------------------------------------------------------
 
@@ -127,6 +137,10 @@ class QuickJSEngine:
     def has_queued_input(self) -> bool:
         """True when posted commands wait for the next step."""
         return bool(self._inbox)
+
+    def set_clock(self, now_ms: int) -> None:
+        """Durable cells: the virtual time (ms since the epoch) the next step's script sees."""
+        self._clock_ms = now_ms
 
     def interrupt(self) -> None:
         """Stop a running step promptly (CPU-bound code too); later steps return `Interrupted`."""
@@ -199,6 +213,8 @@ class QuickJSEngine:
         if self._ctx is None:
             out = self._start()
         else:
+            if self._seed is not None:
+                self._command("clock", float(self._clock_ms))  # a float: ints pass as 32 bits
             out = self._apply_next() if self._inbox else self._drain()
         while True:
             end = self._absorb(out)
@@ -226,17 +242,22 @@ class QuickJSEngine:
         self._arm_time_limit()
         install = install_prelude(ctx, PRELUDE)
         config = {
+            "key": self._key,
             "tools": [[tool.js_name, tool.description, tool.js_namespace] for tool in self._tools],
             "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
             "console": self._limits.console,
             "outputLimit": self._limits.output,
             "itemOverhead": ITEM_OVERHEAD,
+            # without a sticky stop (docs/engine.md, security model)
+            "bindStatics": self._layout is None or not _THREAD_CLOCKS,
         }
+        if self._seed is not None:
+            config["durable"] = [self._seed, self._clock_ms]
         self._control = install(json.dumps(config))
         self._events.append(trusted(Started))
         if self._limits.memory is not None:
             ctx.set_memory_limit(self._limits.memory)
-        promise = self._enter(ctx.module, self._source)
+        promise = self._enter(ctx.module, _passable(self._source))
         return self._command("watch", promise)
 
     def _apply_next(self) -> str:
@@ -264,7 +285,7 @@ class QuickJSEngine:
         if self._layout is None:
             self._arm_time_limit()
         try:
-            return str(control("drain"))
+            return str(control(self._key, "drain"))
         except quickjs.JSException as exc:
             if self._limits.memory is None or self._stop is not None or is_interrupt(str(exc)):
                 raise self._fatal(str(exc)) from None
@@ -296,7 +317,7 @@ class QuickJSEngine:
     def _command(self, *args: Any) -> str:
         """Call the prelude's control function; returns the messages emitted so far."""
         assert self._control is not None
-        return str(self._enter(self._control, *args))
+        return str(self._enter(self._control, self._key, *args))
 
     def _enter(self, function: Any, *args: Any) -> Any:
         """Call into JavaScript under the limits; engine errors end the cell."""
@@ -320,7 +341,9 @@ class QuickJSEngine:
             ctx.set_time_limit(limit)
             self._entry_limit = limit
             self._entry_began = time.process_time()
-        elif remaining == math.inf:
+        elif remaining == math.inf or _THREAD_CLOCKS:
+            # The watchdog enforces the budget; every interrupt is then one Python requested
+            # (`_stop` set), so no entry runs after it (see docs/engine.md, security model).
             ctx.set_time_limit(_NO_LIMIT_BACKSTOP)
         else:
             # The binding measures process CPU (all threads): only a backstop for the watchdog.
@@ -368,23 +391,35 @@ class QuickJSEngine:
         try:
             ctx.set_time_limit(0.05)
             ctx.set_memory_limit(-1)
-            out = control("drain")
+            out = control(self._key, "drain")
         except quickjs.JSException:
             return
         self._absorb(out, final=True)
 
     def _error_text(self, raw: str) -> str:
-        """`cell_error_text`, plus: QuickJS throws `null` when it cannot even allocate the
-        out-of-memory error, so `null` thrown near the memory limit is that limit."""
+        """`engine_error_text` of an error that escaped an entry (`null` included)."""
+        if raw.rstrip("\n") == "null" and self._near_memory_limit():
+            return memory_limit_text(self._limits)
+        return engine_error_text(raw, self._limits, self._source)
+
+    def _script_error_text(self, text: str, limit: str | None) -> str:
+        """The script's failure: `limit` is the prelude's verdict from the error object itself
+        ("memory", "stack", or "null" for a thrown `null`), never derived from the text."""
+        if limit == "memory" or (limit == "null" and self._near_memory_limit()):
+            return memory_limit_text(self._limits)
+        if limit == "stack":
+            return stack_limit_text(self._limits)
+        return script_error_text(text, self._source)
+
+    def _near_memory_limit(self) -> bool:
+        """QuickJS throws `null` when it cannot even allocate the out-of-memory error: `null`
+        thrown near the memory limit is that limit."""
         limit, ctx = self._limits.memory, self._ctx
-        if (
-            raw.rstrip("\n") == "null"
-            and limit is not None
+        return (
+            limit is not None
             and ctx is not None
             and ctx.memory()["malloc_size"] >= limit * _NEAR_MEMORY_LIMIT
-        ):
-            return memory_limit_text(self._limits)
-        return cell_error_text(raw, self._limits, self._source)
+        )
 
     def _finished(self, error_text: str | None) -> _CellOver:
         return _CellOver(
@@ -436,11 +471,11 @@ class QuickJSEngine:
             elif tag == "s":
                 self._writes[message[1]] = message[2]
             elif tag == "d" and not final:
+                if self._stop is not None or self._layout is None:  # a swallowed interrupt
+                    self._check_stop()
+                    self._check_entry_limit()
                 error = message[1]
-                if error is not None and is_interrupt(error):  # surfaced as a rejection
-                    self._stop = self._stop or "cpu"
-                    raise self._stopped()
-                text = None if error is None else self._error_text(error)
+                text = None if error is None else self._script_error_text(error, message[2])
                 return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
         return None
 
@@ -469,3 +504,18 @@ class QuickJSEngine:
         with self._ctx_lock:
             self._control = None
             self._ctx = None
+
+
+def _passable(source: str) -> str:
+    """`source` with NUL and lone surrogates written as `\\uXXXX` escapes, which the binding can
+    pass. Inside string, template and regex literals an escape means the same character (a
+    backslash escaping the character itself is folded into the escape); in comments it is
+    inert; anywhere else the character was a syntax error and stays one."""
+    if source.isascii() and "\x00" not in source:
+        return source
+    return _UNPASSABLE.sub(_escape, source)
+
+
+def _escape(match: re.Match[str]) -> str:
+    backslashes = match.group(1)
+    return backslashes[: len(backslashes) // 2 * 2] + f"\\u{ord(match.group(2)):04x}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, Protocol
 
@@ -33,6 +33,8 @@ from ..engine.protocol import (
     Notify,
     Output,
     Quiescent,
+    RejectTool,
+    ResolveTool,
     Started,
     TimerCleared,
     TimerSet,
@@ -49,12 +51,13 @@ from ..kinds import CellKind
 from ..tools import describe
 from .callbacks import Callbacks
 from .delivery import Event, Observer, Outbox
+from .journal import NO_JOURNAL, Journal
 
 __all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
 
 RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
 log = logging.getLogger("codecells")
-_FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value})
+_FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value, State.DETACHED.value})
 
 
 class LifecycleError(RuntimeError):
@@ -64,8 +67,9 @@ class LifecycleError(RuntimeError):
 class CellHost(Protocol):
     """What a cell needs from its session."""
 
-    async def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> AnyEngineCommand:
-        """Run the tool call; return the command that resolves or rejects the script's promise."""
+    def invoke_tool(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
+        """Start the tool call (called when it is dispatched); the awaitable gives the command
+        that resolves or rejects the script's promise."""
 
     async def notify(self, cell_id: str, text: str) -> None:
         """Forward ``notify(text)`` to the delegate."""
@@ -75,6 +79,9 @@ class CellHost(Protocol):
 
     def closed(self, cell_id: str) -> None:
         """The cell published its terminal event: remove it and tell the delegate."""
+
+    def detached(self, cell_id: str) -> None:
+        """The process let go of a durable cell the store keeps: remove it, quietly."""
 
 
 StepRunner = Callable[[Engine, StepDone], object]
@@ -94,6 +101,7 @@ class CellExecutor:
         run_step: StepRunner,
         *,
         output_limit: int | None = None,
+        journal: Journal = NO_JOURNAL,
     ) -> None:
         self.cell_id = cell_id
         self.kind = kind
@@ -105,6 +113,7 @@ class CellExecutor:
         self._host = host
         self._run_step = run_step
         self._output_limit = output_limit
+        self._journal = journal
         self._steps: list[tuple[Trigger, str, str, float, int]] = []  # see `trace`
         self._outbox = Outbox()
         self._observer: Observer | None = None
@@ -114,6 +123,7 @@ class CellExecutor:
         self._ending: asyncio.Task[None] | None = None
         self._cleanup_task: asyncio.Task[None] | None = None
         self._awaiting_input = False
+        self._undispatched: list[ToolCallRequested] = []
         self._next_generation = 1
         self._last_resumed: int | None = None
         self._error_text: str | None = None
@@ -142,6 +152,11 @@ class CellExecutor:
         )
         return Trace(kind=self.kind, cell_id=self.cell_id, steps=steps)
 
+    @property
+    def idle_for(self) -> float:
+        """Seconds since the cell's machine last took a transition."""
+        return time.monotonic() - self._steps[-1][3] if self._steps else 0.0
+
     def start(self) -> None:
         """Start the script: the first engine step."""
         self.run_step()
@@ -151,7 +166,8 @@ class CellExecutor:
         observer = Observer(yield_after=yield_after)
         while True:
             if self.state in _FINAL:
-                assert self._terminal is not None
+                if self._terminal is None:  # detached: the store keeps the cell
+                    raise errors.ClosedCell(self.cell_id)
                 return self._terminal
             woken = observer.arm()
             self.fire(Trigger.OBSERVE, observer=observer)
@@ -162,6 +178,46 @@ class CellExecutor:
             except asyncio.CancelledError:
                 self._detach(observer)
                 raise
+
+    async def prepare_resume(self, generation: int) -> None:
+        """Before resuming the held frontier of a suspended durable cell, rebuild its engine by
+        replaying the journal (off the event loop). Raises `ReplayDiverged`; nothing changes."""
+        if self.generation_current(generation=generation):
+            await self._journal.restore()
+
+    def suspend(self) -> None:
+        """Release the engine of a durable cell held at a frontier (pausable)."""
+        self.fire(Trigger.SUSPEND)
+
+    def restored(
+        self,
+        frontier: Pending | None,
+        completed: Completed | None,
+        last_resumed: int | None,
+        observed: bool,
+    ) -> None:
+        """A cell loaded from a store: hold its frontier, or its completion."""
+        self.fire(
+            Trigger.RESTORED,
+            frontier=frontier,
+            last_resumed=last_resumed,
+            observed=observed,
+            completed=completed,
+            error_text=completed.error_text if completed else None,
+            writes={},
+        )
+
+    def answer(self, command: ResolveTool | RejectTool) -> None:
+        """The result of an externally answered call: it arrives now (its task ends)."""
+        task = self._callbacks.tools.pop(command.call_id, None)
+        if task is not None:
+            task.cancel()
+        self.fire(Trigger.TOOL_RESULT, command=command)
+
+    def hold_calls(self, calls: list[ToolCallRequested]) -> None:
+        """Calls a restored cell made before and never got answered: `redispatch_calls`
+        dispatches those without a task here when the cell is resumed here."""
+        self._undispatched = list(calls)
 
     def resume(self, generation: int) -> ResumeOutcome:
         """Resume the frontier `generation` (pausable)."""
@@ -237,6 +293,10 @@ class CellExecutor:
             return errors.ClosedCell(cid)
         if rejection.error is Rejection.ALREADY_TERMINATING:
             return errors.AlreadyTerminating(cid)
+        if rejection.error is Rejection.NOT_AT_FRONTIER:
+            return errors.CannotSuspend(cid, f"it is {source}, not held at a pending frontier")
+        if rejection.error is Rejection.NOT_DURABLE:
+            return errors.CannotSuspend(cid, "its session has no store")
         latest = self._outbox.frontier.generation if self._outbox.frontier else self._last_resumed
         return errors.InvalidGeneration(cid, int(data.get("generation", 0)), latest)
 
@@ -330,6 +390,18 @@ class CellExecutor:
         """The requested generation was already resumed."""
         return self._last_resumed is not None and 1 <= generation <= self._last_resumed
 
+    def generation_claimed(self, *, generation: int = 0, **_: Any) -> bool:
+        """The store grants this process that generation (always, without a store)."""
+        return self._journal.claim(generation)
+
+    def journaled(self, **_: Any) -> bool:
+        """The cell is kept in a durable store."""
+        return self._journal.durable
+
+    def at_frontier(self, *, frontier: Pending | None = None, **_: Any) -> bool:
+        """The cell was loaded at a frontier (not with its completion)."""
+        return frontier is not None
+
     # ------------------------------------------------------------------ effects: engine
     def run_step(self, **_: Any) -> None:
         """Run the script on a worker thread until it is quiescent or over."""
@@ -379,10 +451,11 @@ class CellExecutor:
 
     def dispatch_tool_call(self, *, call: ToolCallRequested, **_: Any) -> None:
         """Send a tool call to the host now; its result comes back as `tool_result`."""
-        self._callbacks.spawn_tool(call.call_id, self._call_tool(call))
+        work = self._host.invoke_tool(self.cell_id, call)  # called now: the host sees the call
+        self._callbacks.spawn_tool(call.call_id, self._call_tool(work))
 
-    async def _call_tool(self, call: ToolCallRequested) -> None:
-        command = await self._host.invoke_tool(self.cell_id, call)
+    async def _call_tool(self, work: Awaitable[AnyEngineCommand]) -> None:
+        command = await work
         if self.state not in _FINAL:  # a tool that ignored cancellation answers a closed cell
             self.fire(Trigger.TOOL_RESULT, command=command)
 
@@ -431,6 +504,30 @@ class CellExecutor:
         self._outbox.consume_frontier()
         self._reply = ResumeOutcome.RESUMED
 
+    def redispatch_calls(self, **_: Any) -> None:
+        """Resumed here: dispatch again the restored cell's unanswered calls (at-least-once)."""
+        calls, self._undispatched = self._undispatched, []
+        for call in calls:
+            if call.call_id not in self._callbacks.tools:
+                self.dispatch_tool_call(call=call)
+
+    def release_engine(self, **_: Any) -> None:
+        """Suspend: release the engine; the journal keeps the cell for any process."""
+        self._journal.suspend()
+
+    def hold_frontier(
+        self, *, frontier: Pending, last_resumed: int | None, observed: bool, **_: Any
+    ) -> None:
+        """A restored cell holds the frontier it was loaded at (observed before, or not)."""
+        self._outbox.frontier = frontier
+        self._outbox.frontier_observed = observed
+        self._next_generation = frontier.generation + 1
+        self._last_resumed = last_resumed
+
+    def hold_completion(self, *, completed: Completed, **_: Any) -> None:
+        """A restored cell holds the completion it was loaded with, until it is claimed."""
+        self._outbox.content = list(completed.content_items)
+
     def reply_already_running(self, **_: Any) -> None:
         """That generation was resumed before."""
         self._reply = ResumeOutcome.ALREADY_RUNNING
@@ -478,6 +575,7 @@ class CellExecutor:
         if not self._outbox.frontier_observed:
             self._outbox.frontier_observed = True
             self._outbox.delivered(frontier.content_items)
+            self._journal.observed(frontier.generation)
         self._serve(observer, frontier)
 
     def _serve(self, observer: Observer, event: Event) -> None:
@@ -499,10 +597,13 @@ class CellExecutor:
         if self._failure is None:
             self._failure = error_text
 
-    def record_completion(self, *, error_text: str | None, **_: Any) -> None:
+    def record_completion(
+        self, *, error_text: str | None, writes: dict[str, JsonValue] | None = None, **_: Any
+    ) -> None:
         """Buffer the completion (with the host's failure, if any, as its error) until it is
-        claimed; wake the observer to claim it."""
+        claimed; wake the observer to claim it. A durable cell records it in its store."""
         self._error_text = self._failure or error_text
+        self._journal.completed(self._outbox.content, self._error_text, writes or {})
         if self._observer is not None:
             self._observer.disarm()
             self._observer.wake()
@@ -553,6 +654,14 @@ class CellExecutor:
                 self._engine.close()
             else:
                 self._step.add_done_callback(lambda _t: self._engine.close())
+            self._journal.closed()
         finally:
             self._host.closed(self.cell_id)
             self.closed.set()
+
+    def detach_cell(self, **_: Any) -> None:
+        """Final for this process: the store keeps the cell; stop its callbacks here."""
+        self._cancel_timers()
+        self._cleanup_task = asyncio.get_running_loop().create_task(self._callbacks.cancel_all())
+        self._host.detached(self.cell_id)
+        self.closed.set()

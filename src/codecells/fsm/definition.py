@@ -49,14 +49,15 @@ def _definition(kind: CellKind) -> LifecycleDefinition:
         for source in r.sources
     )
     used = {g for t in transitions for g in (*t.conditions, *t.unless)}
+    visited = {INITIAL} | {s for t in transitions for s in (t.source, t.dest)}
     result = LifecycleDefinition(
         kind=kind,
-        states=tuple(State),
+        states=tuple(s for s in State if s in visited),
         initial=INITIAL,
-        final_states=FINAL_STATES,
+        final_states=tuple(s for s in FINAL_STATES if s in visited),
         transitions=transitions,
         rejections=rejections,
-        state_descriptions=dict(STATE_DESCRIPTIONS),
+        state_descriptions={s: d for s, d in STATE_DESCRIPTIONS.items() if s in visited},
         guard_descriptions={g: d for g, d in GUARD_DESCRIPTIONS.items() if g in used},
     )
     validate_definition(result)

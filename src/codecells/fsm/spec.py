@@ -37,6 +37,9 @@ class Guard(StrEnum):
     AWAITING_INPUT = "awaiting_input"
     GENERATION_CURRENT = "generation_current"
     GENERATION_CONSUMED = "generation_consumed"
+    GENERATION_CLAIMED = "generation_claimed"
+    JOURNALED = "journaled"
+    AT_FRONTIER = "at_frontier"
     OUTPUT_FITS = "output_fits"
     FAILED = "failed"
 
@@ -70,6 +73,11 @@ class Effect(StrEnum):
     BEGIN_TERMINATION = "begin_termination"
     PUBLISH_TERMINATED = "publish_terminated"
     CLOSE_CELL = "close_cell"
+    RELEASE_ENGINE = "release_engine"
+    HOLD_FRONTIER = "hold_frontier"
+    HOLD_COMPLETION = "hold_completion"
+    DETACH_CELL = "detach_cell"
+    REDISPATCH_CALLS = "redispatch_calls"
 
 
 class Rejection(StrEnum):
@@ -79,6 +87,8 @@ class Rejection(StrEnum):
     CLOSED_CELL = "closed_cell"
     ALREADY_TERMINATING = "already_terminating"
     INVALID_GENERATION = "invalid_generation"
+    NOT_AT_FRONTIER = "not_at_frontier"
+    NOT_DURABLE = "not_durable"
 
 
 class _Data(BaseModel):

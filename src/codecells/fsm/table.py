@@ -35,7 +35,11 @@ row are refused with the error named in `REJECTIONS`; anything else unmatched is
 
 Added states (beyond running/pending/completed/terminating/terminated): `closed`, because CONTRACT
 §5 buffers a completion until it is observed (`completed`) and only then removes the cell, so the
-claimed completion needs a final state of its own, distinct from `terminated`.
+claimed completion needs a final state of its own, distinct from `terminated`. Durable pausable
+cells (issue 13, docs/durable.md) add `suspended` — a frontier whose engine was released, restored
+by replaying the journal on the next current-generation resume — and the final `detached`: the
+process let go of a cell the store keeps (session shutdown). A cell loaded from a store starts
+`running` like every cell and is moved by `restored` to `suspended` or `completed`.
 """
 
 from __future__ import annotations
@@ -61,7 +65,8 @@ C, P = CellKind.CONTINUING, CellKind.PAUSABLE
 BOTH = frozenset({C, P})
 
 INITIAL = S.RUNNING
-FINAL_STATES = (S.TERMINATED, S.CLOSED)
+FINAL_STATES = (S.TERMINATED, S.CLOSED, S.DETACHED)
+"""A kind's definition lists only the states its rows use (`detached`: pausable only)."""
 LIVE = (S.RUNNING, S.PENDING)
 
 STATE_DESCRIPTIONS: dict[State, str] = {
@@ -71,6 +76,8 @@ STATE_DESCRIPTIONS: dict[State, str] = {
     S.TERMINATING: "stopping the script and cancelling its tool calls and notifications",
     S.TERMINATED: "stopped; Terminated published, writes discarded, cell removed",
     S.CLOSED: "completion claimed; cell removed",
+    S.SUSPENDED: "at a frontier with the engine released; the store keeps the cell",
+    S.DETACHED: "let go by this process; the store keeps the cell (suspended or completed)",
 }
 
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
@@ -83,6 +90,9 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input",
     G.GENERATION_CURRENT: "the requested generation is the held frontier's",
     G.GENERATION_CONSUMED: "the requested generation (>= 1) was already resumed",
+    G.GENERATION_CLAIMED: "the store grants this process that generation (no other resumed it)",
+    G.JOURNALED: "the cell is kept in a durable store",
+    G.AT_FRONTIER: "the cell was loaded at a frontier (not with its completion)",
     G.OUTPUT_FITS: "the cell has not failed and the item fits in its output limit",
     G.FAILED: "the host failed the cell (output over its limit, or a guard or effect raised)",
 }
@@ -166,12 +176,47 @@ ROWS: tuple[Row, ...] = (
          kinds=P, effects=(E.QUEUE_INPUT,)),
     _row(T.RESUME, S.PENDING, S.RUNNING, "resume the current generation with its queued input",
          kinds=P,
-         when=(G.GENERATION_CURRENT, G.HAS_QUEUED_INPUT),
+         when=(G.GENERATION_CURRENT, G.GENERATION_CLAIMED, G.HAS_QUEUED_INPUT),
          effects=(E.CONSUME_FRONTIER, E.RUN_STEP)),
     _row(T.RESUME, S.PENDING, S.RUNNING, "resume the current generation; run on its next input",
-         kinds=P, when=(G.GENERATION_CURRENT,), effects=(E.CONSUME_FRONTIER, E.AWAIT_INPUT)),
-    _row(T.RESUME, LIVE + (S.COMPLETED,), None, "that generation was already resumed",
+         kinds=P, when=(G.GENERATION_CURRENT, G.GENERATION_CLAIMED),
+         effects=(E.CONSUME_FRONTIER, E.AWAIT_INPUT)),
+    _row(T.RESUME, S.SUSPENDED, S.RUNNING,
+         "resume on the engine restored by replay, with the queued input",
+         kinds=P,
+         when=(G.GENERATION_CURRENT, G.GENERATION_CLAIMED, G.HAS_QUEUED_INPUT),
+         effects=(E.CONSUME_FRONTIER, E.REDISPATCH_CALLS, E.RUN_STEP)),
+    _row(T.RESUME, S.SUSPENDED, S.RUNNING,
+         "resume on the engine restored by replay; run on its next input",
+         kinds=P, when=(G.GENERATION_CURRENT, G.GENERATION_CLAIMED),
+         effects=(E.CONSUME_FRONTIER, E.REDISPATCH_CALLS, E.AWAIT_INPUT)),
+    _row(T.RESUME, LIVE + (S.SUSPENDED, S.COMPLETED), None, "that generation was already resumed",
          kinds=P, when=(G.GENERATION_CONSUMED,), effects=(E.REPLY_ALREADY_RUNNING,)),
+    _row(T.RESUME, (S.PENDING, S.SUSPENDED), None,
+         "another process resumed that generation, or holds the cell",
+         kinds=P, when=(G.GENERATION_CURRENT,), effects=(E.REPLY_ALREADY_RUNNING,)),
+    # --- durable cells: suspension and restore (pausable, in a session with a store) -------------
+    _row(T.SUSPEND, S.PENDING, S.SUSPENDED, "release the engine; the journal keeps the cell",
+         kinds=P, when=(G.JOURNALED,), effects=(E.RELEASE_ENGINE,)),
+    _row(T.SUSPEND, S.SUSPENDED, None, "already suspended", kinds=P),
+    _row(T.RESTORED, S.RUNNING, S.SUSPENDED, "loaded from the store: hold its last frontier",
+         kinds=P, when=(G.AT_FRONTIER,), effects=(E.HOLD_FRONTIER,)),
+    _row(T.RESTORED, S.RUNNING, S.COMPLETED, "loaded from the store with its completion",
+         kinds=P, effects=(E.HOLD_COMPLETION, E.RECORD_COMPLETION)),
+    _row(T.OBSERVE, S.SUSPENDED, None, "deliver the held frontier (repeatable until resumed)",
+         kinds=P, when=(G.OBSERVER_FREE,), effects=(E.DELIVER_FRONTIER,)),
+    _row(T.TOOL_RESULT, S.SUSPENDED, None, "recorded in the store; held until resume",
+         kinds=P, effects=(E.QUEUE_INPUT,)),
+    _row(T.TIMER_FIRED, S.SUSPENDED, None, "recorded in the store; held until resume",
+         kinds=P, effects=(E.QUEUE_INPUT,)),
+    _row(T.TERMINATE, S.SUSPENDED, S.TERMINATING, "stop the cell and forget it in the store",
+         kinds=P, effects=(E.BEGIN_TERMINATION,)),
+    _row(T.SHUTDOWN, S.PENDING, S.DETACHED, "session shutdown: suspend into the store",
+         kinds=P, when=(G.JOURNALED,), effects=(E.RELEASE_ENGINE, E.DETACH_CELL)),
+    _row(T.SHUTDOWN, S.SUSPENDED, S.DETACHED, "session shutdown: the store keeps the cell",
+         kinds=P, effects=(E.DETACH_CELL,)),
+    _row(T.SHUTDOWN, S.COMPLETED, S.DETACHED, "session shutdown: the store keeps the completion",
+         kinds=P, when=(G.JOURNALED,), effects=(E.DETACH_CELL,)),
     # --- observation -----------------------------------------------------------------------------
     _row(T.OBSERVE, LIVE, None, "output is due: deliver Yielded now",
          kinds=C, when=(G.OBSERVER_FREE, G.YIELD_READY), effects=(E.DELIVER_YIELDED,)),
@@ -230,6 +275,9 @@ ROWS: tuple[Row, ...] = (
          effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
     _row(T.EFFECT_FAILED, S.PENDING, S.RUNNING, "stop the script; the end of its step ends the cell",
          effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
+    _row(T.EFFECT_FAILED, S.SUSPENDED, S.RUNNING,
+         "stop the script; the end of its step ends the cell", kinds=P,
+         effects=(E.RECORD_FAILURE, E.STOP_ENGINE, E.ENSURE_STEP)),
     _row(T.EFFECT_FAILED, S.COMPLETED, None, "the completion carries the failure",
          effects=(E.RECORD_FAILURE, E.RECORD_COMPLETION)),
     _row(T.EFFECT_FAILED, S.TERMINATING, None, "the termination goes on"),
@@ -267,4 +315,23 @@ REJECTIONS: tuple[RejectionRow, ...] = (
         frozenset({P}),
     ),
     RejectionRow(T.RESUME, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping", frozenset({P})),
+    RejectionRow(
+        T.OBSERVE, (S.SUSPENDED,), R.BUSY_OBSERVER, "another observer is attached", frozenset({P})
+    ),
+    RejectionRow(
+        T.RESUME, (S.SUSPENDED,), R.INVALID_GENERATION, "generation in the future", frozenset({P})
+    ),
+    RejectionRow(
+        T.SUSPEND,
+        (S.RUNNING, S.COMPLETED),
+        R.NOT_AT_FRONTIER,
+        "only a cell held at a frontier can be suspended",
+        frozenset({P}),
+    ),
+    RejectionRow(
+        T.SUSPEND, (S.PENDING,), R.NOT_DURABLE, "the session has no store", frozenset({P})
+    ),
+    RejectionRow(
+        T.SUSPEND, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping", frozenset({P})
+    ),
 )

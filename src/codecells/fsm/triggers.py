@@ -22,6 +22,10 @@ class State(StrEnum):
     """Final: the cell was stopped; `Terminated` published; writes discarded."""
     CLOSED = "closed"
     """Final: the completion was claimed (observed, terminated or shut down) and the cell removed."""
+    SUSPENDED = "suspended"
+    """Durable pausable cells: at a frontier with the engine released; the store keeps the cell."""
+    DETACHED = "detached"
+    """Final, durable pausable cells: this process let go of the cell; the store keeps it."""
 
 
 class Trigger(StrEnum):
@@ -48,6 +52,8 @@ class Trigger(StrEnum):
     TERMINATE = "terminate"
     SHUTDOWN = "shutdown"
     CLEANUP_DONE = "cleanup_done"
+    SUSPEND = "suspend"
+    RESTORED = "restored"
     # the executor's own failure
     EFFECT_FAILED = "effect_failed"
     """A guard or effect raised (a host bug, or a broken engine or delegate): the cell fails."""

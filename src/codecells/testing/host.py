@@ -44,7 +44,10 @@ _REFUSALS: dict[str, type[Exception]] = {
     "closed_cell": errors.ClosedCell,
     "already_terminating": errors.AlreadyTerminating,
     "invalid_generation": errors.InvalidGeneration,
+    "not_at_frontier": errors.CannotSuspend,
+    "not_durable": errors.CannotSuspend,
 }
+"""The error each declared refusal raises (`codecells.errors`)."""
 
 
 @dataclass(frozen=True)
@@ -483,6 +486,9 @@ class HostDriver:
         for refusal in self.definition.rejections:
             if refusal.source != self.matched_state:
                 continue
+            attempt = self._refused_request(refusal.trigger, refusal.error.value, f)
+            if attempt is None:
+                continue
             error = _REFUSALS[refusal.error.value]
             promised = _contract_refusal(refusal.trigger, f)
             if promised is not None and promised is not error:
@@ -492,9 +498,6 @@ class HostDriver:
                     f"{promised.__name__} (CONTRACT §5)",
                     error.__name__,
                 )
-            attempt = self._refused_request(refusal.trigger, refusal.error.value, f)
-            if attempt is None:
-                continue
             try:
                 attempt()
             except error:

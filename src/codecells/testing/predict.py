@@ -98,6 +98,9 @@ GUARD_FACTS: dict[Guard, Callable[[Facts], bool | None]] = {
     Guard.OBSERVER_ATTACHED: lambda f: f.attached,
     Guard.YIELD_READY: lambda f: f.initial,
     Guard.FIRST_UNOBSERVED_YIELD: lambda f: not f.observed and not f.initial,
+    Guard.GENERATION_CLAIMED: lambda f: True,  # no store: nobody else can claim a generation
+    Guard.JOURNALED: lambda f: False,  # the suite's sessions have no store
+    Guard.AT_FRONTIER: lambda f: False,  # only a cell restored from a store has it
     Guard.OUTPUT_FITS: lambda f: not f.failed,  # the suite's items are a few bytes
     Guard.FAILED: lambda f: f.failed,
     Guard.HAS_QUEUED_INPUT: lambda f: f.queued > 0,
@@ -414,6 +417,13 @@ EFFECTS: dict[Effect, EffectModel] = {
         facts=_delivered, predict=_publish_terminated, matters=_BUFFERED
     ),
     Effect.CLOSE_CELL: EffectModel(predict=lambda r, s: r.update(closed=r.seen.closed + 1)),
+    # durable cells (a session with a store): declared, not exercised by the host suite, whose
+    # sessions have no store (`journaled` and `at_frontier` never hold)
+    Effect.RELEASE_ENGINE: EffectModel(),
+    Effect.REDISPATCH_CALLS: EffectModel(),
+    Effect.HOLD_FRONTIER: EffectModel(facts=lambda f: f._replace(frontier=True)),
+    Effect.HOLD_COMPLETION: EffectModel(),
+    Effect.DETACH_CELL: EffectModel(),
 }
 
 

@@ -1,0 +1,379 @@
+"""Durable sessions through the public API: suspend and resume, two processes racing for one
+generation, divergence caught at restore, hostile store files, and every durable row of the
+lifecycle table taken by a real cell (its trace conforming to the definition)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from support import durable_rows, texts, until
+
+import codecells as cc
+from codecells.fsm import Trigger
+from codecells.store import MemoryStore, SQLiteStore
+from codecells.testing import check_trace
+
+sys.path.insert(0, str(Path(__file__).parent / "durable"))
+
+import corpus  # noqa: E402
+
+APPROVE = corpus.APPROVE
+SID = "s"
+TWO_STEPS = """
+text("one " + Math.random());
+const a = await tools.approve({n: 1});
+text("two " + JSON.stringify(a));
+store("k", a);
+"""
+
+
+def open_session(db: Path | SQLiteStore, sid: str = SID) -> cc.Session:
+    store = db if isinstance(db, SQLiteStore) else SQLiteStore(db)
+    return cc.Session([APPROVE, corpus.double], store=store, session_id=sid)
+
+
+async def suspended_cell(db: Path, source: str = TWO_STEPS, sid: str = SID) -> cc.Pending:
+    """A cell at its first frontier, left in the store by a session that shut down."""
+    async with open_session(db, sid) as session:
+        cell = await session.create_pausable_cell(source)
+        frontier = await cell.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+    assert cell.state == "detached", "shutdown keeps a durable frontier in the store"
+    return frontier
+
+
+async def test_suspend_then_resume_in_the_same_session_replays_the_engine() -> None:
+    async with cc.Session([APPROVE], store=MemoryStore(), session_id=SID) as session:
+        cell = await session.create_pausable_cell(TWO_STEPS)
+        frontier = await cell.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+        await cell.suspend()
+        await cell.suspend()  # idempotent
+        assert cell.state == "suspended"
+        assert await cell.wait_to_pending() == frontier
+        await cell.answer("tool-1", "yes")
+        with pytest.raises(cc.UnknownToolCall, match="has no externally answered call tool-1"):
+            await cell.answer("tool-1", "again")
+        assert await cell.resume(frontier.generation) == cc.ResumeOutcome.RESUMED
+        done = await cell.wait_to_pending()
+        assert texts(done) == ['two "yes"'] and session.stored_values == {"k": "yes"}
+
+
+async def test_suspend_is_refused_without_a_store_or_a_frontier() -> None:
+    async with cc.Session([APPROVE]) as session:
+        cell = await session.create_pausable_cell("await tools.approve()")
+        with pytest.raises(cc.CannotSuspend, match="cannot be suspended"):
+            await cell.suspend()  # running, or pending without a store: refused either way
+        await cell.wait_to_pending()
+        with pytest.raises(cc.CannotSuspend, match="its session has no store"):
+            await cell.suspend()
+
+
+async def test_two_processes_resuming_one_generation_run_it_once(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db)
+    first, second = open_session(db), open_session(db)  # two connections, two owners
+    try:
+        a, b = first.pausable_cell("1"), second.pausable_cell("1")
+        for cell in (a, b):
+            await cell.answer("tool-1", "ok")
+        outcomes = await asyncio.gather(
+            a.resume(frontier.generation), b.resume(frontier.generation)
+        )
+        assert sorted(outcomes) == [cc.ResumeOutcome.ALREADY_RUNNING, cc.ResumeOutcome.RESUMED]
+        winner, loser = (a, b) if outcomes[0] == cc.ResumeOutcome.RESUMED else (b, a)
+        assert texts(await winner.wait_to_pending()) == ['two "ok"']
+        assert loser.state == "suspended", "the loser never ran"
+        assert await loser.resume(frontier.generation) == cc.ResumeOutcome.ALREADY_RUNNING
+    finally:
+        await first.shutdown()
+        await second.shutdown()
+
+
+async def test_idle_frontiers_are_suspended_automatically() -> None:
+    config = cc.SessionConfig(suspend_idle_after=0.05)
+    async with cc.Session([APPROVE], store=MemoryStore(), config=config) as session:
+        cell = await session.create_pausable_cell(TWO_STEPS)
+        await cell.wait_to_pending()
+        await until(lambda: cell.state == "suspended")
+
+
+# --- divergence ---------------------------------------------------------------------------------
+
+
+def edit(db: Path, sql: str, *args: object) -> None:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(sql, args).rowcount >= 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "step", "reason"),
+    [
+        ("UPDATE cells SET source = 'text(\"edited\"); await tools.approve()'", 1,
+         "did something else than when it was journaled"),
+        ("UPDATE cells SET fingerprint = 'codecells 0.0.1'", 0,
+         "journaled by codecells 0.0.1; this process runs codecells"),
+        ("UPDATE steps SET digest = '00' WHERE n = 1", 1, "does not belong to session"),
+        ("UPDATE steps SET commands = 'not json' WHERE n = 1", 1, "recorded commands"),
+        ("UPDATE cells SET steps = 2", 1, "the store holds 1 steps, expected 2"),
+    ],
+)  # fmt: skip
+async def test_a_changed_source_fingerprint_or_journal_fails_the_restore(
+    tmp_path: Path, sql: str, step: int, reason: str
+) -> None:
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db)
+    edit(db, sql)
+    before = SQLiteStore(db).load_cell(SID, "1")
+    async with open_session(db) as session:
+        cell = session.pausable_cell("1")
+        with pytest.raises(cc.ReplayDiverged) as info:
+            await cell.resume(frontier.generation)
+        assert info.value.cell_id == "1" and info.value.step == step
+        assert str(info.value).startswith(
+            f"exec cell 1 cannot be restored: its journal diverged at step {step}: "
+        )
+        assert reason in str(info.value)
+        assert cell.state == "suspended" and await cell.wait_to_pending() == frontier
+    assert SQLiteStore(db).load_cell(SID, "1") == before, "the store was left as it was"
+
+
+async def test_a_journal_from_another_session_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db, sid="other")
+    with sqlite3.connect(db) as conn:  # graft the other session's journal onto session s
+        conn.execute("INSERT INTO sessions VALUES ('s', 2)")
+        for table in ("cells", "steps", "calls"):
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]  # noqa: S608
+            select = ", ".join("'s'" if c == "session_id" else c for c in columns)
+            conn.execute(f"INSERT INTO {table} SELECT {select} FROM {table}")  # noqa: S608
+    async with open_session(db) as session:
+        with pytest.raises(cc.ReplayDiverged, match="does not belong to session 's' cell 1"):
+            await session.pausable_cell("1").resume(frontier.generation)
+
+
+# --- hostile store files ------------------------------------------------------------------------
+
+
+async def test_a_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    db.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(
+        cc.StoreError, match=r"cannot open the store .*c\.db: file is not a database"
+    ):
+        SQLiteStore(db)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (x)")
+    with pytest.raises(cc.StoreError, match="it is not a codecells store"):
+        SQLiteStore(other)
+
+
+async def test_a_truncated_file_is_a_clear_error_and_the_process_goes_on(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    await suspended_cell(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2])
+    for wal in tmp_path.glob("c.db-*"):
+        wal.unlink()
+    with pytest.raises(cc.StoreError, match=r"store .*c\.db"):
+        store = SQLiteStore(db)
+        open_session(store)
+    async with cc.Session([APPROVE]) as session:  # the process is fine
+        cell = await session.create_pausable_cell("text(1)")
+        assert texts(await cell.wait_to_pending()) == ["1"]
+
+
+async def test_an_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a directory")
+    with pytest.raises(cc.StoreError, match="cannot open the store .*unable to open database file"):
+        SQLiteStore(blocker / "c.db")
+
+
+# --- every durable row of the table, by a real cell ---------------------------------------------
+
+
+class BrokenStore(SQLiteStore):
+    """A store whose writes of tool results start failing (not with a StoreError)."""
+
+    broken = False
+
+    def record_arrival(self, session_id: str, cell_id: str, key: str, command: str) -> bool:
+        if self.broken:
+            raise RuntimeError("disk on fire")
+        return super().record_arrival(session_id, cell_id, key, command)
+
+
+async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    traces: list[cc.PausableCell] = []
+    async with open_session(db) as session:
+        timed = await session.create_pausable_cell(
+            "await new Promise((r) => setTimeout(r, 30)); await tools.approve(); text('t')"
+        )
+        traces.append(timed)
+        first = await timed.wait_to_pending()
+        assert isinstance(first, cc.Pending)
+        await timed.suspend()  # pending -> suspended; the timer fires while suspended
+        await timed.suspend()
+        await until(lambda: any(s.trigger == Trigger.TIMER_FIRED for s in timed.trace.steps))
+        await timed.resume(first.generation)  # suspended, queued input: replay, run at once
+        second = await timed.wait_to_pending()
+        assert isinstance(second, cc.Pending)
+        await timed.suspend()
+        assert await timed.resume(first.generation) == cc.ResumeOutcome.ALREADY_RUNNING
+        await timed.resume(second.generation)  # suspended, nothing queued: await input
+        await timed.answer("tool-1", 1)
+        assert texts(await timed.wait_to_pending()) == ["t"]
+
+        stopped = await session.create_pausable_cell(TWO_STEPS)
+        traces.append(stopped)
+        await stopped.wait_to_pending()
+        await stopped.suspend()
+        assert isinstance(await stopped.terminate(), cc.Terminated)
+
+        done = await session.create_pausable_cell("text('kept')")
+        traces.append(done)
+        held = await session.create_pausable_cell(TWO_STEPS)
+        traces.append(held)
+        await held.wait_to_pending()
+        parked = await session.create_pausable_cell(TWO_STEPS)
+        traces.append(parked)
+        await parked.wait_to_pending()
+        await parked.suspend()
+        await until(lambda: done.state == "completed")
+    # shutdown: completed, pending and suspended cells are detached, kept in the store
+
+    first_session, second_session = open_session(db), open_session(db)
+    try:
+        a = first_session.pausable_cell(held.id)  # running -> suspended on load
+        b = second_session.pausable_cell(held.id)
+        loaded_done = first_session.pausable_cell(done.id)  # running -> completed on load
+        traces += [a, b, loaded_done]
+        assert texts(await loaded_done.wait_to_pending()) == ["kept"]
+        outcomes = await asyncio.gather(a.resume(1), b.resume(1))
+        assert sorted(outcomes) == [cc.ResumeOutcome.ALREADY_RUNNING, cc.ResumeOutcome.RESUMED]
+        loaded_parked = first_session.pausable_cell(parked.id)
+        traces.append(loaded_parked)
+        assert isinstance(await loaded_parked.wait_to_pending(), cc.Pending)  # observe
+        await loaded_parked.answer("tool-1", "late")  # a result arrives while suspended
+        assert not loaded_parked.waits_for_answer("tool-1")
+    finally:
+        await first_session.shutdown()
+        await second_session.shutdown()
+
+    async with open_session(db) as live:  # a live frontier another process resumes first
+        cell = await live.create_pausable_cell(TWO_STEPS)
+        traces.append(cell)
+        frontier = await cell.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+        async with open_session(db) as other:
+            await other.pausable_cell(cell.id).answer("tool-1", "there")
+            assert await other.pausable_cell(cell.id).resume(frontier.generation) == (
+                cc.ResumeOutcome.RESUMED
+            )
+            assert await cell.resume(frontier.generation) == cc.ResumeOutcome.ALREADY_RUNNING
+
+    broken = BrokenStore(tmp_path / "broken.db")
+    async with open_session(broken) as session:  # the store breaks while the cell is suspended
+        cell = await session.create_pausable_cell(TWO_STEPS)
+        traces.append(cell)
+        await cell.wait_to_pending()
+        await cell.suspend()
+        broken.broken = True
+        await cell.answer("tool-1", "x")
+        failed = await cell.wait_to_pending()
+        assert isinstance(failed, cc.Completed) and "disk on fire" in (failed.error_text or "")
+
+    taken = {s.row for cell in traces for s in cell.trace.steps}
+    for cell in traces:
+        assert check_trace("pausable", cell.trace).ok
+    missing = durable_rows("pausable") - taken
+    assert not missing, sorted(missing)
+
+
+def test_a_durable_session_needs_a_running_loop() -> None:
+    with pytest.raises(RuntimeError, match="durable session must be created inside a running"):
+        cc.Session([APPROVE], store=MemoryStore())
+
+
+async def test_a_call_never_answered_is_dispatched_again_with_its_idempotency_key(
+    tmp_path: Path,
+) -> None:
+    keys: list[str] = []
+    release = asyncio.Event()
+
+    async def lookup(q: str) -> str:
+        """Looks something up (slowly)."""
+        call = cc.current_tool_call()
+        assert call is not None
+        keys.append(call.idempotency_key)
+        await release.wait()
+        return q.upper()
+
+    def open_with_lookup() -> cc.Session:
+        return cc.Session([lookup], store=SQLiteStore(tmp_path / "c.db"), session_id=SID)
+
+    async with open_with_lookup() as first:  # the call is outstanding when the process leaves
+        cell = await first.create_pausable_cell("text(await tools.lookup({q: 'abc'}))")
+        frontier = await cell.wait_to_pending()
+        assert isinstance(frontier, cc.Pending) and frontier.pending_tool_call_ids == ["tool-1"]
+        await until(lambda: len(keys) == 1)
+    async with open_with_lookup() as second:
+        again = second.pausable_cell(cell.id)
+        assert keys == [f"{SID}/1/tool-1"], "not dispatched again before the cell is resumed"
+        release.set()
+        assert await again.resume(frontier.generation) == cc.ResumeOutcome.RESUMED
+        assert texts(await again.wait_to_pending()) == ["ABC"]
+        assert keys == [f"{SID}/1/tool-1"] * 2, "at least once, with the same key"
+
+
+async def test_an_unobserved_frontier_keeps_its_items_across_a_restore(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    async with open_session(db) as first:
+        cell = await first.create_pausable_cell(TWO_STEPS)
+        await until(lambda: cell.state == "pending")  # reached, never observed
+    async with open_session(db) as second:
+        again = second.pausable_cell(cell.id)
+        await again.answer("tool-1", "y")
+        assert await again.resume(1) == cc.ResumeOutcome.RESUMED
+        done = await again.wait_to_pending()
+        first_text, second_text = texts(done)
+        assert first_text.startswith("one ") and second_text == 'two "y"'
+
+
+HOSTILE = """
+const probes = [];
+for (const f of [() => new Date.now(), () => Date.prototype.toString.call({}),
+                 () => Date.prototype.getTimezoneOffset.call(1), () => Date.call(null, 1, 2),
+                 () => Reflect.construct(Date, [], Object).getTime()]) {
+  try { probes.push(String(f())); } catch (e) { probes.push(e.constructor.name); }
+}
+text(JSON.stringify(probes));
+text(Object.getOwnPropertyNames(globalThis).filter((n) => /weak|durable|state/i.test(n)).join());
+Date.prototype.getTime = () => { throw new Error("tampered"); };
+await tools.approve();
+try { text(new Date().getTime()); } catch (e) { text("still tampered: " + e.message); }
+"""
+
+
+async def test_hostile_probes_of_the_pinned_globals_stay_inside_the_cell(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db, HOSTILE)
+    first, second = texts(frontier)
+    *refused, called, foreign = json.loads(first)
+    assert refused == ["TypeError"] * 3 and called.endswith(" GMT+0000") and foreign == "TypeError"
+    assert second == "WeakMap,WeakSet", "WeakRef is gone; nothing of the pinning is global"
+    async with open_session(db) as session:  # restored by replay: the tampering too
+        cell = session.pausable_cell("1")
+        await cell.answer("tool-1", True)
+        await cell.resume(frontier.generation)
+        assert texts(await cell.wait_to_pending()) == ["still tampered: tampered"]
