@@ -128,9 +128,10 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         X,
-        "content_items=self._outbox.take_with_initial_yield(), error_text=self._error_text",
-        "content_items=self._outbox.take(), error_text=self._error_text",
+        "content_items=self._outbox.take_with_initial_yield(),",
+        "content_items=self._outbox.take(),",
         "a completion loses the buffered initial yield",
+        occurrence=1,
     ),
     Mutant(
         X,
@@ -147,8 +148,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         S,
-        "self._stored.update({key: copy_json(value) for key, value in writes.items()})",
-        "self._stored.update({})",
+        "        self._stored.update(writes)",
+        "        self._stored.update({})",
         "the session drops committed writes",
     ),
     Mutant(
@@ -201,8 +202,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         S,
-        "stored_values={key: copy_json(value) for key, value in self._stored.items()},",
-        "stored_values=self._stored,",
+        "stored = dict(self._stored)  # values are never changed in place (see `_commit`)",
+        "stored = self._stored",
         "cells read the session's live stored values, not a snapshot",
     ),
 )
