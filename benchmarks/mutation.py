@@ -70,12 +70,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "kinds=P, effects=(E.QUEUE_INPUT,)),",
         "kinds=P, effects=(E.QUEUE_INPUT, E.RUN_STEP)),",
         "a pausable cell runs on at its frontier without resume",
+        occurrence=1,
     ),
     Mutant(
         T,
         "kinds=P, when=(G.OBSERVER_FREE,), effects=(E.DELIVER_FRONTIER,)),",
         "kinds=P, when=(G.OBSERVER_FREE,), effects=(E.ATTACH_OBSERVER,)),",
         "observing a held frontier waits instead of delivering it",
+        occurrence=1,
     ),
     Mutant(
         T,
@@ -184,8 +186,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         S,
-        "return ResolveTool(call_id=call_id, value=value)",
-        "return ResolveTool(call_id=call_id, value=None)",
+        "return trusted(ResolveTool, call_id=call_id, value=value)",
+        "return trusted(ResolveTool, call_id=call_id, value=None)",
         "tool results reach the script as null",
     ),
     Mutant(

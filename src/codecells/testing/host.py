@@ -527,7 +527,7 @@ class HostDriver:
                 else self.cell.wait_to_pending()
             )
             return lambda: _close_after(wait)
-        if trigger is T.TERMINATE and error == "already_terminating":
+        if trigger is T.TERMINATE and f.stopping:
             return lambda: _close_after(self.cell.terminate())
         return None
 
