@@ -163,7 +163,9 @@ async def test_a_journal_from_another_session_is_refused(tmp_path: Path) -> None
 async def test_a_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     db.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(cc.StoreError, match=r"cannot open the store .*c\.db: file is not a database"):
+    with pytest.raises(
+        cc.StoreError, match=r"cannot open the store .*c\.db: file is not a database"
+    ):
         SQLiteStore(db)
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:

@@ -292,7 +292,9 @@ class Session:
     def _engine_maker(
         self, kind: CellKind
     ) -> Callable[[str, str, dict[str, JsonValue], int | None], Engine]:
-        def make(cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None) -> Engine:
+        def make(
+            cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None
+        ) -> Engine:
             spec = EngineSpec(
                 cell_id=cell_id,
                 kind=kind,

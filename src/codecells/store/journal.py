@@ -235,7 +235,11 @@ class CellJournal:
         self._d.store.append_step(self._d.session_id, self.cell_id, step)
         self._steps, self._chain, self._last_now, self._content = n, chain, now, content
         if pending is not None:
-            self._frontiers, self._frontier, self.frontier_observed = pending.generation, pending, False
+            self._frontiers, self._frontier, self.frontier_observed = (
+                pending.generation,
+                pending,
+                False,
+            )
 
     # ------------------------------------------------------------------ restore
     def _replay(self) -> ClockedEngine:
@@ -354,7 +358,9 @@ class CellJournal:
         d = self._d
         event = Completed(content_items=list(content), error_text=error_text)
         try:
-            d.store.complete(d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes))
+            d.store.complete(
+                d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes)
+            )
         except StoreError:
             log.warning("cell %s: completion not recorded", self.cell_id, exc_info=True)
 

@@ -196,10 +196,7 @@ class SQLiteStore:
             )
             db.executemany(
                 "INSERT OR IGNORE INTO calls VALUES (?,?,?,?,?,?)",
-                [
-                    (*key, c.call_id, c.tool_index, json.dumps(c.input), e.n)
-                    for c in step.calls
-                ],
+                [(*key, c.call_id, c.tool_index, json.dumps(c.input), e.n) for c in step.calls],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO timers VALUES (?,?,?,?,0)",
@@ -254,8 +251,17 @@ class SQLiteStore:
                     "UPDATE cells SET resumed=?, owner=?, lease_until=? "
                     "WHERE session_id=? AND cell_id=? AND completed IS NULL AND (resumed < ? "
                     "OR (resumed = ? AND (owner=? OR owner IS NULL OR lease_until < ?)))",
-                    (generation, owner, now + lease, session_id, cell_id, generation, generation,
-                     owner, now),  # fmt: skip
+                    (
+                        generation,
+                        owner,
+                        now + lease,
+                        session_id,
+                        cell_id,
+                        generation,
+                        generation,
+                        owner,
+                        now,
+                    ),  # fmt: skip
                 ).rowcount
                 == 1
             )
@@ -294,10 +300,7 @@ class SQLiteStore:
                 return False
             db.executemany(
                 "INSERT OR REPLACE INTO stored_values VALUES (?,?,?)",
-                [
-                    (session_id, key, json.dumps(value))
-                    for key, value in json.loads(writes).items()
-                ],
+                [(session_id, key, json.dumps(value)) for key, value in json.loads(writes).items()],
             )
             return True
 
