@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import numbers
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -95,6 +96,14 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
         seed=spec.seed,
     )
     return engine
+
+
+def _generation(generation: object) -> int:
+    """`generation` as a frontier number: an int (not a bool, a float or a numeric str, which
+    would compare unequal to every frontier or break the generation guards); else TypeError."""
+    if isinstance(generation, bool) or not isinstance(generation, numbers.Integral):
+        raise TypeError(f"generation must be an int, got {generation!r}")
+    return int(generation)
 
 
 def _require_running_loop() -> None:
@@ -564,6 +573,7 @@ class PausableCell(_Handle):
         reached yet and for `generation < 1`. A frontier nobody observed loses nothing: its items
         come with the next event. A suspended cell's engine is first restored by replaying its
         journal (`ReplayDiverged` if that fails; the cell stays suspended, the store unchanged)."""
+        generation = _generation(generation)
         await self._live().prepare_resume(generation)
         return self._live().resume(generation)
 
@@ -583,10 +593,16 @@ class PausableCell(_Handle):
     ) -> None:
         """Answer an outstanding call of a tool `answered_externally`: resolve its promise
         with `result`, or reject it with the message `error`. Applied at the next resume, like
-        any tool result; recorded in the store. `UnknownToolCall` if no such call waits."""
-        command: ResolveTool | RejectTool = (
-            ResolveTool(call_id=call_id, value=result)
-            if error is None
-            else RejectTool(call_id=call_id, message=error)
-        )
+        any tool result; recorded in the store. `UnknownToolCall` if no such call waits; ValueError
+        (nothing recorded, the call still waits) if `result` is not JSON or `error` not a str."""
+        try:
+            command: ResolveTool | RejectTool = (
+                ResolveTool(call_id=call_id, value=result)
+                if error is None
+                else RejectTool(call_id=call_id, message=error)
+            )
+        except ValidationError as exc:  # not JSON (NaN and infinities too), or not a str
+            problem = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise ValueError(f"answer to call {call_id!r}: {where}: {problem['msg']}") from None
         self._session._answer(self._live(), command)
