@@ -189,6 +189,14 @@ async def test_a_truncated_file_is_a_clear_error_and_the_process_goes_on(tmp_pat
         assert texts(await cell.wait_to_pending()) == ["1"]
 
 
+@pytest.mark.parametrize(
+    ("path", "reason"), [("", "the path is empty"), ("c\0.db", "embedded null")]
+)
+def test_a_path_that_names_no_file_is_a_clear_error(path: str, reason: str) -> None:
+    with pytest.raises(cc.StoreError, match=f"cannot open the store.*{reason}"):
+        SQLiteStore(path)
+
+
 async def test_an_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file, not a directory")

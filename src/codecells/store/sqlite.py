@@ -65,11 +65,15 @@ class SQLiteStore:
         self.path = str(path)
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
+        if not self.path:  # SQLite would open a private temporary file, lost when closed
+            raise StoreError(
+                "cannot open the store: the path is empty (use MemoryStore for a store in memory)"
+            )
         try:
             db = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=10.0
             )
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: a NUL in the path
             raise StoreError(f"cannot open the store {self.path}: {exc}") from None
         try:
             self._prepare(db)
