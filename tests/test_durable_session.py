@@ -114,9 +114,9 @@ def edit(db: Path, sql: str, *args: object) -> None:
 @pytest.mark.parametrize(
     ("sql", "step", "reason"),
     [
-        ("UPDATE cells SET source = 'text(\"edited\"); await tools.approve()'", 1,
+        ("UPDATE cell_records SET source = 'text(\"edited\"); await tools.approve()'", 1,
          "did something else than when it was journaled"),
-        ("UPDATE cells SET fingerprint = 'codecells 0.0.1'", 0,
+        ("UPDATE cell_records SET fingerprint = 'codecells 0.0.1'", 0,
          "journaled by codecells 0.0.1; this process runs codecells"),
         ("UPDATE steps SET digest = '00' WHERE n = 1", 1, "does not belong to session"),
         ("UPDATE steps SET commands = 'not json' WHERE n = 1", 1, "recorded commands"),
@@ -148,7 +148,7 @@ async def test_a_journal_from_another_session_is_refused(tmp_path: Path) -> None
     frontier = await suspended_cell(db, sid="other")
     with sqlite3.connect(db) as conn:  # graft the other session's journal onto session s
         conn.execute("INSERT INTO sessions VALUES ('s', 2)")
-        for table in ("cells", "steps", "calls"):
+        for table in ("cell_records", "cells", "steps", "calls"):
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]  # noqa: S608
             select = ", ".join("'s'" if c == "session_id" else c for c in columns)
             conn.execute(f"INSERT INTO {table} SELECT {select} FROM {table}")  # noqa: S608
