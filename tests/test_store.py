@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,15 +141,12 @@ def test_small_updates_do_not_rewrite_a_large_cell_record(tmp_path: Path) -> Non
     on UPDATE, so they must not share a row with the source and stored-values snapshot."""
     db = tmp_path / "s.db"
     store = SQLiteStore(db)
-    big = record()
-    big = CellRecord(
-        **{**vars(big), "source": "x" * (4 << 20), "stored_values": {"v": "y" * (4 << 20)}}
-    )
+    big = replace(record(), source="x" * (4 << 20), stored_values={"v": "y" * (4 << 20)})
     store.open_session(SID)
     store.create_cell(big, "me", lease_until=10.0)
     wal = db.with_name(db.name + "-wal")
     for generation in (1, 2, 3):
-        with sqlite3.connect(db) as other:
+        with closing(sqlite3.connect(db)) as other:
             other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         assert wal.stat().st_size == 0
         store.observed(SID, "1", generation)
