@@ -103,3 +103,25 @@ async def test_answer_refuses_what_is_not_json_and_the_call_still_waits(
         assert await cell.wait_to_pending() == cc.Completed(
             content_items=[cc.TextItem(text="yes")], error_text=None
         )
+
+
+@pytest.mark.parametrize("bad", [1, None, ["1"]])
+async def test_look_ups_refuse_a_cell_id_that_is_not_a_str(bad: object) -> None:
+    async with cc.Session() as session:
+        cell = await session.create_pausable_cell("await new Promise(r => setTimeout(r, 1))")
+        assert cell.id == "1"
+        for look_up in (session.cell, session.pausable_cell):
+            with pytest.raises(TypeError, match=r"cell ids are str .*got"):
+                look_up(bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"cell ids are str .*got"):
+            await session.terminate(bad)  # type: ignore[arg-type]
+        assert session.pausable_cell("1").state in {"running", "pending"}
+
+
+@pytest.mark.parametrize("bad", [1, b"call-1"])
+async def test_create_refuses_a_tool_call_id_that_is_not_a_str(bad: object) -> None:
+    async with cc.Session() as session:
+        with pytest.raises(TypeError, match="tool_call_id must be a str or None"):
+            await session.create_cell('notify("hi")', tool_call_id=bad)  # type: ignore[arg-type]
+        cell = await session.create_cell('text("next")')
+        assert cell.id == "1", "a refused cell takes no id"

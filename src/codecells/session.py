@@ -248,6 +248,8 @@ class Session:
     def _admit(self, kind: CellKind, source: str, tool_call_id: str | None) -> CellExecutor:
         if not isinstance(source, str):
             raise TypeError(f"cell source must be a str, got {type(source).__name__}")
+        if tool_call_id is not None and not isinstance(tool_call_id, str):
+            raise TypeError(f"tool_call_id must be a str or None, got {tool_call_id!r}")
         if not self._alive:
             raise ShuttingDown()
         cell_id = self._keeper.new_cell_id()
@@ -355,6 +357,8 @@ class Session:
 
     # ------------------------------------------------------------------ look-ups
     def _live(self, cell_id: str, kind: CellKind | None = None) -> CellExecutor:
+        if not isinstance(cell_id, str):  # `cell(1)` would report "exec cell 1 not found"
+            raise TypeError(f'cell ids are str ("1", "2", …), got {cell_id!r}')
         executor = self._cells.get(cell_id)
         if executor is None:
             raise MissingCell(cell_id)
