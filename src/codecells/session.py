@@ -538,6 +538,31 @@ class _Handle:
         """
         return await self._live().terminate()
 
+    def waits_for_answer(self, call_id: str) -> bool:
+        """Whether `call_id` is a call of a tool `answered_externally` that waits for
+        `answer()`."""
+        return (self.id, call_id) in self._session._awaiting_answer
+
+    async def answer(
+        self, call_id: str, result: JsonValue = None, *, error: str | None = None
+    ) -> None:
+        """Answer an outstanding call of a tool `answered_externally`: resolve its promise
+        with `result`, or reject it with the message `error`. Like any tool result, a continuing
+        cell runs on with it and a pausable cell applies it at its next resume (durable: it is
+        recorded in the store). `UnknownToolCall` if no such call waits; ValueError (nothing
+        recorded, the call still waits) if `result` is not JSON or `error` not a str."""
+        try:
+            command: ResolveTool | RejectTool = (
+                ResolveTool(call_id=call_id, value=result)
+                if error is None
+                else RejectTool(call_id=call_id, message=error)
+            )
+        except ValidationError as exc:  # not JSON (NaN and infinities too), or not a str
+            problem = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise ValueError(f"answer to call {call_id!r}: {where}: {problem['msg']}") from None
+        self._session._answer(self._live(), command)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.state}>"
 
@@ -586,27 +611,3 @@ class PausableCell(_Handle):
         or any process that opens the session resumes it. `CannotSuspend` when the cell is
         not at a frontier or the session has no store."""
         self._live().suspend()
-
-    def waits_for_answer(self, call_id: str) -> bool:
-        """Whether `call_id` is a call of a tool `answered_externally` that waits for
-        `answer()`."""
-        return (self.id, call_id) in self._session._awaiting_answer
-
-    async def answer(
-        self, call_id: str, result: JsonValue = None, *, error: str | None = None
-    ) -> None:
-        """Answer an outstanding call of a tool `answered_externally`: resolve its promise
-        with `result`, or reject it with the message `error`. Applied at the next resume, like
-        any tool result; recorded in the store. `UnknownToolCall` if no such call waits; ValueError
-        (nothing recorded, the call still waits) if `result` is not JSON or `error` not a str."""
-        try:
-            command: ResolveTool | RejectTool = (
-                ResolveTool(call_id=call_id, value=result)
-                if error is None
-                else RejectTool(call_id=call_id, message=error)
-            )
-        except ValidationError as exc:  # not JSON (NaN and infinities too), or not a str
-            problem = exc.errors(include_url=False)[0]
-            where = ".".join(str(part) for part in problem["loc"])
-            raise ValueError(f"answer to call {call_id!r}: {where}: {problem['msg']}") from None
-        self._session._answer(self._live(), command)
