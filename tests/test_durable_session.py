@@ -157,6 +157,77 @@ async def test_a_journal_from_another_session_is_refused(tmp_path: Path) -> None
             await session.pausable_cell("1").resume(frontier.generation)
 
 
+async def test_a_process_that_lags_behind_gets_already_running_not_a_divergence(
+    tmp_path: Path,
+) -> None:
+    """Another process resumed the frontier and journaled further steps before this one replays:
+    the journal only grows, so this process replays up to its own frontier and loses the
+    claim."""
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db, 'text(await tools.approve({})); await tools.approve({})')
+    lagging, ahead = open_session(db), open_session(db)
+    try:
+        behind = lagging.pausable_cell("1")
+        moved = ahead.pausable_cell("1")
+        await moved.answer("tool-1", "there")
+        assert await moved.resume(frontier.generation) is cc.ResumeOutcome.RESUMED
+        further = await moved.wait_to_pending()  # a step journaled after the lagging one loaded
+        assert isinstance(further, cc.Pending) and further.generation == 2
+        assert await behind.resume(frontier.generation) is cc.ResumeOutcome.ALREADY_RUNNING
+    finally:
+        await lagging.shutdown()
+        await ahead.shutdown()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: shutdown terminates a running durable cell and deletes it from the "
+    "store (SHUTDOWN running -> terminating); it needs a table state that stops the step and "
+    "detaches, as a crash would",
+)
+async def test_shutdown_keeps_running_cells_in_the_store_as_a_crash_would(
+    tmp_path: Path,
+) -> None:
+    """A graceful shutdown never loses more than a crash: a cell resumed and running keeps its
+    last frontier, a cell that never reached one is run again; an attached observer is told."""
+    db = tmp_path / "c.db"
+    gate = asyncio.Event()
+
+    async def slow(n: int) -> int:
+        """Waits for the test."""
+        await gate.wait()
+        return n
+
+    tools = [APPROVE, slow]
+    async with cc.Session(tools, store=SQLiteStore(db), session_id=SID) as session:
+        resumed = await session.create_pausable_cell(
+            'text("a"); await tools.approve({}); text("b"); text(String(await tools.slow({n: 7})))'
+        )
+        frontier = await resumed.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+        await resumed.answer("tool-1", "ok")
+        assert await resumed.resume(frontier.generation) is cc.ResumeOutcome.RESUMED
+        second = await resumed.wait_to_pending()
+        assert isinstance(second, cc.Pending) and second.pending_tool_call_ids == ["tool-2"]
+        await resumed.resume(second.generation)  # running: waits for the slow tool
+        fresh = await session.create_pausable_cell('text("c"); for (;;) {}')
+        observer = asyncio.create_task(fresh.wait_to_pending())
+        await until(lambda: resumed.state == "running" and fresh.state == "running")
+    assert (resumed.state, fresh.state) == ("detached", "detached")
+    with pytest.raises(cc.ClosedCell):
+        await observer
+    gate.set()
+    async with cc.Session(tools, store=SQLiteStore(db), session_id=SID) as again:
+        kept = again.pausable_cell(resumed.id)
+        assert await kept.wait_to_pending() == second, "its last frontier, as after a crash"
+        assert await kept.resume(second.generation) is cc.ResumeOutcome.RESUMED
+        assert await kept.wait_to_pending() == cc.Completed(
+            content_items=[cc.TextItem(text="7")], error_text=None
+        )
+        assert again.pausable_cell(fresh.id).state == "running", "run again from its start"
+        await again.terminate(fresh.id)
+
+
 # --- hostile store files ------------------------------------------------------------------------
 
 

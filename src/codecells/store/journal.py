@@ -244,10 +244,13 @@ class CellJournal:
         if self._mismatch is not None:
             raise ReplayDiverged(cid, 0, self._mismatch)
         entries = d.store.journal(d.session_id, cid)
-        if len(entries) != self._steps:
+        if len(entries) < self._steps:
             raise ReplayDiverged(
                 cid, len(entries), f"the store holds {len(entries)} steps, expected {self._steps}"
             )
+        # the journal only grows: more steps mean another process resumed the cell meanwhile;
+        # replay up to this process's frontier, and the generation claim answers ALREADY_RUNNING
+        entries = entries[: self._steps]
         inner = self._make_engine()
         chain, now = "", 0
         try:
