@@ -17,3 +17,6 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
         asyncio.run(asyncio.wait_for(pyfuncitem.obj(**kwargs), timeout=60))
         return True
     return None
+
+
+pytest_plugins = ["pgserver"]

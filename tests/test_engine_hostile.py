@@ -10,6 +10,7 @@ from hostile.engine_driver import engine, outcome, run
 
 from codecells.engine import fallback_only
 from codecells.engine.protocol import EngineLimits, Finished, Quiescent, ResolveTool
+from codecells.engine.quickjs_engine import timer_limit_text
 
 LIMITS = EngineLimits(cpu_time=0.25, memory=16 * 1024 * 1024, stack=256 * 1024)
 CPU = "cpu_time_limit exceeded"
@@ -17,6 +18,7 @@ MEMORY = "memory_limit exceeded"
 STACK = "stack_limit exceeded"
 ANY_ERROR = ""  # some clear error; the exact text is QuickJS's
 ANY_END = "*"  # any end at all, error or not
+TIMERS = timer_limit_text()
 
 # (id, source, expected error_text prefix; None = ends without error or waits harmlessly)
 CORPUS: list[tuple[str, str, str | None]] = [
@@ -102,7 +104,8 @@ CORPUS: list[tuple[str, str, str | None]] = [
     ),
     ("looping-getter-tool-input", "await tools.t({get x() { for (;;) {} }})", CPU),
     ("exit-swallowed-then-loop", "try { exit() } catch {} for (;;) {}", CPU),
-    ("many-timers", "for (let i = 0; i < 20000; i++) setTimeout(() => {}, 1)", None),
+    ("many-timers", "for (let i = 0; i < 5000; i++) setTimeout(() => {}, 1)", None),
+    ("too-many-timers", "for (let i = 0; i < 20000; i++) setTimeout(() => {}, 1)", TIMERS),
     ("lone-surrogates", "text('\\ud800'); store('k', '\\udfff'); tools.t('\\ud800')", None),
     (
         "reject-with-looping-object",

@@ -76,7 +76,7 @@ async def test_steps_run_on_worker_threads_that_are_reused() -> None:
         assert await run_step(engine) == [Quiescent()]
     assert len(workers()) == before, "sequential steps start no threads"
     assert threading.get_ident() not in engine.threads
-    assert all(t.daemon is False for t in workers())
+    assert all(t.daemon for t in workers()), "a blocked tool must not keep the process alive"
 
 
 @pytest.mark.parametrize("engine", [Instant(), Broken()], ids=["events", "exception"])

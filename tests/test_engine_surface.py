@@ -380,7 +380,7 @@ def test_trusted_events_equal_validated_ones() -> None:
     built = trusted(ToolCallRequested, call_id="tool-1", tool_index=2, input={"a": [1]})
     assert built == ToolCallRequested(call_id="tool-1", tool_index=2, input={"a": [1]})
     assert built.model_dump_json() == (
-        '{"type":"tool_call","call_id":"tool-1","tool_index":2,"input":{"a":[1]}}'
+        '{"type":"tool_call","call_id":"tool-1","tool_index":2,"input":{"a":[1]},"inline":false}'
     )
     output = trusted(Output, item=trusted(TextItem, text="x"))
     assert output == Output(item=TextItem(text="x"))

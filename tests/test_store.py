@@ -26,15 +26,24 @@ SID = "s"
 Opener = Callable[[], Store]
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "memory", "postgres"])
 def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     """Opens a connection to one store (every call: another connection to the same data,
-    for the stores that can have several)."""
+    for the stores that can have several); PostgreSQL: a schema of its own in the server the
+    tests started (pgserver.py)."""
     opened: list[Store] = []
     memory = MemoryStore()
+    if request.param == "postgres":
+        from codecells.store.postgres import PostgresStore
+
+        dsn, schema = (request.getfixturevalue(f) for f in ("postgres_dsn", "postgres_schema"))
 
     def open_store() -> Store:
-        store: Store = SQLiteStore(tmp_path / "s.db") if request.param == "sqlite" else memory
+        store: Store = (
+            SQLiteStore(tmp_path / "s.db") if request.param == "sqlite"
+            else PostgresStore(dsn, schema=schema) if request.param == "postgres"
+            else memory
+        )  # fmt: skip
         opened.append(store)
         return store
 

@@ -30,9 +30,11 @@ from codecells.engine.protocol import (
     Notify,
     Output,
     Quiescent,
+    RejectTool,
     Started,
     TimerCleared,
     TimerSet,
+    ToolAnswered,
     ToolCallRequested,
     YieldRequested,
 )
@@ -301,6 +303,10 @@ IN_STEP: dict[Trigger, Any] = {
     T.STARTED: lambda s: Started(),
     T.OUTPUT: lambda s: Output(item=cc.TextItem(text=f"out-{s.trace_len()}")),
     T.TOOL_CALL: lambda s: s.tool_call(),
+    T.INLINE_TOOL_CALL: lambda s: ToolCallRequested(call_id="inline", tool_index=0, inline=True),
+    T.TOOL_ANSWERED: lambda s: ToolAnswered(
+        result=RejectTool(call_id="inline", message="no"), applied=s.kind == "continuing"
+    ),
     T.NOTIFICATION: lambda s: Notify(text="note"),
     T.YIELD_REQUESTED: lambda s: YieldRequested(),
     T.TIMER_SET: lambda s: TimerSet(timer_id=1000 + s.trace_len(), delay=3600.0),

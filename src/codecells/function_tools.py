@@ -35,13 +35,36 @@ class BoundTool:
     function: Callable[..., Any] | None = None
     arguments: type[BaseModel] | None = None
 
+    @property
+    def runs_inline(self) -> bool:
+        """A plain `def` function: the engine calls it on the thread running the script."""
+        return (
+            self.function is not None
+            and self.arguments is not None
+            and not inspect.iscoroutinefunction(self.function)
+        )
+
     async def call(self, arguments: JsonValue) -> JsonValue:
         """Validate `arguments` and call the function; failures raise `ToolError`. Without an
         arguments model (a `HandledTool`) the function gets `arguments` as is."""
         assert self.function is not None
-        name = self.definition.name
         if self.arguments is None:
             return await self.function(arguments)  # type: ignore[no-any-return]
+        kwargs = self._kwargs(arguments)
+        if inspect.iscoroutinefunction(self.function):
+            result = await self.function(**kwargs)
+        else:
+            result = await run_in_tool_thread(self.function, **kwargs)
+        return self._jsonable(result)
+
+    def call_inline(self, arguments: JsonValue) -> JsonValue:
+        """`call` for a plain `def` function, on the calling thread (`runs_inline`)."""
+        assert self.function is not None
+        return self._jsonable(self.function(**self._kwargs(arguments)))
+
+    def _kwargs(self, arguments: JsonValue) -> dict[str, Any]:
+        assert self.arguments is not None
+        name = self.definition.name
         if arguments is None:
             arguments = {}
         if not isinstance(arguments, dict):
@@ -53,17 +76,15 @@ class BoundTool:
             validated = self.arguments.model_validate(arguments)
         except ValidationError as exc:
             raise ToolError(describe_validation_error(name, exc)) from None
-        kwargs = {field: getattr(validated, field) for field in type(validated).model_fields}
-        if inspect.iscoroutinefunction(self.function):
-            result = await self.function(**kwargs)
-        else:
-            result = await run_in_tool_thread(self.function, **kwargs)
+        return dict(validated.__dict__)  # the fields (extra="forbid", no private attributes)
+
+    def _jsonable(self, result: object) -> JsonValue:
         try:
             jsonable: JsonValue = to_jsonable_python(result)
         except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
             raise ToolError(
-                f"tool {name} returned a value that is not JSON: a {type(result).__name__} "
-                "(or what it holds) is not JSON-serialisable"
+                f"tool {self.definition.name} returned a value that is not JSON: a "
+                f"{type(result).__name__} (or what it holds) is not JSON-serialisable"
             ) from None
         return jsonable
 

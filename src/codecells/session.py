@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import numbers
 import time
 import uuid
@@ -27,10 +28,13 @@ from .engine.protocol import (
     Engine,
     EngineLimits,
     EngineTool,
+    InlineTools,
     RejectTool,
     ResolveTool,
     ToolCallRequested,
+    ToolResult,
 )
+from .engine.runner import host_call
 from .engine.wire import trusted
 from .errors import (
     EngineError,
@@ -45,6 +49,7 @@ from .executor import CellExecutor
 from .executor.cell import StepRunner
 from .executor.journal import Journal
 from .fsm import Trace
+from .fsm.table import IN_STEP_RESULTS
 from .function_tools import BoundTool, bind_tool
 from .json_types import JsonValue, copy_json
 from .kinds import CellKind
@@ -77,7 +82,9 @@ class EngineSpec:
     source: str
     tools: tuple[EngineTool, ...]
     stored_values: dict[str, JsonValue]
+    """The session's stored values when the cell was created: shared, read them only."""
     limits: EngineLimits
+    inline_tools: InlineTools | None = None
     seed: int | None = None
     """Durable cells: the seed of `Math.random` (the engine then pins its clock and zone)."""
 
@@ -93,6 +100,7 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
         tools=spec.tools,
         stored_values=spec.stored_values,
         limits=spec.limits,
+        inline=spec.inline_tools,
         seed=spec.seed,
     )
     return engine
@@ -145,6 +153,7 @@ class Session:
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
         refuse_name_clashes(t.definition for t in self._tools)
+        self._inline_indexes = frozenset(i for i, t in enumerate(self._tools) if t.runs_inline)
         self._engine_tools = tuple(
             EngineTool(
                 js_name=t.definition.js_name,
@@ -253,7 +262,7 @@ class Session:
         if not self._alive:
             raise ShuttingDown()
         cell_id = self._keeper.new_cell_id()
-        stored = {key: copy_json(value) for key, value in self._stored.items()}
+        stored = dict(self._stored)  # values are never changed in place (see `_commit`)
         try:
             engine, journal = self._keeper.keep(
                 kind, cell_id, source, tool_call_id or "", stored, self._engine_maker(kind)
@@ -268,6 +277,15 @@ class Session:
         self._keep_alive()
         executor.start()
         return executor
+
+    def _inline_tools(self, kind: CellKind, cell_id: str) -> InlineTools | None:
+        if not self._inline_indexes:
+            return None
+        return InlineTools(
+            indexes=self._inline_indexes,
+            run=partial(self._run_inline, cell_id),
+            apply_in_step=kind in IN_STEP_RESULTS,
+        )
 
     def _executor(
         self, cell_id: str, kind: CellKind, engine: Engine, host: _Host, journal: Journal
@@ -293,6 +311,8 @@ class Session:
                 tools=self._engine_tools,
                 stored_values=stored,
                 limits=self._limits,
+                # durable cells journal every answer for replay: their tools are dispatched
+                inline_tools=self._inline_tools(kind, cell_id) if seed is None else None,
                 seed=seed,
             )
             return self._engine_factory(spec)
@@ -397,25 +417,29 @@ class Session:
         _current_call.set(call)  # this task's context only: `current_tool_call()`
         try:
             value = await self._run_tool(request, tool, call)
-        except ToolError as exc:
-            message = exc.message if isinstance(exc.message, str) else describe(exc.message)
-        except asyncio.CancelledError:
+        except asyncio.CancelledError as exc:
             task = asyncio.current_task()
             if task is not None and task.cancelling():  # the cell cancelled this call
                 raise
-            message = f"tool {name} raised CancelledError"
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:  # noqa: BLE001 - any other failure rejects the promise
-            log.warning("tool %s failed in cell %s", name, cell_id, exc_info=True)
-            message = describe(exc)
-        else:
-            try:
-                return ResolveTool(call_id=call_id, value=value)
-            except ValidationError as exc:  # not JSON, NaN and infinities included
-                reason = exc.errors(include_url=False)[0]["msg"]
-                message = f"tool {name} returned a value that is not JSON: {reason}"
-        return RejectTool(call_id=call_id, message=message)
+            return _failure(name, cell_id, call_id, exc)
+        except BaseException as exc:  # noqa: BLE001 - `_failure` re-raises what must propagate
+            return _failure(name, cell_id, call_id, exc)
+        return _resolution(name, call_id, value)
+
+    def _run_inline(self, cell_id: str, request: ToolCallRequested) -> ToolResult:
+        """Run a plain `def` tool on the thread running the cell's step (`InlineTools`), with
+        the same outcomes as `_invoke_tool`."""
+        tool = self._tools[request.tool_index]
+        name = tool.definition.name
+        token = _current_call.set(partial(self._tool_call, cell_id, request, tool.definition))
+        try:
+            with host_call:
+                value = tool.call_inline(request.input)
+        except BaseException as exc:  # noqa: BLE001 - `_failure` re-raises what must propagate
+            return _failure(name, cell_id, request.call_id, exc)
+        finally:
+            _current_call.reset(token)  # this worker thread runs other cells' steps next
+        return _resolution(name, request.call_id, value)
 
     async def _run_tool(
         self, request: ToolCallRequested, tool: BoundTool, call: Callable[[], ToolCall]
@@ -463,8 +487,12 @@ class Session:
         if self._delegate is not None:
             await self._delegate.notify(call_id, cell_id, text)
 
-    def _commit(self, writes: dict[str, JsonValue]) -> None:
-        self._stored.update({key: copy_json(value) for key, value in writes.items()})
+    def _commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+        # Fresh writes (`Finished.fresh_writes`: the QuickJS engine's, parsed from JSON for the
+        # session alone) are kept as they are: copying a million-element array stalls the loop.
+        if not fresh:
+            writes = {key: copy_json(value) for key, value in writes.items()}
+        self._stored.update(writes)
 
     def _detached(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)
@@ -477,6 +505,37 @@ class Session:
                 cell_closed(cell_id)
             except Exception:
                 log.warning("delegate.cell_closed(%s) failed", cell_id, exc_info=True)
+
+
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _failure(name: str, cell_id: str, call_id: str, exc: BaseException) -> RejectTool:
+    """The rejection of the script's promise for tool `name`, which raised `exc`.
+    KeyboardInterrupt and SystemExit propagate (the program is stopping)."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        raise exc
+    if isinstance(exc, ToolError):
+        message = exc.message if isinstance(exc.message, str) else describe(exc.message)
+    elif isinstance(exc, asyncio.CancelledError):
+        message = f"tool {name} raised CancelledError"
+    else:
+        log.warning("tool %s failed in cell %s", name, cell_id, exc_info=exc)
+        message = describe(exc)
+    return RejectTool(call_id=call_id, message=message)
+
+
+def _resolution(name: str, call_id: str, value: JsonValue) -> ToolResult:
+    """The command that hands tool `name`'s result to the script: a rejection when it is not
+    JSON (NaN and infinities included)."""
+    if type(value) in _JSON_SCALARS or (type(value) is float and math.isfinite(value)):
+        return trusted(ResolveTool, call_id=call_id, value=value)  # valid as it is: no check
+    try:
+        return ResolveTool(call_id=call_id, value=value)
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"]
+        message = f"tool {name} returned a value that is not JSON: {reason}"
+        return RejectTool(call_id=call_id, message=message)
 
 
 class _Host:
@@ -494,8 +553,8 @@ class _Host:
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)
 
-    def commit(self, writes: dict[str, JsonValue]) -> None:
-        self._session._commit(writes)
+    def commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+        self._session._commit(writes, fresh=fresh)
 
     def closed(self, cell_id: str) -> None:
         self._session._closed(cell_id)

@@ -73,6 +73,10 @@ class _Api:
         self.eval_function = _typed(lib.JS_EvalFunction, _JSValue, [ptr, _JSValue])
         self.free_value = _typed(lib.JS_FreeValue, None, [ptr, _JSValue])
         self.free = _typed(lib.js_free, None, [ptr, ptr])
+        self.new_runtime = _typed(lib.JS_NewRuntime, ptr, [])
+        self.new_context = _typed(lib.JS_NewContext, ptr, [ptr])
+        self.free_context = _typed(lib.JS_FreeContext, None, [ptr])
+        self.free_runtime = _typed(lib.JS_FreeRuntime, None, [ptr])
 
 
 def _typed(function: Any, restype: Any, argtypes: list[Any]) -> Any:

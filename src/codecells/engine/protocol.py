@@ -8,6 +8,8 @@ order; the last event of a step is always one of `Quiescent`, `Finished`, `Lost`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +27,7 @@ __all__ = [
     "EngineTool",
     "Finished",
     "FireTimer",
+    "InlineTools",
     "Interrupted",
     "Lost",
     "Notify",
@@ -36,7 +39,9 @@ __all__ = [
     "StepEnd",
     "TimerCleared",
     "TimerSet",
+    "ToolAnswered",
     "ToolCallRequested",
+    "ToolResult",
     "YieldRequested",
 ]
 
@@ -91,12 +96,15 @@ class YieldRequested(_Msg):
 
 
 class ToolCallRequested(_Msg):
-    """The script called `tools.<js_name>(input)`; `tool_index` indexes the engine's tools."""
+    """The script called `tools.<js_name>(input)`; `tool_index` indexes the engine's tools.
+
+    `inline`: the engine runs this call itself (`InlineTools`); a `ToolAnswered` follows."""
 
     type: Literal["tool_call"] = "tool_call"
     call_id: str
     tool_index: int
     input: JsonValue = None
+    inline: bool = False
 
 
 class Notify(_Msg):
@@ -129,11 +137,15 @@ class Quiescent(_Msg):
 
 
 class Finished(_Msg):
-    """Step end: the module body settled (error_text None on success, incl. `exit()`)."""
+    """Step end: the module body settled (error_text None on success, incl. `exit()`).
+
+    `fresh_writes`: the engine made `stored_value_writes` for the host alone (parsed from JSON,
+    no reference kept), so the host may keep them without copying or checking them."""
 
     type: Literal["finished"] = "finished"
     error_text: str | None = None
     stored_value_writes: dict[str, JsonValue] = Field(default_factory=dict)
+    fresh_writes: bool = False
 
 
 class Lost(_Msg):
@@ -147,23 +159,6 @@ class Interrupted(_Msg):
     """Step end: `interrupt()` stopped the script; the engine is unusable."""
 
     type: Literal["interrupted"] = "interrupted"
-
-
-AnyEngineEvent: TypeAlias = (
-    Started
-    | Output
-    | YieldRequested
-    | ToolCallRequested
-    | Notify
-    | TimerSet
-    | TimerCleared
-    | Quiescent
-    | Finished
-    | Lost
-    | Interrupted
-)
-EngineEvent: TypeAlias = Annotated[AnyEngineEvent, Field(discriminator="type")]
-StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
 
 
 # --- commands (host -> engine) -------------------------------------------------------------
@@ -187,6 +182,40 @@ class RejectTool(_Msg):
     message: str
 
 
+ToolResult: TypeAlias = ResolveTool | RejectTool
+
+
+class ToolAnswered(_Msg):
+    """An inline call (`ToolCallRequested.inline`) returned, on the step's own thread.
+
+    `applied`: the script already has the result (`InlineTools.apply_in_step`); otherwise the
+    host queues `result` (`Engine.post`) for a later step."""
+
+    type: Literal["tool_answered"] = "tool_answered"
+    result: ToolResult
+    applied: bool
+
+
+# --- every event ---------------------------------------------------------------------------
+
+AnyEngineEvent: TypeAlias = (
+    Started
+    | Output
+    | YieldRequested
+    | ToolCallRequested
+    | ToolAnswered
+    | Notify
+    | TimerSet
+    | TimerCleared
+    | Quiescent
+    | Finished
+    | Lost
+    | Interrupted
+)
+EngineEvent: TypeAlias = Annotated[AnyEngineEvent, Field(discriminator="type")]
+StepEnd: TypeAlias = Quiescent | Finished | Lost | Interrupted
+
+
 class FireTimer(_Msg):
     """Run the callback of timer `timer_id` (ignored if it was cleared)."""
 
@@ -196,6 +225,20 @@ class FireTimer(_Msg):
 
 AnyEngineCommand: TypeAlias = ResolveTool | RejectTool | FireTimer
 EngineCommand: TypeAlias = Annotated[AnyEngineCommand, Field(discriminator="type")]
+
+
+@dataclass(frozen=True)
+class InlineTools:
+    """Tools the engine runs itself, inside the step, on the thread running the script (plain
+    `def` functions): no hop to the event loop or a thread pool.
+
+    `run(call)` must return the call's result and never raise. With `apply_in_step` the engine
+    hands the result to the script within the same step (a continuing cell runs on); without,
+    the result waits for the host to post it (a pausable cell applies it at `resume`)."""
+
+    indexes: frozenset[int]
+    run: Callable[[ToolCallRequested], ToolResult]
+    apply_in_step: bool
 
 
 class Engine(Protocol):

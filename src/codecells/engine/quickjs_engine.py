@@ -37,6 +37,7 @@ from .protocol import (
     EngineTool,
     Finished,
     FireTimer,
+    InlineTools,
     Interrupted,
     Lost,
     Notify,
@@ -48,13 +49,15 @@ from .protocol import (
     StepEnd,
     TimerCleared,
     TimerSet,
+    ToolAnswered,
     ToolCallRequested,
     YieldRequested,
 )
-from .watchdog import watchdog
-from .wire import from_json, to_json, trusted
+from .release import release_context
+from .watchdog import RESEND_SECONDS, watchdog
+from .wire import messages, to_json, trusted
 
-__all__ = ["QuickJSEngine"]
+__all__ = ["MAX_PENDING_TIMERS", "QuickJSEngine", "timer_limit_text"]
 
 _SOURCES = resources.files(__package__)
 PRELUDE = Prelude(
@@ -68,12 +71,31 @@ PRELUDE = Prelude(
 _CPU_COUNT = os.cpu_count() or 1
 _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
 
+MAX_PENDING_TIMERS = 10_000
+"""`setTimeout` timers a cell may have pending at once; one more ends it with
+`timer_limit_text()` (each pending timer costs the host memory and event-loop work)."""
+INLINE_STEP_SECONDS = 0.05
+"""Inline tools run within a step for 50 ms from its first inline call, and until the script
+calls `yield_control()`; later calls are reported for the host to run, so the step ends and
+its output and yields reach observers while a script keeps calling tools."""
+_RELEASE_AFTER_CPU = 0.005
+"""Seconds of JavaScript CPU after which a context's heap may be large enough to be worth freeing
+without the GIL (`release_context` costs a fresh empty runtime, ~0.1 ms; a script builds no
+heap that takes long to free in less time than this)."""
 _NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
 _NEAR_MEMORY_LIMIT = 0.9
 # Characters the binding cannot pass in source text (a C string of UTF-8), with the
 # backslashes before them: NUL and lone surrogates.
 _UNPASSABLE = re.compile(r"(\\*)([\x00\ud800-\udfff])")
 _StopReason: TypeAlias = Literal["interrupt", "cpu"]
+
+
+def timer_limit_text() -> str:
+    """`Finished.error_text` of a cell that set more than `MAX_PENDING_TIMERS` pending timers."""
+    return (
+        f"timer_limit exceeded: the cell had more than {MAX_PENDING_TIMERS:,} pending "
+        "setTimeout timers"
+    )
 
 
 class _CellOver(Exception):
@@ -98,9 +120,11 @@ class QuickJSEngine:
         tools: Sequence[EngineTool],
         stored_values: Mapping[str, JsonValue],
         limits: EngineLimits,
+        inline: InlineTools | None = None,
         seed: int | None = None,
     ) -> None:
         self._source = source
+        self._inline = inline
         self._seed = seed  # set: a durable cell (seeded Math.random, virtual clock, UTC)
         self._clock_ms = 0
         self._tools = tuple(tools)
@@ -121,10 +145,13 @@ class QuickJSEngine:
         self._entry_limit = -1.0  # fallback: the binding's limit for the current entry, if any
         self._entry_began = 0.0
         self._pending_calls: dict[str, None] = {}
+        self._pending_timers: set[int] = set()
         self._writes: dict[str, JsonValue] = {}
         self._events: list[AnyEngineEvent] = []
         self._step_output = 0  # bytes of output items this step (EngineLimits.output)
         self._clock_id = 0
+        self._in_tool = False  # an inline tool runs: its CPU time is not the script's
+        self._inline_until = math.inf  # end of this step's inline window (inf: not begun)
         self._key = os.urandom(16).hex()  # the control function's argument only Python knows
 
     # --- thread-safe controls --------------------------------------------------------------
@@ -170,6 +197,7 @@ class QuickJSEngine:
             self._stepping = True
         events: list[AnyEngineEvent] = []
         self._events = events
+        self._inline_until = math.inf
         self._step_output = 0
         started = time.thread_time()
         budget = self._limits.cpu_time
@@ -177,7 +205,7 @@ class QuickJSEngine:
         self._entry_limit = -1.0
         if _THREAD_CLOCKS:
             self._clock_id = time.pthread_getcpuclockid(threading.get_ident())
-            watchdog.running(self)
+            watchdog.running(self, self._cpu_deadline - started)
         try:
             end = self._advance()
         except _CellOver as over:
@@ -198,16 +226,21 @@ class QuickJSEngine:
             self._discard()
         return events
 
-    def tick(self) -> None:
-        """Watchdog check of the running step: CPU budget, then re-deliver a pending stop."""
+    def tick(self) -> float:
+        """Watchdog check of the running step: CPU budget, then re-deliver a pending stop.
+        Returns the seconds until the next check is needed."""
         if self._stop is None:
+            if self._in_tool:  # its time does not count; `_run_inline` asks for a check after
+                return math.inf
             try:
-                used = time.clock_gettime(self._clock_id)
+                left = self._cpu_deadline - time.clock_gettime(self._clock_id)
             except OSError:  # the step's thread is gone
-                return
-            if used >= self._cpu_deadline:
-                self._stop = "cpu"
+                return math.inf
+            if left > 0:
+                return left  # a thread's CPU clock runs no faster than the wall clock
+            self._stop = "cpu"
         self._deliver_stop()
+        return RESEND_SECONDS
 
     def _advance(self) -> StepEnd:
         if self._ctx is None:
@@ -263,6 +296,7 @@ class QuickJSEngine:
     def _apply_next(self) -> str:
         command = self._inbox.popleft()
         if isinstance(command, FireTimer):
+            self._pending_timers.discard(command.timer_id)
             return self._command("fire", command.timer_id)
         self._pending_calls.pop(command.call_id, None)
         if isinstance(command, ResolveTool):
@@ -423,7 +457,12 @@ class QuickJSEngine:
 
     def _finished(self, error_text: str | None) -> _CellOver:
         return _CellOver(
-            trusted(Finished, error_text=error_text, stored_value_writes=dict(self._writes))
+            trusted(
+                Finished,
+                error_text=error_text,
+                stored_value_writes=dict(self._writes),
+                fresh_writes=True,
+            )
         )
 
     # --- messages from JavaScript ----------------------------------------------------------
@@ -435,7 +474,7 @@ class QuickJSEngine:
         if not out:
             return None
         events = self._events
-        for message in from_json("[" + out + "]"):
+        for message in messages(out):
             tag = message[0]
             if tag == "t" or tag == "i":
                 item: Item = (
@@ -450,22 +489,35 @@ class QuickJSEngine:
                 events.append(trusted(Output, item=item))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
-                events.append(
-                    trusted(
-                        ToolCallRequested,
-                        call_id=message[1],
-                        tool_index=message[2],
-                        input=message[3],
-                    )
+                inline = (
+                    self._inline is not None
+                    and message[2] in self._inline.indexes
+                    and not final
+                    and self._inline_window_open()
                 )
+                call = trusted(
+                    ToolCallRequested,
+                    call_id=message[1],
+                    tool_index=message[2],
+                    input=message[3],
+                    inline=inline,
+                )
+                events.append(call)
+                if inline and self._stop is None:  # else the step is ending
+                    self._run_inline(call)
             elif tag == "n":
                 events.append(Notify(text=message[1]))
             elif tag == "y":
+                self._inline_until = 0.0  # let the step end at its next tool call
                 events.append(YieldRequested())
             elif tag == "ts":
-                events.append(TimerSet(timer_id=message[1], delay=message[2] / 1000))
+                self._pending_timers.add(message[1])
+                if len(self._pending_timers) > MAX_PENDING_TIMERS and not final:
+                    raise self._finished(timer_limit_text())
+                events.append(trusted(TimerSet, timer_id=message[1], delay=message[2] / 1000))
             elif tag == "tc":
-                events.append(TimerCleared(timer_id=message[1]))
+                self._pending_timers.discard(message[1])
+                events.append(trusted(TimerCleared, timer_id=message[1]))
             elif tag == "o" and not final:
                 raise self._finished(output_limit_text(self._limits.output or 0))
             elif tag == "s":
@@ -476,8 +528,40 @@ class QuickJSEngine:
                     self._check_entry_limit()
                 error = message[1]
                 text = None if error is None else self._script_error_text(error, message[2])
-                return trusted(Finished, error_text=text, stored_value_writes=dict(self._writes))
+                return trusted(
+                    Finished,
+                    error_text=text,
+                    stored_value_writes=dict(self._writes),
+                    fresh_writes=True,
+                )
         return None
+
+    def _inline_window_open(self) -> bool:
+        now = time.monotonic()
+        if self._inline_until == math.inf:
+            self._inline_until = now + INLINE_STEP_SECONDS
+        return now < self._inline_until
+
+    def _run_inline(self, call: ToolCallRequested) -> None:
+        """Run an inline tool between two entries into JavaScript. Its CPU time does not count
+        against the script's budget; a stop requested meanwhile ends the step right after it."""
+        inline = self._inline
+        assert inline is not None
+        self._in_tool = True
+        began, process_began = time.thread_time(), time.process_time()
+        try:
+            result = inline.run(call)
+        finally:
+            self._in_tool = False
+            now = time.thread_time()
+            self._cpu_deadline += now - began
+            self._cpu_used -= now - began
+            self._entry_began += time.process_time() - process_began
+            if _THREAD_CLOCKS:
+                watchdog.check_within(self._cpu_deadline - now)
+        self._events.append(trusted(ToolAnswered, result=result, applied=inline.apply_in_step))
+        if inline.apply_in_step:
+            self._inbox.append(result)
 
     def _over_output_limit(self, item: Item) -> bool:
         """Count `item` against the step's output limit; True once the step is over it."""
@@ -493,6 +577,7 @@ class QuickJSEngine:
         if self._stop is None:
             self._stop = reason
         self._deliver_stop()
+        watchdog.check_within(RESEND_SECONDS)  # an entry starting now would re-arm the limit
 
     def _deliver_stop(self) -> None:
         """Write the interrupt into the running entry, if a stop is pending and supported."""
@@ -502,8 +587,9 @@ class QuickJSEngine:
 
     def _discard(self) -> None:
         with self._ctx_lock:
-            self._control = None
-            self._ctx = None
+            ctx, self._ctx, self._control = self._ctx, None, None
+        if ctx is not None and self._cpu_used >= _RELEASE_AFTER_CPU:
+            release_context(ctx)  # a large heap is freed without holding the GIL
 
 
 def _passable(source: str) -> str:

@@ -38,10 +38,11 @@ from ..engine.protocol import (
     Started,
     TimerCleared,
     TimerSet,
+    ToolAnswered,
     ToolCallRequested,
     YieldRequested,
 )
-from ..engine.runner import StepDone, StepOutcome
+from ..engine.runner import StepDone, StepOutcome, close_engine, in_host_call
 from ..engine.wire import trusted
 from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded, item_size
 from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
@@ -49,13 +50,18 @@ from ..fsm.spec import Rejection
 from ..json_types import JsonValue
 from ..kinds import CellKind
 from ..tools import describe
-from .callbacks import Callbacks
+from .callbacks import CANCEL_GRACE, Callbacks
 from .delivery import Event, Observer, Outbox
 from .journal import NO_JOURNAL, Journal
+from .timers import Timers
 
 __all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
 
 RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
+FEED_SLICE = 0.004
+"""Seconds of feeding a step's events per event-loop callback: a step that emitted more (an
+event storm) is fed over several loop iterations, so no callback stalls the loop."""
+_FEED_CHECK = 32  # events fed between two looks at the clock
 log = logging.getLogger("codecells")
 _FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value, State.DETACHED.value})
 
@@ -74,8 +80,9 @@ class CellHost(Protocol):
     async def notify(self, cell_id: str, text: str) -> None:
         """Forward ``notify(text)`` to the delegate."""
 
-    def commit(self, writes: dict[str, JsonValue]) -> None:
-        """Apply a completed cell's stored-value writes to the session."""
+    def commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+        """Apply a completed cell's stored-value writes to the session (`fresh`: made for the
+        session alone, see `Finished.fresh_writes`)."""
 
     def closed(self, cell_id: str) -> None:
         """The cell published its terminal event: remove it and tell the delegate."""
@@ -118,7 +125,7 @@ class CellExecutor:
         self._outbox = Outbox()
         self._observer: Observer | None = None
         self._callbacks = Callbacks(cell_id)
-        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._timers = Timers(self._timer_fired)
         self._step: asyncio.Future[None] | None = None  # done once its events are fed
         self._ending: asyncio.Task[None] | None = None
         self._cleanup_task: asyncio.Task[None] | None = None
@@ -297,30 +304,33 @@ class CellExecutor:
         return errors.InvalidGeneration(cid, int(data.get("generation", 0)), latest)
 
     # ------------------------------------------------------------------ engine events
-    def _feed(self, events: list[AnyEngineEvent]) -> None:
-        for event in events:
-            if isinstance(event, Output):
-                self.fire(Trigger.OUTPUT, item=event.item, size=item_size(event.item))
-            elif isinstance(event, ToolCallRequested):
-                self.fire(Trigger.TOOL_CALL, call=event)
-            elif isinstance(event, Notify):
-                self.fire(Trigger.NOTIFICATION, text=event.text)
-            elif isinstance(event, YieldRequested):
-                self.fire(Trigger.YIELD_REQUESTED)
-            elif isinstance(event, TimerSet):
-                self.fire(Trigger.TIMER_SET, timer_id=event.timer_id, delay=event.delay)
-            elif isinstance(event, TimerCleared):
-                self.fire(Trigger.TIMER_CLEARED, timer_id=event.timer_id)
-            elif isinstance(event, Started):
-                self.fire(Trigger.STARTED)
-            elif isinstance(event, Quiescent):
-                self.fire(Trigger.QUIESCENT, pending_ids=event.pending_tool_call_ids)
-            elif isinstance(event, (Finished, Lost, Interrupted)):
-                self._cancel_timers()
-                if self._callbacks.idle:  # nothing to drain or cancel: report at once
-                    self._report_end(event)
-                else:
-                    self._ending = asyncio.get_running_loop().create_task(self._finish(event))
+    def _feed(self, event: AnyEngineEvent) -> None:
+        """Turn one engine event into its trigger."""
+        if isinstance(event, Output):
+            self.fire(Trigger.OUTPUT, item=event.item, size=item_size(event.item))
+        elif isinstance(event, ToolCallRequested):
+            trigger = Trigger.INLINE_TOOL_CALL if event.inline else Trigger.TOOL_CALL
+            self.fire(trigger, call=event)
+        elif isinstance(event, ToolAnswered):
+            self.fire(Trigger.TOOL_ANSWERED, command=event.result)
+        elif isinstance(event, Quiescent):
+            self.fire(Trigger.QUIESCENT, pending_ids=event.pending_tool_call_ids)
+        elif isinstance(event, Notify):
+            self.fire(Trigger.NOTIFICATION, text=event.text)
+        elif isinstance(event, YieldRequested):
+            self.fire(Trigger.YIELD_REQUESTED)
+        elif isinstance(event, TimerSet):
+            self.fire(Trigger.TIMER_SET, timer_id=event.timer_id, delay=event.delay)
+        elif isinstance(event, TimerCleared):
+            self.fire(Trigger.TIMER_CLEARED, timer_id=event.timer_id)
+        elif isinstance(event, Started):
+            self.fire(Trigger.STARTED)
+        elif isinstance(event, (Finished, Lost, Interrupted)):
+            self._timers.cancel_all()
+            if self._callbacks.idle:  # nothing to drain or cancel: report at once
+                self._report_end(event)
+            else:
+                self._ending = asyncio.get_running_loop().create_task(self._finish(event))
 
     async def _finish(self, end: Finished | Lost | Interrupted) -> None:
         """Natural end of the script: drain notifications, cancel tool calls, then report."""
@@ -329,11 +339,13 @@ class CellExecutor:
         self._report_end(end)
 
     def _report_end(self, end: Finished | Lost | Interrupted) -> None:
-        if isinstance(end, Finished) and end.error_text is None:
-            self.fire(Trigger.FINISHED_OK, writes=end.stored_value_writes, error_text=None)
-        elif isinstance(end, Finished):
+        if isinstance(end, Finished):
+            trigger = Trigger.FINISHED_OK if end.error_text is None else Trigger.FINISHED_ERROR
             self.fire(
-                Trigger.FINISHED_ERROR, writes=end.stored_value_writes, error_text=end.error_text
+                trigger,
+                writes=end.stored_value_writes,
+                fresh=end.fresh_writes,
+                error_text=end.error_text,
             )
         else:
             text = (
@@ -410,12 +422,29 @@ class CellExecutor:
             loop.call_soon(self._stepped, step, exc)
 
     def _stepped(self, step: asyncio.Future[None], outcome: StepOutcome) -> None:
-        """Feed a step's events (on the loop); then `step` is done."""
+        """Feed a step's events (on the loop, `FEED_SLICE` per callback); then `step` is done."""
         if isinstance(outcome, BaseException):  # the engine itself broke: the runtime is lost
             outcome = [Lost(message=f"{type(outcome).__name__}: {outcome}")]
+        self._feed_from(step, outcome, 0)
+
+    def _feed_from(self, step: asyncio.Future[None], events: list[AnyEngineEvent], at: int) -> None:
+        deadline = time.perf_counter() + FEED_SLICE
+        count = len(events)
+        if self.state in _FINAL:  # a step given up on at termination (`_clean_up`)
+            at = count
         try:
-            self._feed(outcome)
-        finally:
+            while at < count:
+                for event in events[at : at + _FEED_CHECK]:
+                    self._feed(event)
+                at += _FEED_CHECK
+                if time.perf_counter() > deadline:
+                    break
+        except BaseException:
+            step.set_result(None)
+            raise
+        if at < count:
+            asyncio.get_running_loop().call_soon(self._feed_from, step, events, at)
+        else:
             step.set_result(None)
 
     def stop_engine(self, **_: Any) -> None:
@@ -461,28 +490,20 @@ class CellExecutor:
 
     def schedule_timer(self, *, timer_id: int, delay: float, **_: Any) -> None:
         """Schedule a timer; its firing comes back as `timer_fired`."""
-        loop = asyncio.get_running_loop()
-        self._timers[timer_id] = loop.call_later(max(delay, 0.0), self._timer_fired, timer_id)
+        self._timers.schedule(timer_id, delay)
 
     def cancel_timer(self, *, timer_id: int, **_: Any) -> None:
         """Cancel a scheduled timer."""
-        handle = self._timers.pop(timer_id, None)
-        if handle is not None:
-            handle.cancel()
+        self._timers.cancel(timer_id)
 
     def _timer_fired(self, timer_id: int) -> None:
-        self._timers.pop(timer_id, None)
-        self.fire(Trigger.TIMER_FIRED, command=FireTimer(timer_id=timer_id))
-
-    def _cancel_timers(self) -> None:
-        for handle in self._timers.values():
-            handle.cancel()
-        self._timers.clear()
+        self.fire(Trigger.TIMER_FIRED, command=trusted(FireTimer, timer_id=timer_id))
 
     # ------------------------------------------------------------------ effects: frontiers
     def open_frontier(self, *, pending_ids: list[str], **_: Any) -> None:
         """Hold at a new numbered frontier with the output since the last delivery."""
-        self._outbox.frontier = Pending(
+        self._outbox.frontier = trusted(  # items are validated already: an event storm's
+            Pending,  # output would take ~1 us per item to check again, on the loop
             generation=self._next_generation,
             content_items=self._outbox.take_with_initial_yield(),
             pending_tool_call_ids=list(pending_ids),
@@ -561,7 +582,7 @@ class CellExecutor:
         else:
             items = self._outbox.take(observer.cut)
         self._outbox.delivered(items)
-        self._serve(observer, Yielded(content_items=items))
+        self._serve(observer, trusted(Yielded, content_items=items))
 
     def deliver_frontier(self, *, observer: Observer, **_: Any) -> None:
         """Hand the observer the held frontier (repeatable until resumed)."""
@@ -584,9 +605,9 @@ class CellExecutor:
             self._observer = None
 
     # ------------------------------------------------------------------ effects: endings
-    def commit_writes(self, *, writes: dict[str, JsonValue], **_: Any) -> None:
+    def commit_writes(self, *, writes: dict[str, JsonValue], fresh: bool = False, **_: Any) -> None:
         """Apply the stored-value writes: the completion won."""
-        self._host.commit(writes)
+        self._host.commit(writes, fresh=fresh)
 
     def record_failure(self, *, error_text: str, **_: Any) -> None:
         """Remember why the host failed the cell (the first reason wins): the Completed error."""
@@ -606,8 +627,10 @@ class CellExecutor:
 
     def claim_completion(self, *, observer: Observer | None = None, **_: Any) -> None:
         """The completion is claimed (observed, terminated or shut down)."""
-        event = Completed(
-            content_items=self._outbox.take_with_initial_yield(), error_text=self._error_text
+        event = trusted(
+            Completed,
+            content_items=self._outbox.take_with_initial_yield(),
+            error_text=self._error_text,
         )
         self._terminal = event
         if observer is not None:
@@ -619,22 +642,30 @@ class CellExecutor:
         """Stop the script and cancel callbacks; `cleanup_done` follows."""
         self._terminate_waiter = waiter
         self._cleanup_task = asyncio.get_running_loop().create_task(self._clean_up())
-        self._cancel_timers()
+        self._timers.cancel_all()
         if self._observer is not None:
             self._observer.disarm()
         self._engine.interrupt()
 
     async def _clean_up(self) -> None:
         await self._callbacks.cancel_all()
-        if self._step is not None:
-            await asyncio.wait({self._step})
+        await self._step_stopped()
         if self._ending is not None:  # read only now: the step's last events may start it
             await asyncio.wait({self._ending})
         self.fire(Trigger.CLEANUP_DONE)
 
+    async def _step_stopped(self) -> None:
+        """Wait for the interrupted step's last events. A step inside a plain `def` tool
+        stops only when the tool returns: after `CANCEL_GRACE` it is given up on (its events are
+        dropped), as a cancelled async tool would be."""
+        while self._step is not None and not self._step.done():
+            await asyncio.wait({self._step}, timeout=CANCEL_GRACE)
+            if in_host_call(self._engine):
+                return
+
     def publish_terminated(self, **_: Any) -> None:
         """Publish `Terminated` to the terminate caller and the attached observer."""
-        event = Terminated(content_items=self._outbox.termination_content())
+        event = trusted(Terminated, content_items=self._outbox.termination_content())
         self._terminal = event
         if self._terminate_waiter is not None and not self._terminate_waiter.done():
             self._terminate_waiter.set_result(event)
@@ -643,13 +674,13 @@ class CellExecutor:
             observer.wake()
 
     def close_cell(self, **_: Any) -> None:
-        """Final: release the engine and tell the session (also if the engine fails to close)."""
-        self._cancel_timers()
+        """Final: release the engine (on a worker) and tell the session (also if that fails)."""
+        self._timers.cancel_all()
         try:
             if self._step is None or self._step.done():
-                self._engine.close()
+                close_engine(self._engine)
             else:
-                self._step.add_done_callback(lambda _t: self._engine.close())
+                self._step.add_done_callback(lambda _t: close_engine(self._engine))
             self._journal.closed()
         finally:
             self._host.closed(self.cell_id)
@@ -657,7 +688,7 @@ class CellExecutor:
 
     def detach_cell(self, **_: Any) -> None:
         """Final for this process: the store keeps the cell; stop its callbacks here."""
-        self._cancel_timers()
+        self._timers.cancel_all()
         self._cleanup_task = asyncio.get_running_loop().create_task(self._callbacks.cancel_all())
         self._host.detached(self.cell_id)
         self.closed.set()

@@ -54,6 +54,7 @@ __all__ = [
     "FINAL_STATES",
     "GUARD_DESCRIPTIONS",
     "INITIAL",
+    "IN_STEP_RESULTS",
     "REJECTIONS",
     "ROWS",
     "STATE_DESCRIPTIONS",
@@ -139,6 +140,11 @@ ROWS: tuple[Row, ...] = (
          effects=(E.REFUSE_OUTPUT,)),
     _row(T.TOOL_CALL, S.RUNNING, None, "dispatch the call to the host at once",
          effects=(E.DISPATCH_TOOL_CALL,)),
+    _row(T.INLINE_TOOL_CALL, S.RUNNING, None, "a plain `def` tool runs on the step's own thread"),
+    _row(T.TOOL_ANSWERED, S.RUNNING, None, "the script got it within the step and ran on",
+         kinds=C),
+    _row(T.TOOL_ANSWERED, S.RUNNING, None, "hold the result for the script until resume",
+         kinds=P, effects=(E.QUEUE_INPUT,)),
     _row(T.NOTIFICATION, S.RUNNING, None, "send the notification to the host",
          effects=(E.DISPATCH_NOTIFICATION,)),
     _row(T.YIELD_REQUESTED, S.RUNNING, None, "serve the waiting observer now",
@@ -256,6 +262,8 @@ ROWS: tuple[Row, ...] = (
     _row(T.OUTPUT, S.TERMINATING, None, "over the output limit: dropped"),
     _row(T.STARTED, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.TOOL_CALL, S.TERMINATING, None, "absorbed while stopping"),
+    _row(T.INLINE_TOOL_CALL, S.TERMINATING, None, "absorbed while stopping"),
+    _row(T.TOOL_ANSWERED, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.NOTIFICATION, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.YIELD_REQUESTED, S.TERMINATING, None, "absorbed while stopping"),
     _row(T.QUIESCENT, S.TERMINATING, None, "absorbed while stopping"),
@@ -283,6 +291,11 @@ ROWS: tuple[Row, ...] = (
     _row(T.EFFECT_FAILED, S.TERMINATING, None, "the termination goes on"),
 )
 # fmt: on
+
+IN_STEP_RESULTS: frozenset[CellKind] = frozenset({C})
+"""Kinds whose plain `def` tool results the engine hands to the script within the step that
+made the call (`InlineTools.apply_in_step`). Their `tool_answered` rows only record the result;
+the other kinds' rows queue it (`queue_input`), so a pausable cell sees it only after resume."""
 
 
 @dataclass(frozen=True)

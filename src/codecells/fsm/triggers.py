@@ -36,6 +36,8 @@ class Trigger(StrEnum):
     OUTPUT = "output"
     YIELD_REQUESTED = "yield_requested"
     TOOL_CALL = "tool_call"
+    INLINE_TOOL_CALL = "inline_tool_call"
+    TOOL_ANSWERED = "tool_answered"
     NOTIFICATION = "notification"
     QUIESCENT = "quiescent"
     TIMER_SET = "timer_set"
@@ -65,6 +67,8 @@ ENGINE_TRIGGERS: frozenset[Trigger] = frozenset(
         Trigger.OUTPUT,
         Trigger.YIELD_REQUESTED,
         Trigger.TOOL_CALL,
+        Trigger.INLINE_TOOL_CALL,
+        Trigger.TOOL_ANSWERED,
         Trigger.NOTIFICATION,
         Trigger.QUIESCENT,
         Trigger.TIMER_SET,

@@ -1,0 +1,160 @@
+"""Sessions on a local Ray cluster: throughput on 1 and 2 hosts, proxy overhead, memory.
+
+    python benchmarks/cluster.py              # prints the table (docs/benchmarks.md)
+    python benchmarks/cluster.py --cells 200  # a shorter run
+
+Throughput: the throughput workload — continuing cells that each make 10 calls of a function
+tool (it runs in the host) and then complete — `--cells` cells over 20 sessions per host, all
+admitted at once and awaited, on a cluster of 1 host and one of 2 hosts (both up at once; Ray
+started with 2 CPUs on 127.0.0.1). The two clusters are measured alternately, best of 3 each.
+Target: 2 hosts >= 1.6x the cells/s of 1 host. The caller's process (this one) makes two
+calls per cell (create, wait); on a 2-core machine it shares the cores with the hosts.
+
+Proxy overhead: `wait_to_pending()` on a cell held at a frontier (it returns the same
+`Pending` at once), through a session proxy and on a local `Session`, mean wall time per call.
+
+Memory: the resident set of an idle host, and its growth per session opened with a pausable
+cell held at a frontier (200 sessions), read on the host from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import os
+import shutil
+import sys
+import tempfile
+import time
+from typing import Any
+
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
+import ray  # noqa: E402
+import ray.cloudpickle  # noqa: E402
+
+import codecells as cc  # noqa: E402
+from codecells.cluster import Cluster, SessionProxy  # noqa: E402
+from codecells.store import MemoryStore, SQLiteStore  # noqa: E402
+
+ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+WORKLOAD = "let s = 0; for (let i = 0; i < 10; i++) s += await tools.inc({x: i}); text(String(s));"
+APPROVE = cc.ToolDefinition(name="approve", answered_externally=True)
+SESSIONS_PER_HOST = 20
+MIB = 1024 * 1024
+
+
+def inc(x: int) -> int:
+    """x + 1."""
+    return x + 1
+
+
+async def run_cells(sessions: list[SessionProxy], cells: int) -> float:
+    """Seconds to run `cells` workload cells spread over `sessions`."""
+
+    async def one(session: SessionProxy) -> None:
+        event = await (await session.create_cell(WORKLOAD)).wait(30)
+        assert event.type == "completed" and event.content_items, event
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one(sessions[i % len(sessions)]) for i in range(cells)))
+    return time.perf_counter() - began
+
+
+async def throughput(clusters: dict[int, Cluster], cells: int) -> dict[int, float]:
+    """Best cells/s of each cluster (by its number of hosts), measured alternately."""
+    sessions = {
+        hosts: [await c.open_session([inc]) for _ in range(SESSIONS_PER_HOST * hosts)]
+        for hosts, c in clusters.items()
+    }
+    for group in sessions.values():
+        await run_cells(group, len(group) * 2)  # warm up: engines, code paths
+    best = dict.fromkeys(clusters, 0.0)
+    for _ in range(3):
+        for hosts, group in sessions.items():
+            best[hosts] = max(best[hosts], cells / await run_cells(group, cells))
+    for group in sessions.values():
+        await asyncio.gather(*(s.shutdown() for s in group))
+    return best
+
+
+async def held(open_session: Any) -> tuple[Any, Any]:
+    session = await open_session()
+    cell = await session.create_pausable_cell("await tools.approve();")
+    await cell.wait_to_pending()
+    return session, cell
+
+
+async def per_call(cell: Any, calls: int = 300) -> float:
+    """Mean seconds of `wait_to_pending()` on a held cell."""
+    await cell.wait_to_pending()
+    began = time.perf_counter()
+    for _ in range(calls):
+        await cell.wait_to_pending()
+    return (time.perf_counter() - began) / calls
+
+
+async def overhead(cluster: Cluster) -> tuple[float, float]:
+    """(proxy, local) seconds per `wait_to_pending()` call."""
+    proxy_session, proxy_cell = await held(lambda: cluster.open_session([APPROVE]))
+    local_session, local_cell = await held(
+        lambda: _opened(cc.Session([APPROVE], store=MemoryStore(), session_id="local"))
+    )
+    proxy, local = await per_call(proxy_cell), await per_call(local_cell)
+    await proxy_session.shutdown()
+    await local_session.shutdown()
+    return proxy, local
+
+
+async def _opened(session: cc.Session) -> cc.Session:
+    return session
+
+
+async def memory(cluster: Cluster, sessions: int = 200) -> tuple[float, float]:
+    """(idle host RSS, growth per session with a held cell) in bytes, on a fresh host."""
+    idle = cluster.stats()[0]["rss"]
+    opened = [await held(lambda: cluster.open_session([APPROVE])) for _ in range(sessions)]
+    grown = cluster.stats()[0]["rss"]
+    await asyncio.gather(*(s.shutdown() for s, _ in opened))
+    return idle, (grown - idle) / sessions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=int, default=600, help="cells per throughput run")
+    cells = parser.parse_args().cells
+    temp = tempfile.mkdtemp(prefix="ccbench-")
+    load_before = os.getloadavg()
+    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1",
+             _temp_dir=temp, log_to_driver=False)  # fmt: skip
+    try:
+        store = functools.partial(SQLiteStore, os.path.join(temp, "cells.db"))
+        with Cluster(store, hosts=1) as one:
+            idle, per_session = asyncio.run(memory(one))
+            proxy, local = asyncio.run(overhead(one))
+        with Cluster(store, hosts=1, cpus_per_host=0.5) as one, Cluster(
+            store, hosts=2, cpus_per_host=0.5
+        ) as two:
+            rates = asyncio.run(throughput({1: one, 2: two}, cells))
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
+    load_after = os.getloadavg()
+    print(f"{'benchmark':52} {'value':>12}  target")
+    print(f"{'throughput, 1 host (cells/s, 10 tool calls each)':52} {rates[1]:12.1f}")
+    print(f"{'throughput, 2 hosts (cells/s)':52} {rates[2]:12.1f}")
+    print(f"{'scaling, 2 hosts / 1 host':52} {rates[2] / rates[1]:11.2f}x  >= 1.6x")
+    print(f"{'wait_to_pending() through a proxy (ms/call)':52} {proxy * 1e3:12.3f}")
+    print(f"{'wait_to_pending() on a local Session (ms/call)':52} {local * 1e3:12.3f}")
+    print(f"{'proxy overhead per call (ms)':52} {(proxy - local) * 1e3:12.3f}")
+    print(f"{'idle host RSS (MiB)':52} {idle / MIB:12.1f}")
+    print(f"{'host RSS per session with a held cell (KiB)':52} {per_session / 1024:12.1f}")
+    print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}, "
+          f"{os.cpu_count()} CPUs")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Event storms: the worst event-loop stall while one cell floods the host, per storm.
+
+    python benchmarks/storms.py
+
+Each storm runs one cell, within the session's default limits, in a fresh session while the
+loop is watched two ways:
+
+* *worst callback*: the longest single event-loop callback (every `Handle._run` timed);
+  the target is < 20 ms whatever one cell does;
+* *worst heartbeat*: the longest a 1 ms heartbeat on the loop was late (what other cells and
+  callers feel; it includes waiting for the GIL while a worker holds it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import codecells as cc
+
+HEARTBEAT = 0.001
+TARGET_MS = 20.0
+
+
+async def t(i: int) -> int:
+    """An `async def` tool answering at once."""
+    return i
+
+
+class LoopWatch:
+    """Times every event-loop callback and keeps a heartbeat, while active."""
+
+    def __init__(self) -> None:
+        self.worst_callback = 0.0
+        self.worst_heartbeat = 0.0
+        self.culprit = ""
+        self._original: Any = None
+
+    def __enter__(self) -> LoopWatch:
+        handle = asyncio.events.Handle
+        original = self._original = handle._run
+        watch = self
+
+        def timed(self: asyncio.Handle) -> None:
+            began = time.perf_counter()
+            try:
+                original(self)
+            finally:
+                took = time.perf_counter() - began
+                if took > watch.worst_callback:
+                    watch.worst_callback, watch.culprit = took, repr(self)[:150]
+
+        handle._run = timed  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+
+    async def heartbeat(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            began = time.perf_counter()
+            await asyncio.sleep(HEARTBEAT)
+            late = time.perf_counter() - began - HEARTBEAT
+            self.worst_heartbeat = max(self.worst_heartbeat, late)
+
+
+async def run_cell(source: str) -> cc.Completed | cc.Terminated | cc.Yielded:
+    async with cc.Session([t]) as session:
+        cell = await session.create_cell(source)
+        return await cell.wait(yield_after=120)
+
+
+async def terminate_holding(source: str) -> cc.Completed | cc.Terminated:
+    """Run `source` until it waits forever, then terminate it (its engine is freed)."""
+    async with cc.Session([t]) as session:
+        cell = await session.create_cell(source)
+        while cell.state != "pending":
+            await asyncio.sleep(0.01)
+        return await cell.terminate()
+
+
+async def commit_then_start(source: str) -> cc.Completed | cc.Terminated | cc.Yielded:
+    """Commit a huge stored value, then start a cell that receives it."""
+    async with cc.Session([t]) as session:
+        first = await session.create_cell(source)
+        event = await first.wait(yield_after=120)
+        assert isinstance(event, cc.Completed) and event.error_text is None, event
+        second = await session.create_cell('text(load("big").length)')
+        return await second.wait(yield_after=120)
+
+
+HEAP = "const a = []; for (let i = 0; i < 1.5e6; i++) a.push({i}); text(a.length);"
+STORMS: dict[str, tuple[Callable[[str], Awaitable[object]], str]] = {
+    "200,000 text() items": (run_cell, "for (let i = 0; i < 200000; i++) text(i)"),
+    "100,000 setTimeout calls": (
+        run_cell,
+        "for (let i = 0; i < 100000; i++) setTimeout(() => {}, 0)",
+    ),
+    "10,000 unawaited tool calls": (
+        run_cell,
+        "const p = []; for (let i = 0; i < 10000; i++) p.push(tools.t({i}));"
+        " text((await Promise.all(p)).length)",
+    ),
+    "freeing a heap of 1.5M objects (completed)": (run_cell, HEAP),
+    "freeing a heap of 1.5M objects (terminated)": (
+        terminate_holding,
+        HEAP + " await new Promise(() => {})",
+    ),
+    "committing a stored array of 1M elements": (
+        commit_then_start,
+        'store("big", Array.from({length: 1e6}, (_, i) => i)); text("stored")',
+    ),
+}
+
+
+async def measure(run: Callable[[str], Awaitable[object]], source: str) -> tuple[LoopWatch, str]:
+    watch = LoopWatch()
+    stop = asyncio.Event()
+    beat = asyncio.ensure_future(watch.heartbeat(stop))
+    with watch:
+        outcome = await run(source)
+    stop.set()
+    await beat
+    return watch, summary(outcome)
+
+
+def summary(event: object) -> str:
+    if isinstance(event, cc.Completed):
+        if event.error_text is not None:
+            return event.error_text.split("\n")[0][:60]
+        return f"completed, {len(event.content_items)} items"
+    return type(event).__name__.lower()
+
+
+def main() -> None:
+    print(f"{'storm':46} {'worst callback':>15} {'worst heartbeat':>16}  outcome")
+    for name, (run, source) in STORMS.items():
+        watch, outcome = asyncio.run(measure(run, source))
+        callback_ms = watch.worst_callback * 1e3
+        mark = "ok" if callback_ms < TARGET_MS else "OVER"
+        print(
+            f"{name:46} {callback_ms:12.1f} ms {watch.worst_heartbeat * 1e3:13.1f} ms"
+            f"  {mark}; {outcome}"
+        )
+    print(f"target: every loop callback < {TARGET_MS:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,362 @@
+"""Session and cell proxies: `Session`'s async API, served by the session's host actor.
+
+Events arrive as JSON and are rebuilt here into codecells events; errors raised on the host
+are raised here as the same codecells errors. The synchronous parts of the API (`state`,
+`cell()`, `pausable_cell()`) ask the host with a blocking call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import ray
+from ray.exceptions import RayActorError, RayError
+
+from ..errors import MissingCell
+from ..events import Completed, Pending, ResumeOutcome, Terminated, Yielded
+from ..json_types import JsonValue
+from ..kinds import CellKind
+from ..session import Delegate
+from ..tools import ToolCall, ToolError
+from .wire import Reply, decode_event
+
+if TYPE_CHECKING:
+    from .cluster import Cluster, Placement
+
+__all__ = ["CellProxy", "HOST_LOST", "PausableCellProxy", "SessionProxy"]
+
+log = logging.getLogger("codecells.cluster")
+
+HOST_LOST = (
+    "exec cell {cell_id} was lost: its host ({host}) died while it ran, and continuing cells "
+    "live in their host's memory only"
+)
+"""`Completed.error_text` of a continuing cell whose host died."""
+
+PULL_TIMEOUT = 30.0
+"""Seconds one long poll for delegate traffic waits on the host (it returns at once when the
+session closes)."""
+
+
+class SessionProxy:
+    """A session on a cluster host, with `Session`'s async API (see docs/cluster.md).
+
+    Differences from `Session`: `stored_values()` is a coroutine; `cell()`, `pausable_cell()`
+    and a cell's `state` block for a call to the host (about a millisecond); no `trace`."""
+
+    def __init__(self, cluster: Cluster, placement: Placement, delegate: Delegate | None) -> None:
+        self._cluster = cluster
+        self._placement = placement
+        self._delegate = delegate
+        self._alive = True
+        self._handled = 0
+        """Messages of the current host the pump has handed to `delegate`."""
+        self._progress = asyncio.Condition()
+        self._pump = (
+            asyncio.get_running_loop().create_task(self._pump_delegate(delegate))
+            if delegate is not None
+            else None
+        )
+
+    @property
+    def session_id(self) -> str:
+        """The session's id in the shared store."""
+        return self._placement.session_id
+
+    @property
+    def is_alive(self) -> bool:
+        """False once `shutdown` has begun."""
+        return self._alive
+
+    async def __aenter__(self) -> SessionProxy:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.shutdown()
+
+    async def shutdown(self) -> None:
+        """Shut the session down on its host (durable cells stay in the store)."""
+        if not self._alive:
+            return
+        self._alive = False
+        try:
+            await self._cluster.close(self._placement)
+        finally:
+            if self._pump is not None:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(self._pump), 5.0)
+                self._pump.cancel()
+
+    async def _call(
+        self,
+        method: str,
+        *args: Any,
+        cell_id: str | None = None,
+        cancelled: Callable[[ray.ObjectRef[Reply]], None] | None = None,
+    ) -> Reply:
+        lost = self._placement.lost
+        try:
+            if cell_id not in lost:
+                reply = await self._cluster.call(
+                    self._placement, method, *args, cancelled=cancelled
+                )
+                await self._delegate_caught_up(reply.get("sent", 0))
+                return reply
+        except MissingCell:
+            if cell_id not in lost:  # not lost with a host (the new host never had it)
+                raise
+        assert cell_id is not None
+        text = HOST_LOST.format(cell_id=cell_id, host=f"host {lost.pop(cell_id)}")
+        return {"value": Completed(error_text=text).model_dump(mode="json")}
+
+    # ------------------------------------------------------------------ cells
+    async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> CellProxy:
+        """`Session.create_cell` on the host (`HostLost` if the host died meanwhile: the cell
+        may or may not have been created)."""
+        cell_id = await self._create(False, source, tool_call_id)
+        self._placement.continuing.add(cell_id)
+        return CellProxy(self, cell_id)
+
+    async def create_pausable_cell(
+        self, source: str, *, tool_call_id: str | None = None
+    ) -> PausableCellProxy:
+        """`Session.create_pausable_cell` on the host (see `create_cell`)."""
+        cell_id = await self._create(True, source, tool_call_id)
+        return PausableCellProxy(self, cell_id)
+
+    async def _create(self, pausable: bool, source: str, tool_call_id: str | None) -> str:
+        reply = await self._cluster.call(
+            self._placement, "create_cell", pausable, source, tool_call_id, retry=False
+        )
+        cell_id: str = reply["value"]
+        return cell_id
+
+    def cell(self, cell_id: str) -> CellProxy:
+        """The continuing cell `cell_id` (`MissingCell`, `WrongCellKind`; asks the host)."""
+        cell = CellProxy(self, cell_id)
+        cell._look_up()
+        return cell
+
+    def pausable_cell(self, cell_id: str) -> PausableCellProxy:
+        """The pausable cell `cell_id`, e.g. one reopened from the store (`MissingCell`,
+        `WrongCellKind`; asks the host)."""
+        cell = PausableCellProxy(self, cell_id)
+        cell._look_up()
+        return cell
+
+    async def terminate(self, cell_id: str) -> Completed | Terminated:
+        """Terminate a cell of either kind."""
+        event = decode_event((await self._call("terminate", cell_id, cell_id=cell_id))["value"])
+        assert isinstance(event, Completed | Terminated)
+        self._placement.continuing.discard(cell_id)
+        return event
+
+    async def stored_values(self) -> dict[str, JsonValue]:
+        """A copy of the session's stored values."""
+        values: dict[str, JsonValue] = (await self._call("stored_values"))["value"]
+        return values
+
+    # ------------------------------------------------------------------ delegate traffic
+    async def _delegate_caught_up(self, sent: int) -> None:
+        """Wait until the pump has handed the delegate the host's first `sent` messages: the
+        traffic a cell produced before an event reaches the delegate before the event."""
+        if self._pump is None or sent <= self._handled:
+            return
+        async with self._progress:
+            await self._progress.wait_for(lambda: self._pump is None or self._pump.done()
+                                          or self._handled >= sent)  # fmt: skip
+
+    async def _count(self, handled: int) -> None:
+        async with self._progress:
+            self._handled = handled
+            self._progress.notify_all()
+
+    async def _pump_delegate(self, delegate: Delegate) -> None:
+        """Pull the host's messages for `delegate` and run them here until the session closes.
+        Calls in flight when the host dies are cancelled (the new host dispatches again)."""
+        running: dict[int, asyncio.Task[None]] = {}
+        slot = self._placement.slot
+        try:
+            while True:
+                try:
+                    batch: list[dict[str, Any]] = (
+                        await self._cluster.call(self._placement, "pull", PULL_TIMEOUT)
+                    )["value"]
+                except Exception:
+                    if self._alive:
+                        log.warning(
+                            "delegate traffic of %s stopped", self.session_id, exc_info=True
+                        )
+                    return
+                if self._placement.slot is not slot:  # failed over: old tokens mean nothing
+                    for task in running.values():
+                        task.cancel()
+                    running.clear()
+                    slot = self._placement.slot
+                    await self._count(0)
+                for message in batch:
+                    if message["kind"] == "closed":
+                        return
+                    self._handle(delegate, message, slot.actor, running)
+                await self._count(self._handled + len(batch))
+        finally:
+            for task in running.values():
+                task.cancel()
+            await self._count(self._handled)  # wakes waiters: the pump is done
+
+    def _handle(
+        self,
+        delegate: Delegate,
+        message: dict[str, Any],
+        host: Any,
+        running: dict[int, asyncio.Task[None]],
+    ) -> None:
+        kind = message["kind"]
+        if kind == "cell_closed":
+            cell_closed = getattr(delegate, "cell_closed", None)
+            if cell_closed is not None:
+                cell_closed(message["cell_id"])
+        elif kind == "cancel":
+            task = running.pop(message["token"], None)
+            if task is not None:
+                task.cancel()
+        else:
+            token: int = message["token"]
+            task = asyncio.get_running_loop().create_task(self._run(delegate, message, host))
+            running[token] = task
+            task.add_done_callback(lambda _t: running.pop(token, None))
+
+    async def _run(self, delegate: Delegate, message: dict[str, Any], host: Any) -> None:
+        answer: dict[str, Any] = {}
+        try:
+            if message["kind"] == "notify":
+                await delegate.notify(message["call_id"], message["cell_id"], message["text"])
+            else:
+                answer["value"] = await delegate.invoke_tool(
+                    ToolCall.model_validate(message["call"])
+                )
+        except ToolError as exc:
+            answer = {"error": exc.message}
+        except Exception as exc:
+            log.warning("delegate failed on %s", message["kind"], exc_info=True)
+            answer = {"error": str(exc) or type(exc).__name__}
+        with contextlib.suppress(RayActorError):
+            await host.reply.remote(self.session_id, message["token"], answer)
+
+
+class _CellProxy:
+    kind: CellKind
+
+    def __init__(self, session: SessionProxy, cell_id: str) -> None:
+        self._session = session
+        self.id = cell_id
+        self._last_state = "closed"
+        """The state after this proxy's last event: the state once the host forgot the cell."""
+        self._orphan: ray.ObjectRef[Reply] | None = None
+        """An observation cancelled here, perhaps answered on the host before it heard."""
+
+    @property
+    def state(self) -> str:
+        """The current state of the cell's lifecycle machine, read on the host (a blocking
+        call of about a millisecond); ``closed`` for a continuing cell lost with its host."""
+        if self.id in self._session._placement.lost:
+            return "closed"
+        try:
+            return self._look_up()
+        except MissingCell:  # ended and removed after its terminal event
+            return self._last_state
+
+    def _look_up(self) -> str:
+        session, pausable = self._session, self.kind is CellKind.PAUSABLE
+        reply = session._cluster.call_now(session._placement, "look_up", self.id, pausable)
+        state: str = reply["value"]
+        return state
+
+    async def _call(self, method: str, *args: Any) -> Any:
+        reply = await self._session._call(method, self.id, *args, cell_id=self.id)
+        self._last_state = reply.get("state", self._last_state)
+        return reply["value"]
+
+    async def _observe(self, method: str, *args: Any) -> Any:
+        """An observation; one cancelled before is first waited for, and its event returned
+        if the host delivered it after all (cancelling a wait loses nothing)."""
+        orphan, self._orphan = self._orphan, None
+        if orphan is not None:
+            with contextlib.suppress(RayError, asyncio.CancelledError):
+                reply: Reply = await orphan
+                if "value" in reply:
+                    self._last_state = reply.get("state", self._last_state)
+                    return reply["value"]
+        reply = await self._session._call(
+            method, self.id, *args, cell_id=self.id, cancelled=self._orphaned
+        )
+        self._last_state = reply.get("state", self._last_state)
+        return reply["value"]
+
+    def _orphaned(self, ref: ray.ObjectRef[Reply]) -> None:
+        self._orphan = ref
+
+    async def _event(self, method: str, *args: Any) -> Yielded | Pending | Completed | Terminated:
+        call = self._observe if method in ("wait", "wait_to_pending") else self._call
+        event = decode_event(await call(method, *args))
+        if isinstance(event, Completed | Terminated):
+            self._session._placement.continuing.discard(self.id)
+        return event
+
+    async def terminate(self) -> Completed | Terminated:
+        """Stop the cell; returns `Terminated`, or the buffered `Completed`."""
+        event = await self._event("terminate")
+        assert isinstance(event, Completed | Terminated)
+        return event
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.state}>"
+
+
+class CellProxy(_CellProxy):
+    """A continuing cell on a cluster host. If the host dies while it runs, its next `wait`
+    returns `Completed` with the `HOST_LOST` error text."""
+
+    kind = CellKind.CONTINUING
+
+    async def wait(self, yield_after: float | None = None) -> Yielded | Completed | Terminated:
+        """`Cell.wait` on the host."""
+        event = await self._event("wait", yield_after)
+        assert not isinstance(event, Pending)
+        return event
+
+
+class PausableCellProxy(_CellProxy):
+    """A pausable cell on a cluster host; durable: it survives its host in the store."""
+
+    kind = CellKind.PAUSABLE
+
+    async def wait_to_pending(self) -> Pending | Completed | Terminated:
+        """`PausableCell.wait_to_pending` on the host."""
+        event = await self._event("wait_to_pending")
+        assert not isinstance(event, Yielded)
+        return event
+
+    async def resume(self, generation: int) -> ResumeOutcome:
+        """`PausableCell.resume` on the host."""
+        return ResumeOutcome(await self._call("resume", generation))
+
+    async def suspend(self) -> None:
+        """`PausableCell.suspend` on the host."""
+        await self._call("suspend")
+
+    async def answer(
+        self, call_id: str, result: JsonValue = None, *, error: str | None = None
+    ) -> None:
+        """`PausableCell.answer` on the host."""
+        await self._call("answer", call_id, result, error)

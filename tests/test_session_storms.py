@@ -1,0 +1,82 @@
+"""Event storms: large batches of events from one cell are handled in full and in order, and
+limits that protect the host give clear errors (the stalls themselves: benchmarks/storms.py)."""
+
+from __future__ import annotations
+
+import codecells as cc
+from codecells.engine.quickjs_engine import MAX_PENDING_TIMERS, timer_limit_text
+
+WAIT = 30.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping
+
+
+async def run(source: str, tools: list[object] | None = None) -> cc.Completed:
+    async with cc.Session(tools or []) as session:
+        event = await (await session.create_cell(source)).wait(yield_after=WAIT)
+    assert isinstance(event, cc.Completed)
+    return event
+
+
+async def test_more_pending_timers_than_the_cap_end_the_cell_with_a_clear_error() -> None:
+    event = await run(
+        f'text("before"); for (let i = 0; i <= {MAX_PENDING_TIMERS}; i++) setTimeout(() => {{}}, 1e6)'
+    )
+    assert event.error_text == timer_limit_text()
+    assert (
+        "timer_limit exceeded" in event.error_text and f"{MAX_PENDING_TIMERS:,}" in event.error_text
+    )
+    assert event.content_items == [cc.TextItem(text="before")]
+
+
+CAP = f"const N = {MAX_PENDING_TIMERS};"
+
+
+async def test_timers_up_to_the_cap_fire_in_due_then_set_order() -> None:
+    event = await run(
+        CAP
+        + """
+        let fired = 0, last = -1, ordered = true;
+        await new Promise((resolve) => {
+          for (let i = 0; i < N; i++) setTimeout(() => {
+            ordered = ordered && i === last + 1; last = i;
+            if (++fired === N) resolve();
+          }, i < N / 2 ? 0 : 1);
+        });
+        text(String(ordered))
+        """
+    )
+    assert event == cc.Completed(content_items=[cc.TextItem(text="true")])
+
+
+async def test_cleared_and_fired_timers_do_not_count_against_the_cap() -> None:
+    event = await run(
+        CAP
+        + """
+        for (let round = 0; round < 3; round++) {
+          const ids = []; for (let i = 0; i < N; i++) ids.push(setTimeout(() => {}, 1e6));
+          for (const id of ids) clearTimeout(id);
+        }
+        for (let i = 0; i < 2; i++) await new Promise((r) => {
+          let left = N; for (let j = 0; j < N; j++) setTimeout(() => --left || r(), 0);
+        });
+        text("ok")
+        """
+    )
+    assert event == cc.Completed(content_items=[cc.TextItem(text="ok")])
+
+
+async def test_a_storm_of_output_arrives_complete_and_in_order() -> None:
+    event = await run("for (let i = 0; i < 20000; i++) text(i)")
+    assert event.error_text is None
+    assert [item.text for item in event.content_items] == [str(i) for i in range(20000)]
+
+
+async def test_a_storm_of_unawaited_tool_calls_is_answered_in_full() -> None:
+    async def double(i: int) -> int:
+        return 2 * i
+
+    event = await run(
+        "const p = []; for (let i = 0; i < 3000; i++) p.push(tools.double({i}));"
+        "const r = await Promise.all(p); text(r.every((v, i) => v === 2 * i) && r.length)",
+        [double],
+    )
+    assert event == cc.Completed(content_items=[cc.TextItem(text="3000")])
