@@ -165,18 +165,23 @@ async def test_a_process_that_lags_behind_gets_already_running_not_a_divergence(
     claim."""
     db = tmp_path / "c.db"
     frontier = await suspended_cell(db, 'text(await tools.approve({})); await tools.approve({})')
-    lagging, ahead = open_session(db), open_session(db)
+    lagging, ahead, late = open_session(db), open_session(db), open_session(db)
     try:
-        behind = lagging.pausable_cell("1")
+        behind, gone = lagging.pausable_cell("1"), late.pausable_cell("1")
         moved = ahead.pausable_cell("1")
         await moved.answer("tool-1", "there")
         assert await moved.resume(frontier.generation) is cc.ResumeOutcome.RESUMED
         further = await moved.wait_to_pending()  # a step journaled after the lagging one loaded
         assert isinstance(further, cc.Pending) and further.generation == 2
         assert await behind.resume(frontier.generation) is cc.ResumeOutcome.ALREADY_RUNNING
+        assert await moved.resume(further.generation) is cc.ResumeOutcome.RESUMED
+        await moved.answer("tool-2", "end")
+        assert isinstance(await moved.wait_to_pending(), cc.Completed)  # claimed: deleted
+        assert await gone.resume(frontier.generation) is cc.ResumeOutcome.ALREADY_RUNNING
     finally:
         await lagging.shutdown()
         await ahead.shutdown()
+        await late.shutdown()
 
 
 @pytest.mark.xfail(
