@@ -49,6 +49,10 @@ __all__ = ["CellJournal", "ClockedEngine", "Durability", "arrival_key", "chain_h
 
 log = logging.getLogger("codecells")
 
+
+class _EndedElsewhere(Exception):
+    """The store no longer holds the cell: another process resumed it and saw it end."""
+
 _COMMANDS: TypeAdapter[list[AnyEngineCommand]] = TypeAdapter(list[EngineCommand])
 _COMMAND: TypeAdapter[AnyEngineCommand] = TypeAdapter(EngineCommand)
 
@@ -248,10 +252,16 @@ class CellJournal:
         if self._mismatch is not None:
             raise ReplayDiverged(cid, 0, self._mismatch)
         entries = d.store.journal(d.session_id, cid)
-        if len(entries) != self._steps:
+        if len(entries) < self._steps:
+            if d.store.load_cell(d.session_id, cid) is None:
+                raise _EndedElsewhere()
             raise ReplayDiverged(
                 cid, len(entries), f"the store holds {len(entries)} steps, expected {self._steps}"
             )
+        # the journal only grows while the cell lives: more steps (or no cell at all) mean
+        # another process resumed it meanwhile; replay up to this process's frontier (or
+        # nothing), and the generation claim answers ALREADY_RUNNING
+        entries = entries[: self._steps]
         inner = self._make_engine()
         chain, now = "", 0
         try:
@@ -337,6 +347,8 @@ class CellJournal:
             self._restoring = asyncio.ensure_future(run_step(replay))
         try:
             await asyncio.shield(self._restoring)
+        except _EndedElsewhere:  # nothing to restore: the generation claim will refuse the resume
+            pass
         finally:
             if self._restoring is not None and self._restoring.done():
                 self._restoring = None
