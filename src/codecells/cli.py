@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
         sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away (`codecells describe | head`): stop quietly
+    except BrokenPipeError:  # the reader went away (`codecells paths | head`): stop quietly
         _discard_stdout()
         return 141  # as if killed by SIGPIPE
     except OSError as err:  # e.g. stdout on a full disk
