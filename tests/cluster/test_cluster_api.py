@@ -19,6 +19,7 @@ from support import RecordingDelegate, texts
 
 import codecells as cc
 from codecells.cluster import Cluster, SessionProxy
+from codecells.cluster.observations import Tickets
 
 pytestmark = pytest.mark.ray
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # hosts cannot import tests
@@ -93,7 +94,7 @@ async def test_events_cross_as_json(cluster: Cluster) -> None:
     async with await cluster.open_session() as session:
         cell = await session.create_pausable_cell('text("a"); image("data:image/png;base64,AA==")')
         reply = await cluster.host_of(session.session_id).wait_to_pending.remote(
-            session.session_id, cell.id
+            session.session_id, cell.id, Tickets().issue()
         )
         assert json.loads(json.dumps(reply)) == reply
         assert reply["value"] == {

@@ -214,12 +214,11 @@ class Cluster:
         method: str,
         *args: Any,
         retry: bool = True,
-        cancelled: Callable[[ray.ObjectRef[Reply]], None] | None = None,
     ) -> Reply:
         """Call `method` of the session's host; if that host died, wait for the session to be
         reopened elsewhere and call the new host (unless `retry` is False: `HostLost`).
-        Cancelling the caller cancels the call on the host, and hands its reference to
-        `cancelled` (the host may have answered first)."""
+        Cancelling the caller cancels the call on the host (which may have answered first:
+        observations hold their events for the next one, see `observations`)."""
         for _ in range(_ATTEMPTS):
             if not placement.ready.is_set():
                 await asyncio.to_thread(placement.ready.wait)
@@ -230,8 +229,6 @@ class Cluster:
                     reply: Reply = await ref
                 except asyncio.CancelledError:
                     ray.cancel(ref)
-                    if cancelled is not None:
-                        cancelled(ref)
                     raise
                 except RayActorError:
                     if self._closing:

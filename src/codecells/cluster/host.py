@@ -24,6 +24,7 @@ from ..json_types import JsonValue
 from ..session import Cell, PausableCell, Session
 from ..store.records import Store
 from ..tools import ToolCall, ToolDefinition, ToolError
+from .observations import HostLedger, Ticket
 from .wire import Reply, encode_error
 
 __all__ = ["Host", "PickledTool", "RemoteDelegate", "StoreFactory"]
@@ -112,6 +113,7 @@ class Host:
         self._lease = lease
         self._sessions: dict[str, Session] = {}
         self._delegates: dict[str, RemoteDelegate] = {}
+        self._ledger = HostLedger()
         self._stopped = asyncio.Event()
 
     async def ping(self) -> int:
@@ -158,6 +160,7 @@ class Host:
         """Shut the session down here (its durable cells stay in the store)."""
         session = self._sessions.pop(session_id, None)
         delegate = self._delegates.pop(session_id, None)
+        self._ledger.forget(session_id)
         if session is not None:
             await session.shutdown()
         if delegate is not None:
@@ -199,23 +202,36 @@ class Host:
 
         return await self._call(session_id, create)
 
-    async def wait(self, session_id: str, cell_id: str, yield_after: float | None) -> Reply:
-        """`Cell.wait`."""
+    async def wait(
+        self, session_id: str, cell_id: str, yield_after: float | None, ticket: Ticket
+    ) -> Reply:
+        """`Cell.wait`, an observation under `ticket` (see `observations`)."""
 
         async def wait() -> Reply:
             cell = self._session(session_id).cell(cell_id)
             return {"value": _event(await cell.wait(yield_after)), "state": cell.state}
 
-        return await self._call(session_id, wait)
+        return await self._observe(session_id, cell_id, ticket, wait)
 
-    async def wait_to_pending(self, session_id: str, cell_id: str) -> Reply:
-        """`PausableCell.wait_to_pending`."""
+    async def wait_to_pending(self, session_id: str, cell_id: str, ticket: Ticket) -> Reply:
+        """`PausableCell.wait_to_pending`, an observation under `ticket`."""
 
         async def wait() -> Reply:
             cell = self._session(session_id).pausable_cell(cell_id)
             return {"value": _event(await cell.wait_to_pending()), "state": cell.state}
 
-        return await self._call(session_id, wait)
+        return await self._observe(session_id, cell_id, ticket, wait)
+
+    async def observed(self, session_id: str, cell_id: str) -> None:
+        """The caller received the cell's terminal event: nothing of it is owed any more."""
+        self._ledger.forget(session_id, cell_id)
+
+    async def _observe(
+        self, session_id: str, cell_id: str, ticket: Ticket, wait: Callable[[], Awaitable[Reply]]
+    ) -> Reply:
+        return await self._ledger.observe(
+            session_id, cell_id, ticket, lambda: self._call(session_id, wait)
+        )
 
     async def resume(self, session_id: str, cell_id: str, generation: int) -> Reply:
         """`PausableCell.resume`."""
@@ -258,7 +274,9 @@ class Host:
                 cell = session.pausable_cell(cell_id)
             except WrongCellKind:
                 cell = session.cell(cell_id)
-            return {"value": _event(await cell.terminate()), "state": cell.state}
+            event = _event(await cell.terminate())
+            self._ledger.forget(session_id, cell_id)
+            return {"value": event, "state": cell.state}
 
         return await self._call(session_id, terminate)
 

@@ -10,19 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import ray
-from ray.exceptions import RayActorError, RayError
+from ray.exceptions import RayActorError
 
-from ..errors import MissingCell
+from ..errors import CodeCellsError, MissingCell
 from ..events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from ..json_types import JsonValue
 from ..kinds import CellKind
 from ..session import Delegate
 from ..tools import ToolCall, ToolError
+from .observations import Tickets
 from .wire import Reply, decode_event
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ class SessionProxy:
         self._handled = 0
         """Messages of the current host the pump has handed to `delegate`."""
         self._progress = asyncio.Condition()
+        self._tickets: dict[str, Tickets] = {}
+        """Observations of each cell not yet ended (see `observations`)."""
         self._pump = (
             asyncio.get_running_loop().create_task(self._pump_delegate(delegate))
             if delegate is not None
@@ -102,14 +103,11 @@ class SessionProxy:
         method: str,
         *args: Any,
         cell_id: str | None = None,
-        cancelled: Callable[[ray.ObjectRef[Reply]], None] | None = None,
     ) -> Reply:
         lost = self._placement.lost
         try:
             if cell_id not in lost:
-                reply = await self._cluster.call(
-                    self._placement, method, *args, cancelled=cancelled
-                )
+                reply = await self._cluster.call(self._placement, method, *args)
                 await self._delegate_caught_up(reply.get("sent", 0))
                 return reply
         except MissingCell:
@@ -158,8 +156,13 @@ class SessionProxy:
         """Terminate a cell of either kind."""
         event = decode_event((await self._call("terminate", cell_id, cell_id=cell_id))["value"])
         assert isinstance(event, Completed | Terminated)
-        self._placement.continuing.discard(cell_id)
+        self._ended(cell_id)
         return event
+
+    def _ended(self, cell_id: str) -> None:
+        """The cell's terminal event arrived here."""
+        self._placement.continuing.discard(cell_id)
+        self._tickets.pop(cell_id, None)
 
     async def stored_values(self) -> dict[str, JsonValue]:
         """A copy of the session's stored values."""
@@ -262,8 +265,6 @@ class _CellProxy:
         self.id = cell_id
         self._last_state = "closed"
         """The state after this proxy's last event: the state once the host forgot the cell."""
-        self._orphan: ray.ObjectRef[Reply] | None = None
-        """An observation cancelled here, perhaps answered on the host before it heard."""
 
     @property
     def state(self) -> str:
@@ -288,29 +289,32 @@ class _CellProxy:
         return reply["value"]
 
     async def _observe(self, method: str, *args: Any) -> Any:
-        """An observation; one cancelled before is first waited for, and its event returned
-        if the host delivered it after all (cancelling a wait loses nothing)."""
-        orphan, self._orphan = self._orphan, None
-        if orphan is not None:
-            with contextlib.suppress(RayError, asyncio.CancelledError):
-                reply: Reply = await orphan
-                if "value" in reply:
-                    self._last_state = reply.get("state", self._last_state)
-                    return reply["value"]
-        reply = await self._session._call(
-            method, self.id, *args, cell_id=self.id, cancelled=self._orphaned
-        )
+        """An observation under a ticket: if an earlier one of this cell was cancelled or
+        failed after its host claimed an event, the host returns that event now."""
+        session = self._session
+        tickets = session._tickets.setdefault(self.id, Tickets())
+        ticket = tickets.issue()
+        try:
+            reply = await session._call(method, self.id, *args, ticket, cell_id=self.id)
+        except CodeCellsError:
+            tickets.answered(ticket, event=False)
+            raise
+        except BaseException:
+            tickets.abandon(ticket)
+            raise
+        tickets.answered(ticket, event=True)
+        if reply["value"]["type"] in ("completed", "terminated"):
+            slot = session._placement.slot
+            if slot.alive:  # nothing awaits the answer: the host just forgets the cell
+                slot.actor.observed.remote(session.session_id, self.id)
         self._last_state = reply.get("state", self._last_state)
         return reply["value"]
-
-    def _orphaned(self, ref: ray.ObjectRef[Reply]) -> None:
-        self._orphan = ref
 
     async def _event(self, method: str, *args: Any) -> Yielded | Pending | Completed | Terminated:
         call = self._observe if method in ("wait", "wait_to_pending") else self._call
         event = decode_event(await call(method, *args))
         if isinstance(event, Completed | Terminated):
-            self._session._placement.continuing.discard(self.id)
+            self._session._ended(self.id)
         return event
 
     async def terminate(self) -> Completed | Terminated:

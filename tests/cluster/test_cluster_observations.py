@@ -1,0 +1,116 @@
+"""Exactly-once observations across the host boundary (CONTRACT §3: a cancelled wait loses no
+output): a host's event whose reply never reached the caller goes to the caller's next
+observation. The interleavings Ray produces under load are injected here: a `Host` driven
+directly (its replies dropped, its calls reordered), and a proxy cancelled after its reply came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from support import texts, until
+
+import codecells as cc
+from codecells.cluster import Cluster
+from codecells.cluster.host import Host
+from codecells.cluster.observations import Ticket
+from codecells.cluster.proxy import SessionProxy
+from codecells.store import SQLiteStore
+
+SESSION = "s"
+FOREVER = "await new Promise(r => setTimeout(r, 600000))"
+
+
+def ticket(number: int, *, delivered: list[int] = [], abandoned: list[int] = []) -> Ticket:  # noqa: B006
+    return {"number": number, "delivered": delivered, "abandoned": abandoned}
+
+
+@contextlib.asynccontextmanager
+async def hosted(tmp_path: Path) -> AsyncIterator[Host]:
+    """A host in this process (no Ray: the test plays Ray's part) with session `SESSION`."""
+    host = Host(functools.partial(SQLiteStore, tmp_path / "cells.db"), lease=30.0)
+    await host.open_session(SESSION, (), None, False)
+    try:
+        yield host
+    finally:
+        await host.stop()
+
+
+async def create(host: Host, source: str) -> str:
+    cell_id: str = (await host.create_cell(SESSION, False, source, None))["value"]
+    return cell_id
+
+
+async def test_an_event_whose_reply_was_lost_goes_to_the_next_observation(tmp_path: Path) -> None:
+    async with hosted(tmp_path) as host:
+        cell = await create(host, 'text("one")')
+        first = await host.wait(SESSION, cell, 5, ticket(1))
+        assert first["value"]["type"] == "completed"  # claimed: the cell is gone from the session
+        # Ray dropped this reply (its call was cancelled after it returned): the caller says so
+        again = await host.wait(SESSION, cell, 5, ticket(2, abandoned=[1]))
+        assert again == first
+        # once the caller has it, nothing more is owed
+        after = await host.wait(SESSION, cell, 5, ticket(3, delivered=[2]))
+        assert after["error"] == "MissingCell"
+
+
+async def test_an_abandoned_wait_still_running_is_settled_before_the_next(tmp_path: Path) -> None:
+    async with hosted(tmp_path) as host:
+        cell = await create(host, FOREVER)
+        first = asyncio.ensure_future(host.wait(SESSION, cell, 600, ticket(1)))
+        await until(lambda: bool(host._ledger._cells))  # the host observes for ticket 1
+        busy = await host.wait(SESSION, cell, 0, ticket(2))
+        assert busy["error"] == "BusyObserver"  # a concurrent observer is refused, as in a Session
+        # the caller cancelled ticket 1 and its cancellation has not reached the host yet
+        second = await host.wait(SESSION, cell, 0, ticket(3, abandoned=[1, 2]))
+        assert second["value"]["type"] == "yielded"  # it observes, not refused as busy
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        await host.terminate(SESSION, cell)
+
+
+async def test_an_abandoned_wait_arriving_late_claims_nothing(tmp_path: Path) -> None:
+    async with hosted(tmp_path) as host:
+        cell = await create(host, 'text("one")')
+        await until_completed(host, cell)
+        # ticket 2 overtook ticket 1, which the caller gave up on: ticket 1 must not claim
+        second = await host.wait(SESSION, cell, 5, ticket(2, abandoned=[1]))
+        late = await host.wait(SESSION, cell, 5, ticket(1))
+        assert second["value"]["type"] == "completed" and texts(cc.Completed.model_validate(
+            second["value"])) == ["one"]  # fmt: skip
+        assert "type" not in (late["value"] or {})
+
+
+async def until_completed(host: Host, cell: str) -> None:
+    states: list[str] = []
+
+    async def look() -> None:
+        states.append((await host.look_up(SESSION, cell, False))["value"])
+
+    while not states or states[-1] != "completed":
+        await asyncio.wait_for(look(), 10)
+
+
+@pytest.mark.ray
+async def test_a_proxy_cancelled_after_its_reply_came_gets_the_event_next(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with await cluster.open_session() as session:
+        cell = await session.create_cell('text("one")')
+        await until(lambda: cell.state == "completed")
+        caught_up = SessionProxy._delegate_caught_up
+
+        async def cancelled_once(self: SessionProxy, sent: int) -> None:
+            monkeypatch.setattr(SessionProxy, "_delegate_caught_up", caught_up)
+            raise asyncio.CancelledError
+
+        monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
+        with pytest.raises(asyncio.CancelledError):
+            await cell.wait(yield_after=5)  # the host claimed the completion for this wait
+        event = await cell.wait(yield_after=5)
+        assert event.type == "completed" and texts(event) == ["one"]
