@@ -135,9 +135,10 @@ def main() -> None:
         with Cluster(store, hosts=1) as one:
             idle, per_session = asyncio.run(memory(one))
             proxy, local = asyncio.run(overhead(one))
-        with Cluster(store, hosts=1, cpus_per_host=0.5) as one, Cluster(
-            store, hosts=2, cpus_per_host=0.5
-        ) as two:
+        with (
+            Cluster(store, hosts=1, cpus_per_host=0.5) as one,
+            Cluster(store, hosts=2, cpus_per_host=0.5) as two,
+        ):
             rates = asyncio.run(throughput({1: one, 2: two}, cells))
     finally:
         ray.shutdown()

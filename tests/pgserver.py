@@ -23,7 +23,9 @@ import pytest
 def _binaries() -> str:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        pytest.fail("PostgreSQL is not installed: run scripts/setup.sh (apt-get install postgresql)")
+        pytest.fail(
+            "PostgreSQL is not installed: run scripts/setup.sh (apt-get install postgresql)"
+        )
     return os.path.dirname(found[-1])
 
 
@@ -48,14 +50,24 @@ def postgres_dsn() -> Iterator[str]:
     port = _free_port()
     run = {"check": True, "capture_output": True, "text": True}
     subprocess.run(
-        _as_server_user([f"{bin_dir}/initdb", "-D", data, "-U", "postgres", "--auth=trust",
-                         "--no-sync", "-E", "UTF8"]), **run,  # fmt: skip
+        _as_server_user(
+            [
+                f"{bin_dir}/initdb",
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ]
+        ),
+        **run,  # fmt: skip
     )
     options = f"-k {home} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
     ctl = [f"{bin_dir}/pg_ctl", "-D", data, "-w", "-t", "60"]
-    subprocess.run(
-        _as_server_user([*ctl, "-o", options, "-l", f"{home}/log", "start"]), **run
-    )
+    subprocess.run(_as_server_user([*ctl, "-o", options, "-l", f"{home}/log", "start"]), **run)
     try:
         yield f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
     finally:

@@ -109,6 +109,8 @@ def durable_rows(kind: str) -> set[int]:
         or "journaled" in t.conditions
         or (t.trigger == Trigger.RESUME and t.conditions == ("generation_current",))  # lost
     }
+
+
 async def script_texts(tools: list[Any], source: str) -> list[str]:
     """Run `source` in a fresh session with `tools`; the texts of its successful completion."""
     async with cc.Session(tools) as session:

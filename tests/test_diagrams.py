@@ -42,8 +42,9 @@ def _edge_lines(dot: str, kind: CellKind, a: State, b: State) -> list[str]:
     return [x for x in dot.splitlines() if x.startswith(prefix)]
 
 
-def _row_text(t: TransitionSpec) -> str:
-    return escape(" ".join(p for p in (t.trigger.value, guard_text(t)) if p))
+def _row_text(t: TransitionSpec, kind: CellKind) -> str:
+    d = definition(kind)
+    return escape(" ".join(p for p in (t.trigger.value, guard_text(d, t)) if p))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -69,12 +70,12 @@ def test_dot_shows_every_internal_row_in_its_state(kind: CellKind) -> None:
     for state in d.states:
         line = _node_line(dot, kind, state)
         for t in internal_rows(d, state):
-            assert _row_text(t) in line, (state, t.trigger)
+            assert _row_text(t, kind) in line, (state, t.trigger)
             assert f'TOOLTIP="{escape(t.description)}"' in line
         for r in d.rejections:
             if r.source == state:
                 assert f"refuses {r.trigger.value}: {r.error.value}" in line
-    assert _row_text(d.rows(State.RUNNING, Trigger.OBSERVE)[0]) in _node_line(
+    assert _row_text(d.rows(State.RUNNING, Trigger.OBSERVE)[0], kind) in _node_line(
         dot, kind, State.RUNNING
     )
 
@@ -87,32 +88,44 @@ def test_dot_merges_parallel_edges(kind: CellKind) -> None:
         (line,) = _edge_lines(dot, kind, e.source, e.dest)
         assert line.count("<TR>") == len(e.rows)
         for t in e.rows:
-            assert _row_text(t) in line
+            assert _row_text(t, kind) in line
             assert escape(t.description) in line, "descriptions are edge tooltips"
     (finish,) = _edge_lines(dot, kind, State.RUNNING, State.COMPLETED)
     assert all(t in finish for t in ("finished_ok", "finished_error", "runtime_lost"))
 
 
-def test_guard_text_shows_conditions_and_unless() -> None:
-    row = TransitionSpec(
-        trigger=Trigger.OBSERVE,
+def test_guard_text_shows_effective_guards() -> None:
+    c, p = definition(C), definition(P)
+    (to_pending,) = [t for t in c.rows(State.RUNNING, Trigger.QUIESCENT) if not t.internal]
+    # fires only when the failure and run-on rows before it do not
+    assert guard_text(c, to_pending) == "[!has_queued_input, !failed]"
+    assert "quiescent [!has_queued_input, !failed]" in to_mermaid(C)
+    (attach,) = [
+        t for t in c.rows(State.RUNNING, Trigger.OBSERVE) if t.effects[0].value == "attach_observer"
+    ]
+    assert guard_text(c, attach) == "[observer_free, !yield_ready]"
+    open_frontier = p.rows(State.RUNNING, Trigger.QUIESCENT)[-1]
+    assert guard_text(p, open_frontier) == "[!failed]"
+    (started,) = p.rows(State.RUNNING, Trigger.STARTED)
+    assert guard_text(p, started) == ""
+    assert "resume [has_queued_input, generation_current, generation_claimed]" in to_dot(P)
+    shadowed = TransitionSpec(
+        trigger=Trigger.STARTED,
         source=State.RUNNING,
         dest=State.RUNNING,
-        conditions=(Guard.OBSERVER_FREE,),
-        unless=(Guard.YIELD_READY,),
         internal=True,
+        conditions=(Guard.OBSERVER_FREE,),
         description="x",
     )
-    assert guard_text(row) == "[observer_free, !yield_ready]"
-    assert guard_text(row.model_copy(update={"conditions": (), "unless": ()})) == ""
-    assert "resume [generation_current]" in to_dot(P)
+    mine = c.model_copy(update={"transitions": (*c.transitions, shadowed)})
+    assert guard_text(mine, shadowed) == "[observer_free; never]"
 
 
 def test_kind_only_rows() -> None:
     c, p = definition(C), definition(P)
-    assert kind_only(C) == {t for t in c.transitions if t not in p.transitions}
-    assert kind_only(P) == {t for t in p.transitions if t not in c.transitions}
-    assert not kind_only(C) & kind_only(P)
+    assert kind_only(definition(C)) == {t for t in c.transitions if t not in p.transitions}
+    assert kind_only(definition(P)) == {t for t in p.transitions if t not in c.transitions}
+    assert not kind_only(definition(C)) & kind_only(definition(P))
 
 
 def test_compare_dot_highlights_rows_of_one_kind() -> None:
@@ -129,8 +142,8 @@ def test_compare_dot_highlights_rows_of_one_kind() -> None:
                 if t.internal
                 else _edge_lines(dot, kind, t.source, t.dest)
             )
-            marked = f'<FONT COLOR="{colour}"><B>{_row_text(t)}</B></FONT>'
-            assert (marked in where) == (t in kind_only(kind)), (kind, t)
+            marked = f'<FONT COLOR="{colour}"><B>{_row_text(t, kind)}</B></FONT>'
+            assert (marked in where) == (t in kind_only(definition(kind))), (kind, t)
     (quiescent,) = _edge_lines(dot, C, State.RUNNING, State.PENDING)
     assert f'color="{KIND_COLOURS[C]}"' in quiescent, "an edge only one kind has takes its colour"
     (finish,) = _edge_lines(dot, C, State.RUNNING, State.COMPLETED)
@@ -148,9 +161,9 @@ def test_mermaid(kind: CellKind) -> None:
     assert {x for x in lines if x.endswith("--> [*]")} == {
         f"    {s.value} --> [*]" for s in d.final_states
     }
-    only = kind_only(kind)
+    only = kind_only(definition(kind))
     for t in d.transitions:
-        label = " ".join(p for p in (t.trigger.value, guard_text(t)) if p)
+        label = " ".join(p for p in (t.trigger.value, guard_text(d, t)) if p)
         if t.effects:
             label += " / " + ", ".join(e.value for e in t.effects)
         label += " *" if t in only else ""

@@ -95,8 +95,11 @@ async def test_two_processes_resuming_one_generation_give_one_run(tmp_path: Path
     store.close()
     racers = [
         await asyncio.create_subprocess_exec(
-            sys.executable, str(RACER), str(db),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            str(RACER),
+            str(db),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         for _ in range(2)
     ]
@@ -107,7 +110,9 @@ async def test_two_processes_resuming_one_generation_give_one_run(tmp_path: Path
         assert racer.stdin is not None
         racer.stdin.write(b"go\n")
         await racer.stdin.drain()
-    outputs = [(await asyncio.wait_for(r.communicate(), 40))[0].decode().splitlines() for r in racers]
+    outputs = [
+        (await asyncio.wait_for(r.communicate(), 40))[0].decode().splitlines() for r in racers
+    ]
     assert all(r.returncode == 0 for r in racers)
     assert sorted(out[0] for out in outputs) == ["already_running", "resumed"]
     (winner,) = [out for out in outputs if out[0] == "resumed"]

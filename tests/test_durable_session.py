@@ -114,9 +114,9 @@ def edit(db: Path, sql: str, *args: object) -> None:
 @pytest.mark.parametrize(
     ("sql", "step", "reason"),
     [
-        ("UPDATE cells SET source = 'text(\"edited\"); await tools.approve()'", 1,
+        ("UPDATE cell_records SET source = 'text(\"edited\"); await tools.approve()'", 1,
          "did something else than when it was journaled"),
-        ("UPDATE cells SET fingerprint = 'codecells 0.0.1'", 0,
+        ("UPDATE cell_records SET fingerprint = 'codecells 0.0.1'", 0,
          "journaled by codecells 0.0.1; this process runs codecells"),
         ("UPDATE steps SET digest = '00' WHERE n = 1", 1, "does not belong to session"),
         ("UPDATE steps SET commands = 'not json' WHERE n = 1", 1, "recorded commands"),
@@ -148,7 +148,7 @@ async def test_a_journal_from_another_session_is_refused(tmp_path: Path) -> None
     frontier = await suspended_cell(db, sid="other")
     with sqlite3.connect(db) as conn:  # graft the other session's journal onto session s
         conn.execute("INSERT INTO sessions VALUES ('s', 2)")
-        for table in ("cells", "steps", "calls"):
+        for table in ("cell_records", "cells", "steps", "calls"):
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]  # noqa: S608
             select = ", ".join("'s'" if c == "session_id" else c for c in columns)
             conn.execute(f"INSERT INTO {table} SELECT {select} FROM {table}")  # noqa: S608
@@ -157,13 +157,91 @@ async def test_a_journal_from_another_session_is_refused(tmp_path: Path) -> None
             await session.pausable_cell("1").resume(frontier.generation)
 
 
+async def test_a_process_that_lags_behind_gets_already_running_not_a_divergence(
+    tmp_path: Path,
+) -> None:
+    """Another process resumed the frontier and journaled further steps before this one replays:
+    the journal only grows, so this process replays up to its own frontier and loses the
+    claim."""
+    db = tmp_path / "c.db"
+    frontier = await suspended_cell(db, 'text(await tools.approve({})); await tools.approve({})')
+    lagging, ahead, late = open_session(db), open_session(db), open_session(db)
+    try:
+        behind, gone = lagging.pausable_cell("1"), late.pausable_cell("1")
+        moved = ahead.pausable_cell("1")
+        await moved.answer("tool-1", "there")
+        assert await moved.resume(frontier.generation) is cc.ResumeOutcome.RESUMED
+        further = await moved.wait_to_pending()  # a step journaled after the lagging one loaded
+        assert isinstance(further, cc.Pending) and further.generation == 2
+        assert await behind.resume(frontier.generation) is cc.ResumeOutcome.ALREADY_RUNNING
+        assert await moved.resume(further.generation) is cc.ResumeOutcome.RESUMED
+        await moved.answer("tool-2", "end")
+        assert isinstance(await moved.wait_to_pending(), cc.Completed)  # claimed: deleted
+        assert await gone.resume(frontier.generation) is cc.ResumeOutcome.ALREADY_RUNNING
+    finally:
+        await lagging.shutdown()
+        await ahead.shutdown()
+        await late.shutdown()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: shutdown terminates a running durable cell and deletes it from the "
+    "store (SHUTDOWN running -> terminating); it needs a table state that stops the step and "
+    "detaches, as a crash would",
+)
+async def test_shutdown_keeps_running_cells_in_the_store_as_a_crash_would(
+    tmp_path: Path,
+) -> None:
+    """A graceful shutdown never loses more than a crash: a cell resumed and running keeps its
+    last frontier, a cell that never reached one is run again; an attached observer is told."""
+    db = tmp_path / "c.db"
+    gate = asyncio.Event()
+
+    async def slow(n: int) -> int:
+        """Waits for the test."""
+        await gate.wait()
+        return n
+
+    tools = [APPROVE, slow]
+    async with cc.Session(tools, store=SQLiteStore(db), session_id=SID) as session:
+        resumed = await session.create_pausable_cell(
+            'text("a"); await tools.approve({}); text("b"); text(String(await tools.slow({n: 7})))'
+        )
+        frontier = await resumed.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+        await resumed.answer("tool-1", "ok")
+        assert await resumed.resume(frontier.generation) is cc.ResumeOutcome.RESUMED
+        second = await resumed.wait_to_pending()
+        assert isinstance(second, cc.Pending) and second.pending_tool_call_ids == ["tool-2"]
+        await resumed.resume(second.generation)  # running: waits for the slow tool
+        fresh = await session.create_pausable_cell('text("c"); for (;;) {}')
+        observer = asyncio.create_task(fresh.wait_to_pending())
+        await until(lambda: resumed.state == "running" and fresh.state == "running")
+    assert (resumed.state, fresh.state) == ("detached", "detached")
+    with pytest.raises(cc.ClosedCell):
+        await observer
+    gate.set()
+    async with cc.Session(tools, store=SQLiteStore(db), session_id=SID) as again:
+        kept = again.pausable_cell(resumed.id)
+        assert await kept.wait_to_pending() == second, "its last frontier, as after a crash"
+        assert await kept.resume(second.generation) is cc.ResumeOutcome.RESUMED
+        assert await kept.wait_to_pending() == cc.Completed(
+            content_items=[cc.TextItem(text="7")], error_text=None
+        )
+        assert again.pausable_cell(fresh.id).state == "running", "run again from its start"
+        await again.terminate(fresh.id)
+
+
 # --- hostile store files ------------------------------------------------------------------------
 
 
 async def test_a_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     db.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(cc.StoreError, match=r"cannot open the store .*c\.db: file is not a database"):
+    with pytest.raises(
+        cc.StoreError, match=r"cannot open the store .*c\.db: file is not a database"
+    ):
         SQLiteStore(db)
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
@@ -187,6 +265,14 @@ async def test_a_truncated_file_is_a_clear_error_and_the_process_goes_on(tmp_pat
     async with cc.Session([APPROVE]) as session:  # the process is fine
         cell = await session.create_pausable_cell("text(1)")
         assert texts(await cell.wait_to_pending()) == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"), [("", "the path is empty"), ("c\0.db", "embedded null")]
+)
+def test_a_path_that_names_no_file_is_a_clear_error(path: str, reason: str) -> None:
+    with pytest.raises(cc.StoreError, match=f"cannot open the store.*{reason}"):
+        SQLiteStore(path)
 
 
 async def test_an_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:

@@ -51,6 +51,8 @@ def test_durable_approval_across_two_processes() -> None:
         "[approve] completed; stored: "
         "{'last_refund': {'order': 'A-1001', 'amount': 42.5, 'by': 'dana'}}"
     )
+
+
 def test_mcp_servers() -> None:
     lines = run_example("mcp_servers.py")
     assert lines[0] == (

@@ -105,8 +105,19 @@ DIFFERING = {
     (S.RUNNING, T.RESTORED),
     (S.PENDING, T.SHUTDOWN),
     (S.COMPLETED, T.SHUTDOWN),
-    *((S.SUSPENDED, t) for t in (T.SUSPEND, T.OBSERVE, T.TOOL_RESULT, T.TIMER_FIRED, T.RESUME,
-                                 T.TERMINATE, T.SHUTDOWN, T.EFFECT_FAILED)),
+    *(
+        (S.SUSPENDED, t)
+        for t in (
+            T.SUSPEND,
+            T.OBSERVE,
+            T.TOOL_RESULT,
+            T.TIMER_FIRED,
+            T.RESUME,
+            T.TERMINATE,
+            T.SHUTDOWN,
+            T.EFFECT_FAILED,
+        )
+    ),
 }
 """Every (state, trigger) whose rows differ between the kinds: the policy, nothing else."""
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from pydantic import ValidationError
-from support import RecordingDelegate, texts
+from support import RecordingDelegate, texts, until
 
 import codecells as cc
 
@@ -256,3 +256,14 @@ async def test_nan_and_infinities_reject_like_any_non_json_result(
         "rejected: tool odd returned a value that is not JSON: Input should be a finite number",
         "still running",
     ]
+
+
+async def test_a_continuing_cell_is_answered_and_runs_on_by_itself() -> None:
+    approve = cc.ToolDefinition(name="approve", answered_externally=True)
+    async with cc.Session([approve]) as session:
+        cell = await session.create_cell('text("a"); text(await tools.approve({})); text("b")')
+        await until(lambda: cell.waits_for_answer("tool-1"))
+        await cell.answer("tool-1", "yes")
+        assert await cell.wait() == cc.Completed(
+            content_items=[cc.TextItem(text=t) for t in ("a", "yes", "b")], error_text=None
+        )

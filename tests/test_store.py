@@ -3,7 +3,10 @@ added later runs the same tests): ids, journal commits, arrivals, claims, comple
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,25 @@ def test_restart_and_delete(opener: Opener) -> None:
     store.delete_cell(SID, "1")
     assert store.load_cell(SID, "1") is None
     assert store.open_session(SID).cell_ids == ()
+
+
+def test_small_updates_do_not_rewrite_a_large_cell_record(tmp_path: Path) -> None:
+    """Claims, observations and lease renewals run on the event loop: SQLite rewrites a whole row
+    on UPDATE, so they must not share a row with the source and stored-values snapshot."""
+    db = tmp_path / "s.db"
+    store = SQLiteStore(db)
+    big = replace(record(), source="x" * (4 << 20), stored_values={"v": "y" * (4 << 20)})
+    store.open_session(SID)
+    store.create_cell(big, "me", lease_until=10.0)
+    wal = db.with_name(db.name + "-wal")
+    for generation in (1, 2, 3):
+        with closing(sqlite3.connect(db)) as other:
+            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert wal.stat().st_size == 0
+        store.observed(SID, "1", generation)
+        assert store.claim(SID, "1", generation, "me", now=0.0, lease=30.0)
+        store.renew("me", lease_until=100.0 + generation)
+        assert wal.stat().st_size < 256 * 1024, "a small update rewrote the 8 MiB record"
+    loaded = store.load_cell(SID, "1")
+    assert loaded is not None and loaded.record == big and loaded.resumed == 3
+    store.close()

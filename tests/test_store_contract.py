@@ -56,7 +56,12 @@ def test_a_cell_loads_as_it_was_created(store: Store) -> None:
     assert loaded is not None
     assert loaded.record == _record("1")
     assert (loaded.steps, loaded.frontier, loaded.finish, loaded.completed) == (0, None, None, None)
-    assert (loaded.owner, loaded.lease_until, loaded.resumed, loaded.observed) == ("owner", 100.0, 0, 0)
+    assert (loaded.owner, loaded.lease_until, loaded.resumed, loaded.observed) == (
+        "owner",
+        100.0,
+        0,
+        0,
+    )
     assert store.load_cell("s", "2") is None and store.load_cell("t", "1") is None
 
 
@@ -144,7 +149,12 @@ def test_a_restarted_cell_keeps_its_record_and_loses_its_journal(store: Store) -
     loaded = store.load_cell("s", "1")
     assert loaded is not None and loaded.record == _record("1")
     assert (loaded.steps, loaded.frontier, loaded.resumed, loaded.owner) == (0, None, 0, "b")
-    assert (loaded.lease_until, loaded.queued, loaded.outstanding, loaded.timers) == (77.0, (), (), ())
+    assert (loaded.lease_until, loaded.queued, loaded.outstanding, loaded.timers) == (
+        77.0,
+        (),
+        (),
+        (),
+    )
     assert store.journal("s", "1") == []
     store.append_step("s", "1", _step(1))  # journaled anew from its first step
 
@@ -189,7 +199,9 @@ async def test_a_durable_session_resumes_a_cell_through_another_store_object(
     opener: Opener,
 ) -> None:
     echo = cc.ToolDefinition(name="echo", answered_externally=True)
-    source = 'store("k", Math.random() < 1); text(await tools.echo(1)); text(String(Date.now() > 0))'
+    source = (
+        'store("k", Math.random() < 1); text(await tools.echo(1)); text(String(Date.now() > 0))'
+    )
     async with cc.Session([echo], store=opener(), session_id="s") as first:
         pending = await (await first.create_pausable_cell(source)).wait_to_pending()
         await first.pausable_cell("1").suspend()

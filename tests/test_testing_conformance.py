@@ -69,7 +69,10 @@ def test_the_first_illegal_step_is_named_with_what_was_allowed() -> None:
 
 def test_wrong_destination_and_discontinuity() -> None:
     wrong_dest = [TraceStep(trigger=T.QUIESCENT, source=S.RUNNING, dest=S.COMPLETED)]
-    with pytest.raises(TraceError, match=r"quiescent in running leads to pending, running \(internal\), not completed"):
+    with pytest.raises(
+        TraceError,
+        match=r"quiescent in running leads to pending, running \(internal\), not completed",
+    ):
         check_trace(CellKind.PAUSABLE, wrong_dest)
     jump = [
         TraceStep(trigger=T.QUIESCENT, source=S.RUNNING, dest=S.PENDING),

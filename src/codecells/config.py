@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import math
+import numbers
+import sys
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DEFAULT_OUTPUT_LIMIT", "SessionConfig", "check_yield_after"]
+__all__ = ["DEFAULT_OUTPUT_LIMIT", "MIN_STACK_LIMIT", "SessionConfig", "check_yield_after"]
 
 DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024
 """Bytes of undelivered output the host holds per cell by default (16 MiB)."""
+MIN_STACK_LIMIT = 32 * 1024
+"""Smallest `stack_limit` accepted: below about 8 KiB the engine cannot even install the
+helpers, so every cell would fail with an error that names no limit."""
 
 
 def check_yield_after(seconds: float) -> float:
-    """`seconds` as a `yield_after`: a finite number >= 0 (0: return at once); else ValueError."""
+    """`seconds` as a `yield_after`: a finite number >= 0 (0: return at once); else ValueError
+    (TypeError for what is not a real number: a bool or a str is a mistake, not a duration)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"yield_after must be a number of seconds, got {seconds!r}")
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"yield_after must be a finite number of seconds >= 0, got {seconds}")
     return float(seconds)
@@ -22,9 +30,11 @@ def check_yield_after(seconds: float) -> float:
 class SessionConfig(BaseModel):
     """Defaults and limits that apply to every cell of a session.
 
-    NaN and infinities are refused everywhere (use None for "unlimited")."""
+    NaN and infinities are refused everywhere (use None for "unlimited"), and so are values of
+    the wrong type (no coercion: `True` is not 1 byte, `"5"` is not 5 seconds) and sizes the
+    engine cannot represent."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=True)
 
     default_yield_after: float = Field(
         10.0, ge=0, description="seconds `wait()` waits by default (0: return at once)"
@@ -33,10 +43,15 @@ class SessionConfig(BaseModel):
         30.0, gt=0, description="seconds of JavaScript CPU time per cell (None: unlimited)"
     )
     memory_limit: int | None = Field(
-        256 * 1024 * 1024, gt=0, description="bytes of JavaScript heap per cell (None: unlimited)"
+        256 * 1024 * 1024,
+        gt=0,
+        le=sys.maxsize,
+        description="bytes of JavaScript heap per cell (None: unlimited)",
     )
     stack_limit: int | None = Field(
-        1024 * 1024, gt=0, description="bytes of JavaScript stack per cell (None: engine default)"
+        1024 * 1024,
+        ge=MIN_STACK_LIMIT,
+        description="bytes of JavaScript stack per cell, at least 32 KiB (None: engine default)",
     )
     output_limit: int | None = Field(
         DEFAULT_OUTPUT_LIMIT,

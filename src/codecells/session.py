@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import numbers
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -103,6 +104,14 @@ def _quickjs_engine(spec: EngineSpec) -> Engine:
         seed=spec.seed,
     )
     return engine
+
+
+def _generation(generation: object) -> int:
+    """`generation` as a frontier number: an int (not a bool, a float or a numeric str, which
+    would compare unequal to every frontier or break the generation guards); else TypeError."""
+    if isinstance(generation, bool) or not isinstance(generation, numbers.Integral):
+        raise TypeError(f"generation must be an int, got {generation!r}")
+    return int(generation)
 
 
 def _require_running_loop() -> None:
@@ -248,6 +257,8 @@ class Session:
     def _admit(self, kind: CellKind, source: str, tool_call_id: str | None) -> CellExecutor:
         if not isinstance(source, str):
             raise TypeError(f"cell source must be a str, got {type(source).__name__}")
+        if tool_call_id is not None and not isinstance(tool_call_id, str):
+            raise TypeError(f"tool_call_id must be a str or None, got {tool_call_id!r}")
         if not self._alive:
             raise ShuttingDown()
         cell_id = self._keeper.new_cell_id()
@@ -292,7 +303,9 @@ class Session:
     def _engine_maker(
         self, kind: CellKind
     ) -> Callable[[str, str, dict[str, JsonValue], int | None], Engine]:
-        def make(cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None) -> Engine:
+        def make(
+            cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None
+        ) -> Engine:
             spec = EngineSpec(
                 cell_id=cell_id,
                 kind=kind,
@@ -366,6 +379,8 @@ class Session:
 
     # ------------------------------------------------------------------ look-ups
     def _live(self, cell_id: str, kind: CellKind | None = None) -> CellExecutor:
+        if not isinstance(cell_id, str):  # `cell(1)` would report "exec cell 1 not found"
+            raise TypeError(f'cell ids are str ("1", "2", …), got {cell_id!r}')
         executor = self._cells.get(cell_id)
         if executor is None:
             raise MissingCell(cell_id)
@@ -584,6 +599,31 @@ class _Handle:
         """
         return await self._live().terminate()
 
+    def waits_for_answer(self, call_id: str) -> bool:
+        """Whether `call_id` is a call of a tool `answered_externally` that waits for
+        `answer()`."""
+        return (self.id, call_id) in self._session._awaiting_answer
+
+    async def answer(
+        self, call_id: str, result: JsonValue = None, *, error: str | None = None
+    ) -> None:
+        """Answer an outstanding call of a tool `answered_externally`: resolve its promise
+        with `result`, or reject it with the message `error`. Like any tool result, a continuing
+        cell runs on with it and a pausable cell applies it at its next resume (durable: it is
+        recorded in the store). `UnknownToolCall` if no such call waits; ValueError (nothing
+        recorded, the call still waits) if `result` is not JSON or `error` not a str."""
+        try:
+            command: ResolveTool | RejectTool = (
+                ResolveTool(call_id=call_id, value=result)
+                if error is None
+                else RejectTool(call_id=call_id, message=error)
+            )
+        except ValidationError as exc:  # not JSON (NaN and infinities too), or not a str
+            problem = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise ValueError(f"answer to call {call_id!r}: {where}: {problem['msg']}") from None
+        self._session._answer(self._live(), command)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.state}>"
 
@@ -623,6 +663,7 @@ class PausableCell(_Handle):
         reached yet and for `generation < 1`. A frontier nobody observed loses nothing: its items
         come with the next event. A suspended cell's engine is first restored by replaying its
         journal (`ReplayDiverged` if that fails; the cell stays suspended, the store unchanged)."""
+        generation = _generation(generation)
         await self._live().prepare_resume(generation)
         return self._live().resume(generation)
 
@@ -631,21 +672,3 @@ class PausableCell(_Handle):
         or any process that opens the session resumes it. `CannotSuspend` when the cell is
         not at a frontier or the session has no store."""
         self._live().suspend()
-
-    def waits_for_answer(self, call_id: str) -> bool:
-        """Whether `call_id` is a call of a tool `answered_externally` that waits for
-        `answer()`."""
-        return (self.id, call_id) in self._session._awaiting_answer
-
-    async def answer(
-        self, call_id: str, result: JsonValue = None, *, error: str | None = None
-    ) -> None:
-        """Answer an outstanding call of a tool `answered_externally`: resolve its promise
-        with `result`, or reject it with the message `error`. Applied at the next resume, like
-        any tool result; recorded in the store. `UnknownToolCall` if no such call waits."""
-        command: ResolveTool | RejectTool = (
-            ResolveTool(call_id=call_id, value=result)
-            if error is None
-            else RejectTool(call_id=call_id, message=error)
-        )
-        self._session._answer(self._live(), command)

@@ -24,7 +24,9 @@ from codecells.cluster.observations import Tickets
 pytestmark = pytest.mark.ray
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # hosts cannot import tests
 
-APPROVE = cc.ToolDefinition(name="approve", description="A person decides", answered_externally=True)
+APPROVE = cc.ToolDefinition(
+    name="approve", description="A person decides", answered_externally=True
+)
 
 
 def where() -> int:

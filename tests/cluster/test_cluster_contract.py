@@ -62,7 +62,10 @@ class _ClusterSession:
         return self._proxy
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         assert self._proxy is not None
         await self._proxy.shutdown()

@@ -33,7 +33,9 @@ def double(n: int) -> int:
 
 
 ECHO = cc.ToolDefinition(name="echo", description="Echo (the caller's delegate)")
-APPROVE = cc.ToolDefinition(name="approve", description="A person decides", answered_externally=True)
+APPROVE = cc.ToolDefinition(
+    name="approve", description="A person decides", answered_externally=True
+)
 BLOCK = cc.ToolDefinition(name="block", description="Answered when the test opens its gate")
 TOOLS = (ECHO, double, APPROVE, BLOCK)
 
@@ -85,9 +87,7 @@ def _kill_the_process(host: Any) -> None:
 
 
 @pytest.fixture
-def pg_cluster(
-    ray_session: None, postgres_dsn: str, postgres_schema: str
-) -> Any:
+def pg_cluster(ray_session: None, postgres_dsn: str, postgres_schema: str) -> Any:
     store = functools.partial(PostgresStore, postgres_dsn, schema=postgres_schema)
     with Cluster(store, hosts=2, cpus_per_host=0.5) as started:
         yield started
@@ -121,7 +121,9 @@ async def test_a_dead_hosts_cells_finish_on_the_other_host_byte_identically(
     assert all(pg_cluster.host_of(s) != doomed for s in ids) and len(pg_cluster.hosts) == 1
     for cell, frontier in zip(cells, frontiers, strict=True):
         assert await cell.wait_to_pending() == frontier  # at the frontier, nothing lost
-    finals = [(await _finish(c, f)).model_dump_json() for c, f in zip(cells, frontiers, strict=True)]
+    finals = [
+        (await _finish(c, f)).model_dump_json() for c, f in zip(cells, frontiers, strict=True)
+    ]
     assert finals == [await _uninterrupted(sid) for sid in ids]
     # the first echo of each cell ran once; only the second echo (answered at the approval
     # frontier, maybe while the host died) may have been dispatched again: at-least-once

@@ -20,7 +20,9 @@ SESSION_ID = "corpus"
 FROZEN = 1_700_000_000.0
 PNG = "data:image/png;base64,iVBORw0KGgo="
 
-APPROVE = cc.ToolDefinition(name="approve", description="a person says yes", answered_externally=True)
+APPROVE = cc.ToolDefinition(
+    name="approve", description="a person says yes", answered_externally=True
+)
 
 
 def double(x: int) -> int:

@@ -18,10 +18,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "diagrams",
         help="draw the cell lifecycles (DOT, SVG, PNG, Mermaid) from their definitions",
-        description="Write continuing.*, pausable.* and both.* (side by side) into --out; "
-        "with --trace, write <kind>-trace.{dot,svg,png} highlighting that recorded run.",
+        description="Write continuing.*, pausable.* and both.* (side by side) into --out (default: "
+        "the current directory); with --trace, write <kind>-trace.{dot,svg,png} highlighting "
+        "that recorded run; with --definition, the diagrams of your own lifecycle.",
     )
-    p.add_argument("--out", type=Path, default=Path("docs/diagrams"), help="output directory")
+    p.add_argument(
+        "--out", type=Path, default=Path("."), help="output directory (default: current)"
+    )
+    p.add_argument("--definition", type=Path, help="your own lifecycle (definition JSON)")
     p.add_argument(
         "--doc", type=Path, help="a Markdown file whose GENERATED blocks to refresh (in place)"
     )
@@ -30,7 +34,15 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    trace = None
+    trace = definition = None
+    if args.definition is not None:
+        from ..testing.cli import CliError, load_definition
+
+        try:
+            definition = load_definition(args.definition)
+        except CliError as e:
+            print(f"codecells diagrams: {e}", file=sys.stderr)
+            return 2
     if args.trace is not None:
         try:
             trace = Trace.from_json(args.trace.read_text(encoding="utf-8"))
@@ -38,7 +50,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"codecells diagrams: cannot read trace {args.trace}: {e}", file=sys.stderr)
             return 2
     try:
-        written = write_diagrams(args.out, trace=trace, doc=args.doc)
+        written = write_diagrams(args.out, trace=trace, doc=args.doc, definition=definition)
     except DotNotFoundError as e:
         print(f"codecells diagrams: wrote the text files in {args.out}, but {e}", file=sys.stderr)
         return 3

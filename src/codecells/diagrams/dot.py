@@ -9,6 +9,7 @@ colour; trace overlays fill visited states and thicken taken edges, with visit c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from ..fsm import LifecycleDefinition, State, Trace, TransitionSpec, definition
@@ -39,11 +40,18 @@ def _h(text: str) -> str:
 class _Style:
     """Colours and counts for drawing one kind, optionally with a trace."""
 
-    def __init__(self, d: LifecycleDefinition, counts: TraceCounts | None) -> None:
+    def __init__(
+        self, d: LifecycleDefinition, counts: TraceCounts | None, coverage: bool = False
+    ) -> None:
         self.d = d
-        self.only = kind_only(d.kind)
+        self.only = kind_only(d)
         self.counts = counts
+        self.coverage = coverage
         self.ink = KIND_COLOURS[d.kind]
+
+    def never(self, t: TransitionSpec) -> bool:
+        """A coverage overlay and the row was never taken."""
+        return self.coverage and not self.taken(t)
 
     def node(self, s: State) -> str:
         return f"{self.d.kind.value}_{s.value}"
@@ -51,7 +59,9 @@ class _Style:
     def row_html(self, t: TransitionSpec) -> str:
         """One row as an HTML line: trigger, guards, effects, trace count."""
         colour = self.ink if t in self.only else _SHARED
-        text = _h(" ".join(p for p in (t.trigger.value, guard_text(t)) if p))
+        text = _h(" ".join(p for p in (t.trigger.value, guard_text(self.d, t)) if p))
+        if self.never(t):
+            colour, text = _MUTED, f"<S>{text}</S>"
         line = f'<FONT COLOR="{colour}">{"<B>" + text + "</B>" if t in self.only else text}</FONT>'
         if t.effects:
             effects = _h(" / " + ", ".join(e.value for e in t.effects))
@@ -117,16 +127,20 @@ def _edge(st: _Style, e: Edge) -> str:
     only = all(t in st.only for t in e.rows)
     colour = _TRACE if taken else (st.ink if only else _SHARED)
     width = 3 if taken else (2 if only else 1)
+    dashed = ", style=dashed" if st.coverage and not taken else ""
+    colour = _MUTED if dashed else colour
     tip = _q("\n".join(f"{t.trigger.value}: {t.description}" for t in e.rows))
     return (
         f"{st.node(e.source)} -> {st.node(e.dest)} [label=<{label}>, color={_q(colour)}, "
-        f"penwidth={width}, tooltip={tip}, labeltooltip={tip}];"
+        f"penwidth={width}{dashed}, tooltip={tip}, labeltooltip={tip}];"
     )
 
 
-def _cluster(kind: CellKind, counts: TraceCounts | None, title: str) -> list[str]:
-    d = definition(kind)
-    st = _Style(d, counts)
+def _cluster(
+    d: LifecycleDefinition, counts: TraceCounts | None, title: str, coverage: bool = False
+) -> list[str]:
+    kind = d.kind
+    st = _Style(d, counts, coverage)
     start = f"{kind.value}__start"
     out = [
         f"subgraph cluster_{kind.value} {{",
@@ -147,7 +161,7 @@ def _cluster(kind: CellKind, counts: TraceCounts | None, title: str) -> list[str
     return out
 
 
-def _legend(kinds: tuple[CellKind, ...], trace: bool) -> str:
+def _legend(kinds: tuple[CellKind, ...], trace: bool, coverage: bool = False) -> str:
     def row(colour: str, text: str, bold: bool = False) -> str:
         body = f"<B>{_h(text)}</B>" if bold else _h(text)
         return f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">{body}</FONT></TD></TR>'
@@ -163,7 +177,10 @@ def _legend(kinds: tuple[CellKind, ...], trace: bool) -> str:
         row(_SHARED, "filled dot: start; double circle: final state"),
     ]
     if trace:
-        rows.append(row(_TRACE, "green, xN: visited / taken N times in the trace", True))
+        what = "by the traces" if coverage else "in the trace"
+        rows.append(row(_TRACE, f"green, xN: visited / taken N times {what}", True))
+    if coverage:
+        rows.append(row(_MUTED, "grey, struck through, dashed: never taken", True))
     table = (
         '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="white" '
         f'COLOR="{_MUTED}">' + "".join(rows) + "</TABLE>"
@@ -184,19 +201,34 @@ def _graph(name: str, body: list[str]) -> str:
     return "\n".join(head + body + ["}"]) + "\n"
 
 
-def to_dot(kind: CellKind | str, *, trace: Trace | None = None) -> str:
-    """The DOT source of `kind`'s lifecycle; with `trace`, visited states and taken rows are
-    highlighted with counts (`ValueError` if the trace is of another kind or does not conform)."""
-    kind = CellKind(kind)
-    counts = TraceCounts.of(definition(kind), trace) if trace is not None else None
-    title = f"{kind.value} cell"
+def to_dot(
+    kind: CellKind | str | LifecycleDefinition,
+    *,
+    trace: Trace | None = None,
+    coverage: Mapping[int, int] | None = None,
+) -> str:
+    """The DOT source of a lifecycle (a kind or a definition of your own). With `trace`,
+    visited states and taken rows are highlighted with counts (`ValueError` if the trace is of
+    another kind or does not conform); with `coverage` (row index -> times taken, e.g.
+    `codecells.testing.Coverage.rows`), rows never taken are struck through and their edges
+    dashed."""
+    d = kind if isinstance(kind, LifecycleDefinition) else definition(CellKind(kind))
+    counts = TraceCounts.of(d, trace) if trace is not None else None
+    if coverage is not None:
+        counts = TraceCounts.of_rows(d, coverage)
+    title = f"{d.kind.value} cell"
     if trace is not None:
         title += f" - trace {trace.cell_id}" if trace.cell_id else " - trace"
-    return _graph(kind.value, _cluster(kind, counts, title) + [_legend((kind,), trace is not None)])
+    if coverage is not None:
+        taken = sum(1 for n in coverage.values() if n)
+        title += f" - coverage {taken}/{len(d.transitions)} rows"
+    body = _cluster(d, counts, title, coverage is not None)
+    marked = counts is not None
+    return _graph(d.kind.value, body + [_legend((d.kind,), marked, coverage is not None)])
 
 
 def compare_dot() -> str:
     """The DOT source of both kinds side by side; rows only one kind has in that kind's colour."""
     kinds = (CellKind.CONTINUING, CellKind.PAUSABLE)
-    body = [line for k in kinds for line in _cluster(k, None, f"{k.value} cell")]
+    body = [line for k in kinds for line in _cluster(definition(k), None, f"{k.value} cell")]
     return _graph("both", body + [_legend(kinds, False)])

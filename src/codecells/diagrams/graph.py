@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..fsm import LifecycleDefinition, State, Trace, TransitionSpec, Trigger, definition
+from ..fsm.effective import effective_guards
 from ..kinds import CellKind
 
 __all__ = ["Edge", "TraceCounts", "edges", "guard_text", "internal_rows", "kind_only", "other_kind"]
@@ -16,16 +18,24 @@ def other_kind(kind: CellKind) -> CellKind:
     return CellKind.PAUSABLE if kind is CellKind.CONTINUING else CellKind.CONTINUING
 
 
-def kind_only(kind: CellKind) -> frozenset[TransitionSpec]:
-    """The rows of `kind` that the other kind does not have (same trigger, states, guards,
-    effects and description)."""
-    other = set(definition(other_kind(kind)).transitions)
-    return frozenset(t for t in definition(kind).transitions if t not in other)
+def kind_only(d: LifecycleDefinition) -> frozenset[TransitionSpec]:
+    """The rows of a built-in definition that the other kind does not have (same trigger,
+    states, guards, effects and description); none for a definition of your own."""
+    if d is not definition(d.kind):
+        return frozenset()
+    other = set(definition(other_kind(d.kind)).transitions)
+    return frozenset(t for t in d.transitions if t not in other)
 
 
-def guard_text(t: TransitionSpec) -> str:
-    """The row's guards as ``[a, !b]`` (empty when unguarded)."""
-    names = [g.value for g in t.conditions] + [f"!{g.value}" for g in t.unless]
+def guard_text(d: LifecycleDefinition, t: TransitionSpec) -> str:
+    """The row's *effective* guards as ``[a, !b]``: its own, and the negated guards of the
+    earlier rows for its state and trigger that must fail for it to be taken (empty when it
+    is always taken; the row's own guards and ``never`` when no assignment selects it)."""
+    values = effective_guards(d, d.transitions.index(t))
+    if values is None:
+        names = [g.value for g in t.conditions] + [f"!{g.value}" for g in t.unless]
+        return f"[{', '.join(names)}; never]"
+    names = [g if v else f"!{g}" for g, v in values.items()]
     return f"[{', '.join(names)}]" if names else ""
 
 
@@ -94,6 +104,16 @@ class TraceCounts:
             if not s.internal:
                 states[s.dest] += 1
         return cls(states, rows, steps, {t: i for i, t in enumerate(d.transitions)})
+
+    @classmethod
+    def of_rows(cls, d: LifecycleDefinition, rows: Mapping[int, int]) -> TraceCounts:
+        """Counts from rows taken (row index -> times), e.g. a coverage of many traces."""
+        states: Counter[State] = Counter({d.initial: 1})
+        for row, n in rows.items():
+            t = d.transitions[row]
+            if not t.internal:
+                states[t.dest] += n
+        return cls(states, Counter(rows), Counter(), {t: i for i, t in enumerate(d.transitions)})
 
     def taken(self, t: TransitionSpec) -> int:
         """How often row `t` was taken."""

@@ -12,7 +12,9 @@ _KINDS = (CellKind.CONTINUING, CellKind.PAUSABLE)
 
 
 def _kinds_cell(present: tuple[bool, ...]) -> str:
-    return "both" if all(present) else next(k.value for k, p in zip(_KINDS, present, strict=True) if p)
+    return (
+        "both" if all(present) else next(k.value for k, p in zip(_KINDS, present, strict=True) if p)
+    )
 
 
 def to_markdown(regenerate: str) -> str:
@@ -49,14 +51,20 @@ def to_markdown(regenerate: str) -> str:
         "## Transitions",
         "",
         "Rows for the same state and trigger are tried top to bottom within a kind; the first",
-        "whose guards hold is taken (`!guard`: taken only when the guard fails).",
+        "whose guards hold is taken (`!guard`: taken only when the guard fails). The guards shown",
+        "are the effective ones: a row's own, and the negated guards of the earlier rows that",
+        "must fail for it to be taken.",
         "",
         "| in | trigger | guards | goes to | kinds | effects | what happens |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for t in rows:
         dest = "(stays)" if t.internal else f"`{t.dest.value}`"
-        guard = f"`{guard_text(t)}`" if t.guarded else ""
+        texts = {guard_text(d, t): d.kind.value for d in defs if t in d.transitions}
+        if len(texts) == 1:
+            guard = f"`{next(iter(texts))}`" if next(iter(texts)) else ""
+        else:
+            guard = " / ".join(f"`{g or '-'}` ({k})" for g, k in texts.items())
         effects = ", ".join(f"`{e.value}`" for e in t.effects)
         kinds = _kinds_cell(tuple(t in d.transitions for d in defs))
         out.append(

@@ -273,7 +273,11 @@ class CellExecutor:
     ) -> None:
         """A transition raised part-way: fail the cell through the table's `effect_failed`."""
         log.error(
-            "%s cell %s: %s in state %s failed", self.kind, self.cell_id, trigger, source,
+            "%s cell %s: %s in state %s failed",
+            self.kind,
+            self.cell_id,
+            trigger,
+            source,
             exc_info=exc,
         )
         if trigger is Trigger.EFFECT_FAILED:

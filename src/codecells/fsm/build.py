@@ -183,15 +183,19 @@ def _options(d: LifecycleDefinition) -> dict[str, Any]:
 
 
 def build_machine(
-    kind: CellKind | str, model: object | None = None, *, host: object | None = None
+    kind: CellKind | str | LifecycleDefinition,
+    model: object | None = None,
+    *,
+    host: object | None = None,
 ) -> Machine:
-    """A `transitions.Machine` over `definition(kind)` for `model` (the machine itself if None).
+    """A `transitions.Machine` over `definition(kind)` (or the definition given) for `model`
+    (the machine itself if None).
 
     Guards and effects are methods named after `Guard`/`Effect` values, looked up on `host`
     (default: `model` when it implements them, else a `GuardOracle`). The machine has no
     auto transitions and raises `transitions.MachineError` on a trigger with no row.
     """
-    d = definition(kind)
+    d = kind if isinstance(kind, LifecycleDefinition) else definition(kind)
     if host is None:
         names = [g.value for g in d.guards] + [e.value for e in d.effects]
         host = model if model is not None and all(hasattr(model, n) for n in names) else None

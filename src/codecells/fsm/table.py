@@ -328,14 +328,23 @@ REJECTIONS: tuple[RejectionRow, ...] = (
         frozenset({P}),
     ),
     RejectionRow(T.RESUME, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping", frozenset({P})),
-    RejectionRow(T.OBSERVE, (S.SUSPENDED,), R.BUSY_OBSERVER, "another observer is attached",
-                 frozenset({P})),
-    RejectionRow(T.RESUME, (S.SUSPENDED,), R.INVALID_GENERATION,
-                 "generation in the future", frozenset({P})),
-    RejectionRow(T.SUSPEND, (S.RUNNING, S.COMPLETED), R.NOT_AT_FRONTIER,
-                 "only a cell held at a frontier can be suspended", frozenset({P})),
-    RejectionRow(T.SUSPEND, (S.PENDING,), R.NOT_DURABLE, "the session has no store",
-                 frozenset({P})),
-    RejectionRow(T.SUSPEND, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping",
-                 frozenset({P})),
+    RejectionRow(
+        T.OBSERVE, (S.SUSPENDED,), R.BUSY_OBSERVER, "another observer is attached", frozenset({P})
+    ),
+    RejectionRow(
+        T.RESUME, (S.SUSPENDED,), R.INVALID_GENERATION, "generation in the future", frozenset({P})
+    ),
+    RejectionRow(
+        T.SUSPEND,
+        (S.RUNNING, S.COMPLETED),
+        R.NOT_AT_FRONTIER,
+        "only a cell held at a frontier can be suspended",
+        frozenset({P}),
+    ),
+    RejectionRow(
+        T.SUSPEND, (S.PENDING,), R.NOT_DURABLE, "the session has no store", frozenset({P})
+    ),
+    RejectionRow(
+        T.SUSPEND, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping", frozenset({P})
+    ),
 )

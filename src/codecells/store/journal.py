@@ -49,6 +49,10 @@ __all__ = ["CellJournal", "ClockedEngine", "Durability", "arrival_key", "chain_h
 
 log = logging.getLogger("codecells")
 
+
+class _EndedElsewhere(Exception):
+    """The store no longer holds the cell: another process resumed it and saw it end."""
+
 _COMMANDS: TypeAdapter[list[AnyEngineCommand]] = TypeAdapter(list[EngineCommand])
 _COMMAND: TypeAdapter[AnyEngineCommand] = TypeAdapter(EngineCommand)
 
@@ -235,7 +239,11 @@ class CellJournal:
         self._d.store.append_step(self._d.session_id, self.cell_id, step)
         self._steps, self._chain, self._last_now, self._content = n, chain, now, content
         if pending is not None:
-            self._frontiers, self._frontier, self.frontier_observed = pending.generation, pending, False
+            self._frontiers, self._frontier, self.frontier_observed = (
+                pending.generation,
+                pending,
+                False,
+            )
 
     # ------------------------------------------------------------------ restore
     def _replay(self) -> ClockedEngine:
@@ -244,10 +252,16 @@ class CellJournal:
         if self._mismatch is not None:
             raise ReplayDiverged(cid, 0, self._mismatch)
         entries = d.store.journal(d.session_id, cid)
-        if len(entries) != self._steps:
+        if len(entries) < self._steps:
+            if d.store.load_cell(d.session_id, cid) is None:
+                raise _EndedElsewhere()
             raise ReplayDiverged(
                 cid, len(entries), f"the store holds {len(entries)} steps, expected {self._steps}"
             )
+        # the journal only grows while the cell lives: more steps (or no cell at all) mean
+        # another process resumed it meanwhile; replay up to this process's frontier (or
+        # nothing), and the generation claim answers ALREADY_RUNNING
+        entries = entries[: self._steps]
         inner = self._make_engine()
         chain, now = "", 0
         try:
@@ -333,6 +347,8 @@ class CellJournal:
             self._restoring = asyncio.ensure_future(run_step(replay))
         try:
             await asyncio.shield(self._restoring)
+        except _EndedElsewhere:  # nothing to restore: the generation claim will refuse the resume
+            pass
         finally:
             if self._restoring is not None and self._restoring.done():
                 self._restoring = None
@@ -354,7 +370,9 @@ class CellJournal:
         d = self._d
         event = Completed(content_items=list(content), error_text=error_text)
         try:
-            d.store.complete(d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes))
+            d.store.complete(
+                d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes)
+            )
         except StoreError:
             log.warning("cell %s: completion not recorded", self.cell_id, exc_info=True)
 

@@ -21,7 +21,7 @@ from .records import CallRecord, CellRecord, JournalEntry, SessionRecord, StepRe
 
 __all__ = ["MemoryStore", "SQLiteStore"]
 
-SCHEMA = "codecells-store-1"
+SCHEMA = "codecells-store-2"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,10 +29,14 @@ CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, next_cell INTE
 CREATE TABLE IF NOT EXISTS stored_values (
   session_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (session_id, key));
-CREATE TABLE IF NOT EXISTS cells (
+CREATE TABLE IF NOT EXISTS cell_records (
   session_id TEXT NOT NULL, cell_id TEXT NOT NULL, source TEXT NOT NULL,
   tool_call_id TEXT NOT NULL, tools TEXT NOT NULL, stored TEXT NOT NULL, seed INTEGER NOT NULL,
-  fingerprint TEXT NOT NULL, steps INTEGER NOT NULL DEFAULT 0, frontier TEXT, finish TEXT,
+  fingerprint TEXT NOT NULL,
+  PRIMARY KEY (session_id, cell_id));
+CREATE TABLE IF NOT EXISTS cells (
+  session_id TEXT NOT NULL, cell_id TEXT NOT NULL,
+  steps INTEGER NOT NULL DEFAULT 0, frontier TEXT, finish TEXT,
   completed TEXT, resumed INTEGER NOT NULL DEFAULT 0, observed INTEGER NOT NULL DEFAULT 0,
   owner TEXT,
   lease_until REAL NOT NULL DEFAULT 0,
@@ -55,7 +59,11 @@ CREATE TABLE IF NOT EXISTS arrivals (
   PRIMARY KEY (session_id, cell_id, key));
 """
 
-_CELL_TABLES = ("cells", "steps", "calls", "timers", "arrivals")
+_CELL_TABLES = ("cell_records", "cells", "steps", "calls", "timers", "arrivals")
+"""A cell's creation record (large, written once) has a table of its own: SQLite rewrites a whole
+row on every UPDATE, so with the source and stored-values snapshot in `cells`, each claim,
+observation and lease renewal would rewrite them (tens of ms per MB, on the event loop)."""
+_JOURNAL_TABLES = _CELL_TABLES[2:]
 
 
 class SQLiteStore:
@@ -65,11 +73,15 @@ class SQLiteStore:
         self.path = str(path)
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
+        if not self.path:  # SQLite would open a private temporary file, lost when closed
+            raise StoreError(
+                "cannot open the store: the path is empty (use MemoryStore for a store in memory)"
+            )
         try:
             db = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=10.0
             )
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: a NUL in the path
             raise StoreError(f"cannot open the store {self.path}: {exc}") from None
         try:
             self._prepare(db)
@@ -160,8 +172,7 @@ class SQLiteStore:
         """Record a new cell, held by `owner` until `lease_until`."""
         with self._txn("create a cell") as db:
             db.execute(
-                "INSERT INTO cells (session_id, cell_id, source, tool_call_id, tools, stored, "
-                "seed, fingerprint, owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO cell_records VALUES (?,?,?,?,?,?,?,?)",
                 (
                     record.session_id,
                     record.cell_id,
@@ -171,9 +182,11 @@ class SQLiteStore:
                     json.dumps(record.stored_values),
                     record.seed,
                     record.fingerprint,
-                    owner,
-                    lease_until,
                 ),
+            )
+            db.execute(
+                "INSERT INTO cells (session_id, cell_id, owner, lease_until) VALUES (?,?,?,?)",
+                (record.session_id, record.cell_id, owner, lease_until),
             )
 
     def append_step(self, session_id: str, cell_id: str, step: StepRecord) -> None:
@@ -196,10 +209,7 @@ class SQLiteStore:
             )
             db.executemany(
                 "INSERT OR IGNORE INTO calls VALUES (?,?,?,?,?,?)",
-                [
-                    (*key, c.call_id, c.tool_index, json.dumps(c.input), e.n)
-                    for c in step.calls
-                ],
+                [(*key, c.call_id, c.tool_index, json.dumps(c.input), e.n) for c in step.calls],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO timers VALUES (?,?,?,?,0)",
@@ -254,8 +264,17 @@ class SQLiteStore:
                     "UPDATE cells SET resumed=?, owner=?, lease_until=? "
                     "WHERE session_id=? AND cell_id=? AND completed IS NULL AND (resumed < ? "
                     "OR (resumed = ? AND (owner=? OR owner IS NULL OR lease_until < ?)))",
-                    (generation, owner, now + lease, session_id, cell_id, generation, generation,
-                     owner, now),  # fmt: skip
+                    (
+                        generation,
+                        owner,
+                        now + lease,
+                        session_id,
+                        cell_id,
+                        generation,
+                        generation,
+                        owner,
+                        now,
+                    ),  # fmt: skip
                 ).rowcount
                 == 1
             )
@@ -294,17 +313,14 @@ class SQLiteStore:
                 return False
             db.executemany(
                 "INSERT OR REPLACE INTO stored_values VALUES (?,?,?)",
-                [
-                    (session_id, key, json.dumps(value))
-                    for key, value in json.loads(writes).items()
-                ],
+                [(session_id, key, json.dumps(value)) for key, value in json.loads(writes).items()],
             )
             return True
 
     def restart(self, session_id: str, cell_id: str, owner: str, lease_until: float) -> None:
         """Forget the journal of a cell that never reached a frontier; `owner` reruns it."""
         with self._txn("restart a cell") as db:
-            _delete(db, session_id, cell_id, _CELL_TABLES[1:])
+            _delete(db, session_id, cell_id, _JOURNAL_TABLES)
             db.execute(
                 "UPDATE cells SET steps=0, frontier=NULL, finish=NULL, resumed=0, owner=?, "
                 "lease_until=? WHERE session_id=? AND cell_id=?",
@@ -322,8 +338,8 @@ class SQLiteStore:
         with self._txn("load a cell") as db:
             row = db.execute(
                 "SELECT source, tool_call_id, tools, stored, seed, fingerprint, steps, frontier, "
-                "finish, completed, resumed, observed, owner, lease_until FROM cells "
-                "WHERE session_id=? AND cell_id=?",
+                "finish, completed, resumed, observed, owner, lease_until FROM cell_records "
+                "JOIN cells USING (session_id, cell_id) WHERE session_id=? AND cell_id=?",
                 key,
             ).fetchone()
             if row is None:

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from transitions import Machine
 
-from ..fsm import State, build_machine, definition
-from ..kinds import CellKind
+from ..fsm import State, build_machine
+from ._defs import Lifecycle, lifecycle
 from .model import Step
 
 __all__ = ["MachineDriver"]
 
 
 class MachineDriver:
-    """Drives `build_machine(kind)` with a `GuardOracle` host: each step fires its trigger with
-    its guard assignment. A reference `Driver`, and a check of the machine builder itself."""
+    """Drives `build_machine(kind)` (a kind or a definition) with a `GuardOracle` host: each
+    step fires its trigger with its guard assignment. A reference `Driver`, and a check of the
+    machine builder itself."""
 
-    def __init__(self, kind: CellKind | str) -> None:
-        self.kind = CellKind(kind)
-        self.machine: Machine = build_machine(self.kind)
+    def __init__(self, kind: Lifecycle) -> None:
+        self.definition = lifecycle(kind)
+        self.kind = self.definition.kind
+        self.machine: Machine = build_machine(self.definition)
 
     def reset(self) -> None:
         """Back to the initial state."""
-        self.machine.set_state(definition(self.kind).initial.value)
+        self.machine.set_state(self.definition.initial.value)
 
     def apply(self, step: Step) -> None:
         """Fire `step.trigger` with `guards=step.guards`."""

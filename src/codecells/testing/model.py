@@ -8,15 +8,14 @@ takes exactly that row.
 
 from __future__ import annotations
 
-from functools import cache
-from itertools import product
-
 from pydantic import BaseModel, ConfigDict
 
-from ..fsm import Guard, LifecycleDefinition, State, TransitionSpec, Trigger, definition
+from ..fsm import LifecycleDefinition, State, Trigger, definition
+from ..fsm.effective import effective_guards, guard_assignment
 from ..kinds import CellKind
+from ._defs import Lifecycle, by_definition
 
-__all__ = ["Path", "Step", "dead_rows", "guard_assignment", "row_steps"]
+__all__ = ["Path", "Step", "dead_rows", "guard_assignment", "effective_guards", "row_steps"]
 
 
 class Step(BaseModel):
@@ -71,50 +70,12 @@ class Path(BaseModel):
         return " ".join(out)
 
 
-def _holds(row: TransitionSpec, values: dict[Guard, bool]) -> bool:
-    return all(values[g] for g in row.conditions) and not any(values[g] for g in row.unless)
-
-
-def _selects(
-    earlier: tuple[TransitionSpec, ...], row: TransitionSpec, values: dict[Guard, bool]
-) -> bool:
-    return _holds(row, values) and not any(_holds(r, values) for r in earlier)
-
-
-def guard_assignment(
-    earlier: tuple[TransitionSpec, ...], row: TransitionSpec
-) -> dict[str, bool] | None:
-    """The guard values that select `row` after the `earlier` rows for its (state, trigger)
-    were tried, or None when no assignment can. Prefers the fewest true guards and names
-    only the guards that matter (the row is selected whatever the others are)."""
-    used = {g for r in (*earlier, row) for g in (*r.conditions, *r.unless)}
-    names = [g for g in Guard if g in used]
-    for bits in sorted(product((False, True), repeat=len(names)), key=sum):
-        values = dict(zip(names, bits, strict=True))
-        if not _selects(earlier, row, values):
-            continue
-        free: list[Guard] = []
-        for g in names:
-            trial = [*free, g]
-            if all(
-                _selects(earlier, row, {**values, **dict(zip(trial, flips, strict=True))})
-                for flips in product((False, True), repeat=len(trial))
-            ):
-                free = trial
-        return {g.value: v for g, v in values.items() if g not in free}
-    return None
-
-
-@cache
-def _analyse(kind: CellKind) -> tuple[tuple[Step, ...], tuple[int, ...]]:
-    d: LifecycleDefinition = definition(kind)
+@by_definition
+def _analyse(d: LifecycleDefinition) -> tuple[tuple[Step, ...], tuple[int, ...]]:
     steps: list[Step] = []
     dead: list[int] = []
     for i, row in enumerate(d.transitions):
-        earlier = tuple(
-            r for r in d.transitions[:i] if r.source == row.source and r.trigger == row.trigger
-        )
-        guards = guard_assignment(earlier, row)
+        guards = effective_guards(d, i)
         if guards is None:
             dead.append(i)
             continue
@@ -131,11 +92,12 @@ def _analyse(kind: CellKind) -> tuple[tuple[Step, ...], tuple[int, ...]]:
     return tuple(steps), tuple(dead)
 
 
-def row_steps(kind: CellKind | str) -> tuple[Step, ...]:
-    """Every row of `definition(kind)` that some guard assignment selects, as a `Step`."""
-    return _analyse(CellKind(kind))[0]
+def row_steps(kind: Lifecycle) -> tuple[Step, ...]:
+    """Every row of the lifecycle (a kind or a definition) that some guard assignment
+    selects, as a `Step`."""
+    return _analyse(kind)[0]
 
 
-def dead_rows(kind: CellKind | str) -> tuple[int, ...]:
+def dead_rows(kind: Lifecycle) -> tuple[int, ...]:
     """Indexes of rows no guard assignment selects (shadowed by earlier rows)."""
-    return _analyse(CellKind(kind))[1]
+    return _analyse(kind)[1]

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Iterator
 from enum import StrEnum
-from functools import cache
 from typing import Protocol
 
-from ..fsm import State, definition
-from ..kinds import CellKind
+from ..fsm import LifecycleDefinition, State
+from ._defs import Lifecycle, by_definition, lifecycle
 from .model import Path, Step, dead_rows, row_steps
 
 __all__ = [
@@ -60,16 +59,16 @@ class PathContext(Protocol):
         """The context once `step` was taken."""
 
 
-@cache
-def _from(kind: CellKind, state: State) -> tuple[Step, ...]:
-    return tuple(s for s in row_steps(kind) if s.source == state)
+@by_definition
+def _by_source(d: LifecycleDefinition) -> dict[State, tuple[Step, ...]]:
+    return {st: tuple(s for s in row_steps(d) if s.source == st) for st in d.states}
 
 
 def enabled_steps(
-    kind: CellKind | str, state: State, context: Hashable = None, ctx: PathContext | None = None
+    kind: Lifecycle, state: State, context: Hashable = None, ctx: PathContext | None = None
 ) -> list[Step]:
     """The steps that can be taken in `state` (and `context`, under `ctx`), in row order."""
-    steps = _from(CellKind(kind), state)
+    steps = _by_source(kind).get(state, ())
     return list(steps) if ctx is None else [s for s in steps if ctx.allows(context, s)]
 
 
@@ -77,8 +76,8 @@ def _after(ctx: PathContext | None, context: Hashable, step: Step) -> Hashable:
     return None if ctx is None else ctx.after(context, step)
 
 
-def _bfs(
-    kind: CellKind | str, start: Node, ctx: PathContext | None, max_depth: int
+def bfs(
+    kind: Lifecycle, start: Node, ctx: PathContext | None, max_depth: int
 ) -> Iterator[tuple[Node, tuple[Step, ...]]]:
     """Every node reachable from `start` within `max_depth` steps, with a shortest path to it."""
     seen = {start}
@@ -95,41 +94,43 @@ def _bfs(
                 queue.append((nxt, (*path, step)))
 
 
-def _start(kind: CellKind | str, ctx: PathContext | None) -> Node:
-    return (definition(kind).initial, None if ctx is None else ctx.initial())
+def _start(kind: Lifecycle, ctx: PathContext | None) -> Node:
+    return (lifecycle(kind).initial, None if ctx is None else ctx.initial())
 
 
 def shortest_paths(
-    kind: CellKind | str, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
+    kind: Lifecycle, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> list[Path]:
     """A shortest path to every reachable state, in order of discovery (breadth first)."""
-    k = CellKind(kind)
+    k = lifecycle(kind)
     found: dict[State, Path] = {}
-    for (state, _), steps in _bfs(k, _start(k, context), context, max_depth):
-        found.setdefault(state, Path(kind=k, steps=steps))
+    for (state, _), steps in bfs(k, _start(k, context), context, max_depth):
+        found.setdefault(state, Path(kind=k.kind, steps=steps))
     return list(found.values())
 
 
-def _row_paths(kind: CellKind, ctx: PathContext | None, max_depth: int) -> dict[int, Path]:
-    nodes = list(_bfs(kind, _start(kind, ctx), ctx, max_depth - 1))
+def _row_paths(
+    kind: LifecycleDefinition, ctx: PathContext | None, max_depth: int
+) -> dict[int, Path]:
+    nodes = list(bfs(kind, _start(kind, ctx), ctx, max_depth - 1))
     found: dict[int, Path] = {}
     for step in row_steps(kind):
         for (state, context), prefix in nodes:
             if state == step.source and (ctx is None or ctx.allows(context, step)):
-                found[step.row_index] = Path(kind=kind, steps=(*prefix, step))
+                found[step.row_index] = Path(kind=kind.kind, steps=(*prefix, step))
                 break
     return found
 
 
 def transition_paths(
-    kind: CellKind | str, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
+    kind: Lifecycle, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> list[Path]:
     """A set of paths taking every coverable row at least once, in row order.
 
     Each row is reached by a shortest path and taken last; paths that are a prefix of another
     path of the set are dropped (the longer one covers them).
     """
-    k = CellKind(kind)
+    k = lifecycle(kind)
     candidates = list(_row_paths(k, context, max_depth).values())
     keys = [tuple(s.row_index for s in p.steps) for p in candidates]
     return [
@@ -140,10 +141,10 @@ def transition_paths(
 
 
 def uncovered_rows(
-    kind: CellKind | str, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
+    kind: Lifecycle, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
 ) -> dict[int, str]:
     """Rows no path can take, with the reason: dead guards, or unreachable in the context."""
-    k = CellKind(kind)
+    k = lifecycle(kind)
     out = {i: "no guard assignment selects it (shadowed by earlier rows)" for i in dead_rows(k)}
     covered = _row_paths(k, context, max_depth)
     for step in row_steps(k):
@@ -153,18 +154,18 @@ def uncovered_rows(
 
 
 def simple_paths(
-    kind: CellKind | str, *, context: PathContext | None = None, max_length: int | None = None
+    kind: Lifecycle, *, context: PathContext | None = None, max_length: int | None = None
 ) -> list[Path]:
     """Every path from the initial state that visits no state twice, depth first in row order.
 
     Internal rows never appear (they revisit their state); `max_length` bounds the steps.
     """
-    k = CellKind(kind)
-    limit = len(definition(k).states) if max_length is None else max_length
+    k = lifecycle(kind)
+    limit = len(k.states) if max_length is None else max_length
     out: list[Path] = []
 
     def walk(node: Node, steps: tuple[Step, ...], visited: frozenset[State]) -> None:
-        out.append(Path(kind=k, steps=steps))
+        out.append(Path(kind=k.kind, steps=steps))
         if len(steps) >= limit:
             return
         for step in enabled_steps(k, node[0], node[1], context):
@@ -178,7 +179,7 @@ def simple_paths(
 
 
 def path_to_final(
-    kind: CellKind | str,
+    kind: Lifecycle,
     state: State,
     context: Hashable = None,
     *,
@@ -186,15 +187,15 @@ def path_to_final(
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> tuple[Step, ...] | None:
     """A shortest sequence of steps from (`state`, `context`) to a final state, or None."""
-    finals = definition(kind).final_states
-    for (s, _), steps in _bfs(kind, (state, context), ctx, max_depth):
+    finals = lifecycle(kind).final_states
+    for (s, _), steps in bfs(kind, (state, context), ctx, max_depth):
         if s in finals:
             return steps
     return None
 
 
 def steps_toward_untaken(
-    kind: CellKind | str,
+    kind: Lifecycle,
     state: State,
     taken: set[int],
     context: Hashable = None,
@@ -211,7 +212,7 @@ def steps_toward_untaken(
         return internal or here
     out: dict[int, Step] = {}
     best: int | None = None
-    for (s, c), prefix in _bfs(kind, (state, context), ctx, max_depth):
+    for (s, c), prefix in bfs(kind, (state, context), ctx, max_depth):
         if best is not None and len(prefix) > best:
             break
         fresh = [x for x in enabled_steps(kind, s, c, ctx) if x.row_index not in taken]
@@ -222,7 +223,7 @@ def steps_toward_untaken(
 
 
 def paths(
-    kind: CellKind | str,
+    kind: Lifecycle,
     cover: Cover | str = Cover.TRANSITIONS,
     *,
     context: PathContext | None = None,

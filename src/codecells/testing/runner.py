@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
-from ..fsm import State, Trigger, definition
-from ..kinds import CellKind
+from ..fsm import State, Trigger
 from ._aio import MaybeAwaitable, resolve
+from ._defs import Lifecycle, lifecycle
 from .model import Path, Step
 from .paths import Cover, PathContext, paths
 
@@ -84,24 +84,24 @@ class TestModel(Generic[S]):
 
     def __init__(
         self,
-        kind: CellKind | str,
+        kind: Lifecycle,
         actions: Mapping[Trigger | str, Action[S]],
         assertions: Mapping[State | str, Assertion[S]] | None = None,
         *,
         context: PathContext | None = None,
     ) -> None:
-        self.kind = CellKind(kind)
+        d = self.definition = lifecycle(kind)
+        self.kind = d.kind
         self.actions = {Trigger(t): a for t, a in actions.items()}
         self.assertions = {State(s): a for s, a in (assertions or {}).items()}
         self.context = context
-        d = definition(self.kind)
         unknown = set(self.actions) - set(d.triggers)
         if unknown:
             raise ValueError(f"{self.kind.value} has no trigger {', '.join(sorted(unknown))}")
 
     def paths(self, cover: Cover | str = Cover.TRANSITIONS) -> list[Path]:
-        """The generated paths of this model's kind for `cover`."""
-        return paths(self.kind, cover, context=self.context)
+        """The generated paths of this model's lifecycle for `cover`."""
+        return paths(self.definition, cover, context=self.context)
 
     async def run_path(
         self,

@@ -20,6 +20,7 @@ from ..engine.protocol import (
     Lost,
     Quiescent,
 )
+from ._queue import CommandQueue
 
 __all__ = ["Gate", "ScriptError", "ScriptStep", "ScriptedEngine"]
 
@@ -61,7 +62,7 @@ class Gate:
         return self._released
 
 
-class ScriptedEngine:
+class ScriptedEngine(CommandQueue):
     """An `Engine` (see `codecells.engine.protocol`) that returns scripted steps in order.
 
     Posted commands are recorded in `commands` and wait in the queue until the next step,
@@ -79,9 +80,8 @@ class ScriptedEngine:
         exhausted: AnyEngineEvent | None = None,
         interruptible: bool = True,
     ) -> None:
-        self._cond = threading.Condition()
+        super().__init__()
         self._script: deque[ScriptStep] = deque()
-        self._queue: list[AnyEngineCommand] = []
         self._gates: dict[int, Gate] = {}
         self._in_step = False
         self._interruptible = interruptible
@@ -111,17 +111,8 @@ class ScriptedEngine:
         """How many steps have started."""
         return len(self.applied)
 
-    def post(self, command: AnyEngineCommand) -> None:
-        """Record `command` and queue it for the next step."""
-        with self._cond:
-            self.commands.append(command)
-            self._queue.append(command)
-
-    @property
-    def has_queued_input(self) -> bool:
-        """True when posted commands wait for the next step."""
-        with self._cond:
-            return bool(self._queue)
+    def _posted(self, command: AnyEngineCommand) -> None:
+        self.commands.append(command)
 
     def step(self) -> list[AnyEngineEvent]:
         """Consume the queued commands and return the next scripted step."""
@@ -129,7 +120,7 @@ class ScriptedEngine:
             if self._in_step:
                 raise RuntimeError("ScriptedEngine.step called while another step runs")
             self._in_step = True
-            consumed, self._queue = self._queue, []
+            consumed = self._take_queued()
             index = len(self.applied)
             self.applied.append(consumed)
             planned = self._script.popleft() if self._script else None

@@ -14,23 +14,25 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from ..fsm import State, definition
-from ..kinds import CellKind
+from ..fsm import State
 from ._aio import MaybeAwaitable, resolve
-from .model import Step
+from ._defs import Lifecycle, lifecycle
+from .model import Path, Step
 from .paths import (
     DEFAULT_MAX_DEPTH,
     PathContext,
     enabled_steps,
     path_to_final,
     steps_toward_untaken,
+    uncovered_rows,
 )
+from .runner import PathFailure
 
 if TYPE_CHECKING:
     from hypothesis import settings as Settings
     from hypothesis.stateful import RuleBasedStateMachine
 
-__all__ = ["Driver", "lifecycle_state_machine"]
+__all__ = ["Driver", "StopCondition", "every_row_taken", "lifecycle_state_machine", "run_until"]
 
 T = TypeVar("T")
 
@@ -52,14 +54,15 @@ class Driver(Protocol):
 
 
 def lifecycle_state_machine(
-    kind: CellKind | str,
+    kind: Lifecycle,
     driver: Driver | Callable[[], Driver],
     *,
     context: PathContext | None = None,
     settings: Settings | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> type[RuleBasedStateMachine]:
-    """A `RuleBasedStateMachine` subclass testing `driver` against `definition(kind)`.
+    """A `RuleBasedStateMachine` subclass testing `driver` against the lifecycle (a kind or
+    a definition).
 
     `driver` is a `Driver` (reset at the start of every example) or a factory of drivers
     (one per example). Run it with ``TestX = lifecycle_state_machine(...).TestCase``.
@@ -69,8 +72,7 @@ def lifecycle_state_machine(
     from hypothesis import target
     from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-    k = CellKind(kind)
-    d = definition(k)
+    d = lifecycle(kind)
     is_factory = isinstance(driver, type) or not hasattr(driver, "apply")
     make_driver = driver if callable(driver) and is_factory else None
 
@@ -100,11 +102,17 @@ def lifecycle_state_machine(
 
         def _restart(self) -> None:
             self._run(self.driver.reset())
+            self._lifecycle: list[Step] = []
             self.model_state: State = d.initial
             self.context: Hashable = None if context is None else context.initial()
 
         def _take(self, step: Step) -> None:
-            self._run(self.driver.apply(step))
+            try:
+                self._run(self.driver.apply(step))
+            except Exception as exc:  # not BaseException: Hypothesis aborts examples with those
+                path = Path(kind=d.kind, steps=(*self._lifecycle, step))
+                raise PathFailure(path, len(self._lifecycle), "action", exc) from exc
+            self._lifecycle.append(step)
             self.history.append(step)
             self.taken.add(step.row_index)
             self.rows_taken[step.row_index] += 1
@@ -122,12 +130,12 @@ def lifecycle_state_machine(
                 if self.model_state in d.final_states:
                     self._restart()
                     return
-                enabled = enabled_steps(k, self.model_state, self.context, context)
+                enabled = enabled_steps(d, self.model_state, self.context, context)
                 assert enabled, (
                     f"no step is enabled in {self.model_state.value} after {self._where()}"
                 )
                 toward = steps_toward_untaken(
-                    k, self.model_state, self.taken, self.context, ctx=context, max_depth=max_depth
+                    d, self.model_state, self.taken, self.context, ctx=context, max_depth=max_depth
                 )
                 if len(toward) == len(enabled):
                     toward = []
@@ -160,7 +168,7 @@ def lifecycle_state_machine(
 
             def go() -> None:
                 route = path_to_final(
-                    k, self.model_state, self.context, ctx=context, max_depth=max_depth
+                    d, self.model_state, self.context, ctx=context, max_depth=max_depth
                 )
                 assert route is not None, f"no final state reachable from {self.model_state.value}"
 
@@ -172,7 +180,7 @@ def lifecycle_state_machine(
                 if not self._failed:
                     target(float(len(self.taken)), label="rows taken")
                     route = path_to_final(
-                        k, self.model_state, self.context, ctx=context, max_depth=max_depth
+                        d, self.model_state, self.context, ctx=context, max_depth=max_depth
                     )
                     for step in route or ():
                         self._take(step)
@@ -181,10 +189,50 @@ def lifecycle_state_machine(
             finally:
                 try:
                     self._run(self.driver.close())
+                except Exception as exc:
+                    path = Path(kind=d.kind, steps=tuple(self._lifecycle))
+                    raise PathFailure(path, None, "teardown", exc) from exc
                 finally:
                     self._loop.close()
 
-    LifecycleMachine.__name__ = LifecycleMachine.__qualname__ = f"{k.value.title()}Lifecycle"
+    LifecycleMachine.__name__ = LifecycleMachine.__qualname__ = f"{d.kind.value.title()}Lifecycle"
     if settings is not None:
         LifecycleMachine.TestCase.settings = settings
     return LifecycleMachine
+
+
+StopCondition = Callable[[Counter[int]], bool]
+"""Decides from the rows taken so far (row index -> count) whether a run may stop."""
+
+
+def every_row_taken(
+    kind: Lifecycle, *, context: PathContext | None = None, max_depth: int = DEFAULT_MAX_DEPTH
+) -> StopCondition:
+    """Stop once every row a path can reach (in `context`) was taken at least once."""
+    d = lifecycle(kind)
+    reachable = set(range(len(d.transitions))) - set(
+        uncovered_rows(d, context=context, max_depth=max_depth)
+    )
+    return lambda taken: reachable <= {row for row, n in taken.items() if n}
+
+
+def run_until(
+    machine: type[RuleBasedStateMachine],
+    stop: StopCondition,
+    *,
+    batch: Settings | None = None,
+    max_batches: int = 20,
+) -> bool:
+    """Run `machine` (from `lifecycle_state_machine`) in batches of examples until `stop`
+    holds for its `rows_taken`, GraphWalker style; True when it did within `max_batches`.
+    A failing example raises as usual."""
+    from hypothesis import settings as make_settings
+    from hypothesis.stateful import run_state_machine_as_test
+
+    chosen = batch or make_settings(max_examples=10, stateful_step_count=40, deadline=None)
+    taken: Counter[int] = machine.rows_taken  # type: ignore[attr-defined]
+    for _ in range(max_batches):
+        if stop(taken):
+            return True
+        run_state_machine_as_test(machine, settings=make_settings(chosen, database=None))
+    return stop(taken)
