@@ -8,12 +8,17 @@ loop is watched two ways:
 * *worst callback*: the longest single event-loop callback (every `Handle._run` timed);
   the target is < 20 ms whatever one cell does;
 * *worst heartbeat*: the longest a 1 ms heartbeat on the loop was late (what other cells and
-  callers feel; it includes waiting for the GIL while a worker holds it).
+  callers feel; it includes waiting for the GIL while a worker holds it);
+* *full GCs*: how many full (generation 2) garbage collections ran during the storm, on any
+  thread, and the longest one in CPU time of its thread (`gc.callbacks`). A full collection
+  traverses every live object of the process, holding the GIL: it is what remains of the stalls.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,6 +34,12 @@ async def t(i: int) -> int:
     return i
 
 
+async def never() -> int:
+    """An `async def` tool that never answers (its call stays outstanding)."""
+    await asyncio.Event().wait()
+    return 0
+
+
 class LoopWatch:
     """Times every event-loop callback and keeps a heartbeat, while active."""
 
@@ -36,7 +47,18 @@ class LoopWatch:
         self.worst_callback = 0.0
         self.worst_heartbeat = 0.0
         self.culprit = ""
+        self.full_collections = 0
+        self.worst_collection = 0.0  # CPU seconds of its thread
         self._original: Any = None
+        self._began = threading.local()
+
+    def _collecting(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began.cpu = time.thread_time()
+        elif info["generation"] == 2:
+            self.full_collections += 1
+            took = time.thread_time() - self._began.cpu
+            self.worst_collection = max(self.worst_collection, took)
 
     def __enter__(self) -> LoopWatch:
         handle = asyncio.events.Handle
@@ -53,10 +75,12 @@ class LoopWatch:
                     watch.worst_callback, watch.culprit = took, repr(self)[:150]
 
         handle._run = timed  # type: ignore[method-assign]
+        gc.callbacks.append(self._collecting)
         return self
 
     def __exit__(self, *_: object) -> None:
         asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+        gc.callbacks.remove(self._collecting)
 
     async def heartbeat(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -67,14 +91,14 @@ class LoopWatch:
 
 
 async def run_cell(source: str) -> cc.Completed | cc.Terminated | cc.Yielded:
-    async with cc.Session([t]) as session:
+    async with cc.Session([t, never]) as session:
         cell = await session.create_cell(source)
         return await cell.wait(yield_after=120)
 
 
 async def terminate_holding(source: str) -> cc.Completed | cc.Terminated:
     """Run `source` until it waits forever, then terminate it (its engine is freed)."""
-    async with cc.Session([t]) as session:
+    async with cc.Session([t, never]) as session:
         cell = await session.create_cell(source)
         while cell.state != "pending":
             await asyncio.sleep(0.01)
@@ -83,7 +107,7 @@ async def terminate_holding(source: str) -> cc.Completed | cc.Terminated:
 
 async def commit_then_start(source: str) -> cc.Completed | cc.Terminated | cc.Yielded:
     """Commit a huge stored value, then start a cell that receives it."""
-    async with cc.Session([t]) as session:
+    async with cc.Session([t, never]) as session:
         first = await session.create_cell(source)
         event = await first.wait(yield_after=120)
         assert isinstance(event, cc.Completed) and event.error_text is None, event
@@ -102,6 +126,10 @@ STORMS: dict[str, tuple[Callable[[str], Awaitable[object]], str]] = {
         run_cell,
         "const p = []; for (let i = 0; i < 10000; i++) p.push(tools.t({i}));"
         " text((await Promise.all(p)).length)",
+    ),
+    "100,000 outstanding tool calls": (
+        run_cell,
+        "for (let i = 0; i < 100000; i++) tools.never({})",
     ),
     "freeing a heap of 1.5M objects (completed)": (run_cell, HEAP),
     "freeing a heap of 1.5M objects (terminated)": (
@@ -135,16 +163,36 @@ def summary(event: object) -> str:
 
 
 def main() -> None:
-    print(f"{'storm':46} {'worst callback':>15} {'worst heartbeat':>16}  outcome")
+    floor, objects = resting_collection(), len(gc.get_objects())
+    print(
+        f"{'storm':46} {'worst callback':>15} {'worst heartbeat':>16} {'full GCs (worst)':>18}"
+        "  outcome"
+    )
     for name, (run, source) in STORMS.items():
+        gc.collect()  # each storm from a clean heap, not paying for the last one's garbage
         watch, outcome = asyncio.run(measure(run, source))
         callback_ms = watch.worst_callback * 1e3
         mark = "ok" if callback_ms < TARGET_MS else "OVER"
         print(
             f"{name:46} {callback_ms:12.1f} ms {watch.worst_heartbeat * 1e3:13.1f} ms"
+            f" {watch.full_collections:5} ({watch.worst_collection * 1e3:5.1f} ms)"
             f"  {mark}; {outcome}"
         )
     print(f"target: every loop callback < {TARGET_MS:.0f} ms")
+    print(
+        f"the floor: one full collection of this process at rest ({objects:,} objects)"
+        f" took {floor * 1e3:.1f} ms of CPU"
+    )
+
+
+def resting_collection() -> float:
+    """CPU seconds of a full collection of this process with no cell alive (best of three)."""
+    took = []
+    for _ in range(3):
+        began = time.thread_time()
+        gc.collect()
+        took.append(time.thread_time() - began)
+    return min(took)
 
 
 if __name__ == "__main__":

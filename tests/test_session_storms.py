@@ -3,8 +3,15 @@ limits that protect the host give clear errors (the stalls themselves: benchmark
 
 from __future__ import annotations
 
+import asyncio
+
 import codecells as cc
-from codecells.engine.quickjs_engine import MAX_PENDING_TIMERS, timer_limit_text
+from codecells.engine.quickjs_engine import (
+    MAX_PENDING_TIMERS,
+    MAX_PENDING_TOOL_CALLS,
+    timer_limit_text,
+    tool_call_limit_text,
+)
 
 WAIT = 30.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping
 
@@ -80,3 +87,50 @@ async def test_a_storm_of_unawaited_tool_calls_is_answered_in_full() -> None:
         [double],
     )
     assert event == cc.Completed(content_items=[cc.TextItem(text="3000")])
+
+
+async def never() -> int:
+    """A tool that never answers by itself (its call stays outstanding until cancelled)."""
+    await asyncio.Event().wait()
+    return 0
+
+
+async def test_more_outstanding_tool_calls_than_the_cap_end_the_cell_with_a_clear_error() -> None:
+    event = await run(
+        f'text("before"); for (let i = 0; i <= {MAX_PENDING_TOOL_CALLS}; i++) tools.never({{}})',
+        [never],
+    )
+    assert event.error_text == tool_call_limit_text()
+    assert "tool_call_limit exceeded" in event.error_text
+    assert f"{MAX_PENDING_TOOL_CALLS:,} outstanding tool calls" in event.error_text
+    assert event.content_items == [cc.TextItem(text="before")]
+
+
+async def test_answered_tool_calls_do_not_count_against_the_cap() -> None:
+    async def echo(i: int) -> int:
+        return i
+
+    event = await run(
+        f"const N = {MAX_PENDING_TOOL_CALLS};"
+        "let sum = 0; for (let round = 0; round < 2; round++) {"
+        "  const p = []; for (let i = 0; i < N; i++) p.push(tools.echo({i}));"
+        "  sum += (await Promise.all(p)).length;"
+        "} text(sum)",
+        [echo],
+    )
+    assert event == cc.Completed(content_items=[cc.TextItem(text=str(2 * MAX_PENDING_TOOL_CALLS))])
+
+
+async def test_a_cell_over_the_tool_call_cap_ends_while_another_cell_goes_on() -> None:
+    async with cc.Session([never]) as session:
+        other = await session.create_cell(
+            "let n = 0; for (let i = 0; i < 3; i++) { await new Promise((r) => setTimeout(r, 1));"
+            " n++; } text(n)"
+        )
+        storm = await session.create_cell(
+            f"for (let i = 0; i <= {MAX_PENDING_TOOL_CALLS}; i++) tools.never({{}})"
+        )
+        stormed = await storm.wait(yield_after=WAIT)
+        went_on = await other.wait(yield_after=WAIT)
+    assert isinstance(stormed, cc.Completed) and stormed.error_text == tool_call_limit_text()
+    assert went_on == cc.Completed(content_items=[cc.TextItem(text="3")])

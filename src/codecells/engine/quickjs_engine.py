@@ -57,7 +57,13 @@ from .release import release_context
 from .watchdog import RESEND_SECONDS, watchdog
 from .wire import messages, to_json, trusted
 
-__all__ = ["MAX_PENDING_TIMERS", "QuickJSEngine", "timer_limit_text"]
+__all__ = [
+    "MAX_PENDING_TIMERS",
+    "MAX_PENDING_TOOL_CALLS",
+    "QuickJSEngine",
+    "timer_limit_text",
+    "tool_call_limit_text",
+]
 
 _SOURCES = resources.files(__package__)
 PRELUDE = Prelude(
@@ -74,6 +80,10 @@ _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
 MAX_PENDING_TIMERS = 10_000
 """`setTimeout` timers a cell may have pending at once; one more ends it with
 `timer_limit_text()` (each pending timer costs the host memory and event-loop work)."""
+MAX_PENDING_TOOL_CALLS = 10_000
+"""Tool calls a cell may have outstanding (called, not yet answered) at once; one more ends it
+with `tool_call_limit_text()` (each outstanding call is a task and its objects on the host, and
+every full garbage collection traverses them all: docs/benchmarks.md, "Event storms")."""
 INLINE_STEP_SECONDS = 0.05
 """Inline tools run within a step for 50 ms from its first inline call, and until the script
 calls `yield_control()`; later calls are reported for the host to run, so the step ends and
@@ -95,6 +105,15 @@ def timer_limit_text() -> str:
     return (
         f"timer_limit exceeded: the cell had more than {MAX_PENDING_TIMERS:,} pending "
         "setTimeout timers"
+    )
+
+
+def tool_call_limit_text() -> str:
+    """`Finished.error_text` of a cell with more than `MAX_PENDING_TOOL_CALLS` outstanding
+    tool calls."""
+    return (
+        f"tool_call_limit exceeded: the cell had more than {MAX_PENDING_TOOL_CALLS:,} "
+        "outstanding tool calls (await some before making more)"
     )
 
 
@@ -224,6 +243,7 @@ class QuickJSEngine:
                 self._over = True
         if self._over or self._closed:
             self._discard()
+        self._events = []  # the caller's now: its feeder releases each event once handled
         return events
 
     def tick(self) -> float:
@@ -489,6 +509,8 @@ class QuickJSEngine:
                 events.append(trusted(Output, item=item))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
+                if len(self._pending_calls) > MAX_PENDING_TOOL_CALLS and not final:
+                    raise self._finished(tool_call_limit_text())
                 inline = (
                     self._inline is not None
                     and message[2] in self._inline.indexes

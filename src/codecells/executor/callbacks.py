@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 __all__ = ["CANCEL_GRACE", "Callbacks"]
@@ -16,18 +16,29 @@ CANCEL_GRACE = 0.1
 
 
 class Callbacks:
-    """Tracks a cell's tool-call and notification tasks; cancels them with a grace period."""
+    """Tracks a cell's tool-call and notification tasks; cancels them with a grace period.
 
-    def __init__(self, cell_id: str) -> None:
+    A tool call is one task running the host's awaitable itself, and one shared done callback
+    (`_finished`) hands its result on: no wrapper coroutine or closure per call, so a storm of
+    thousands of outstanding calls leaves fewer objects for each full garbage collection to
+    traverse (docs/benchmarks.md, "Event storms")."""
+
+    def __init__(self, cell_id: str, answered: Callable[[Any], None]) -> None:
         self._cell_id = cell_id
-        self.tools: dict[str, asyncio.Task[None]] = {}
+        self._answered = answered
+        self.tools: dict[str, asyncio.Future[Any]] = {}
+        self._call_ids: dict[asyncio.Future[Any], str] = {}
         self.notifications: set[asyncio.Task[None]] = set()
 
-    def spawn_tool(self, call_id: str, work: Coroutine[Any, Any, None]) -> None:
-        """Run a tool call; it removes itself from the set when done."""
-        task = asyncio.get_running_loop().create_task(work, name=f"cell {self._cell_id} {call_id}")
+    def spawn_tool(self, call_id: str, work: Awaitable[Any]) -> None:
+        """Run a tool call; when it ends, its result goes to `answered` (unless it was
+        cancelled or failed) and it leaves `tools`."""
+        task = asyncio.ensure_future(work)  # a future (an externally answered call) as it is
+        if isinstance(task, asyncio.Task):
+            task.set_name(f"cell {self._cell_id} {call_id}")
         self.tools[call_id] = task
-        task.add_done_callback(lambda t: self._finished(t, call_id))
+        self._call_ids[task] = call_id
+        task.add_done_callback(self._finished)
 
     def spawn_notification(self, work: Coroutine[Any, Any, None]) -> None:
         """Run a notification; it removes itself from the set when done."""
@@ -35,16 +46,19 @@ class Callbacks:
         self.notifications.add(task)
         task.add_done_callback(self._notified)
 
-    def _finished(self, task: asyncio.Task[None], call_id: str) -> None:
+    def _finished(self, task: asyncio.Future[Any]) -> None:
+        call_id = self._call_ids.pop(task)
         if self.tools.get(call_id) is task:
             del self.tools[call_id]
+        if not task.cancelled() and task.exception() is None:
+            self._answered(task.result())
         self._log_failure(task)
 
     def _notified(self, task: asyncio.Task[None]) -> None:
         self.notifications.discard(task)
         self._log_failure(task)
 
-    def _log_failure(self, task: asyncio.Task[None]) -> None:
+    def _log_failure(self, task: asyncio.Future[Any]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.warning("cell %s callback failed", self._cell_id, exc_info=task.exception())
 
@@ -67,7 +81,7 @@ class Callbacks:
         await _cancel(set(self.tools.values()) | self.notifications)
 
 
-async def _cancel(tasks: set[asyncio.Task[None]]) -> None:
+async def _cancel(tasks: set[asyncio.Future[Any]]) -> None:
     for task in tasks:
         task.cancel()
     if tasks:

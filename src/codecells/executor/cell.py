@@ -121,10 +121,13 @@ class CellExecutor:
         self._run_step = run_step
         self._output_limit = output_limit
         self._journal = journal
-        self._steps: list[tuple[Trigger, str, str, float, int]] = []  # see `trace`
+        # see `trace`: the trigger's value, not the enum member, so that each entry holds only
+        # atomic values and the garbage collector stops tracking it (a storm's transitions
+        # would otherwise be traversed by every full collection)
+        self._steps: list[tuple[str, str, str, float, int]] = []
         self._outbox = Outbox()
         self._observer: Observer | None = None
-        self._callbacks = Callbacks(cell_id)
+        self._callbacks = Callbacks(cell_id, self._tool_answered)
         self._timers = Timers(self._timer_fired)
         self._step: asyncio.Future[None] | None = None  # done once its events are fed
         self._ending: asyncio.Task[None] | None = None
@@ -148,7 +151,7 @@ class CellExecutor:
             # constructed without re-validation: every field comes from typed values in `fire`
             trusted(
                 TraceStep,
-                trigger=trigger,
+                trigger=Trigger(trigger),
                 source=State(source),
                 dest=State(dest),
                 internal=source == dest,
@@ -257,11 +260,11 @@ class CellExecutor:
             taken = False
         except Exception as exc:  # a guard or effect raised: the cell fails, it never sticks
             if self._machine.last_row >= 0:  # an effect raised: the row's state change stands
-                self._steps.append((trigger, source, self.state, at, self._machine.last_row))
+                self._steps.append((trigger.value, source, self.state, at, self._machine.last_row))
             self._effect_failed(trigger, source, exc, data)
             return
         if taken:
-            self._steps.append((trigger, source, self.state, at, self._machine.last_row))
+            self._steps.append((trigger.value, source, self.state, at, self._machine.last_row))
             return
         raise self._refusal(State(source), trigger, data)
 
@@ -429,25 +432,26 @@ class CellExecutor:
         """Feed a step's events (on the loop, `FEED_SLICE` per callback); then `step` is done."""
         if isinstance(outcome, BaseException):  # the engine itself broke: the runtime is lost
             outcome = [Lost(message=f"{type(outcome).__name__}: {outcome}")]
-        self._feed_from(step, outcome, 0)
+        # fed by popping from a reversed copy: an event fed is released at once (a storm's
+        # thousands would otherwise live until the last one is fed)
+        self._feed_from(step, outcome[::-1])
 
-    def _feed_from(self, step: asyncio.Future[None], events: list[AnyEngineEvent], at: int) -> None:
+    def _feed_from(self, step: asyncio.Future[None], events: list[AnyEngineEvent]) -> None:
+        """Feed `events` (in reverse order) from the end, until the slice's time is up."""
         deadline = time.perf_counter() + FEED_SLICE
-        count = len(events)
         if self.state in _FINAL:  # a step given up on at termination (`_clean_up`)
-            at = count
+            events.clear()
         try:
-            while at < count:
-                for event in events[at : at + _FEED_CHECK]:
-                    self._feed(event)
-                at += _FEED_CHECK
+            while events:
+                for _ in range(min(_FEED_CHECK, len(events))):
+                    self._feed(events.pop())
                 if time.perf_counter() > deadline:
                     break
         except BaseException:
             step.set_result(None)
             raise
-        if at < count:
-            asyncio.get_running_loop().call_soon(self._feed_from, step, events, at)
+        if events:
+            asyncio.get_running_loop().call_soon(self._feed_from, step, events)
         else:
             step.set_result(None)
 
@@ -481,10 +485,9 @@ class CellExecutor:
     def dispatch_tool_call(self, *, call: ToolCallRequested, **_: Any) -> None:
         """Send a tool call to the host now; its result comes back as `tool_result`."""
         work = self._host.invoke_tool(self.cell_id, call)  # called now: the host sees the call
-        self._callbacks.spawn_tool(call.call_id, self._call_tool(work))
+        self._callbacks.spawn_tool(call.call_id, work)
 
-    async def _call_tool(self, work: Awaitable[AnyEngineCommand]) -> None:
-        command = await work
+    def _tool_answered(self, command: AnyEngineCommand) -> None:
         if self.state not in _FINAL:  # a tool that ignored cancellation answers a closed cell
             self.fire(Trigger.TOOL_RESULT, command=command)
 
