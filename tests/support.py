@@ -100,7 +100,7 @@ def durable_rows(kind: str) -> set[int]:
     """The rows of `definition(kind)` only a cell of a session with a store can take."""
     from codecells.fsm import State, Trigger, definition
 
-    durable_states = {State.SUSPENDED, State.DETACHED}
+    durable_states = {State.SUSPENDED, State.DETACHING, State.DETACHED}
     return {
         i
         for i, t in enumerate(definition(kind).transitions)

@@ -9,14 +9,28 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import durable_rows, texts, until
 
 import codecells as cc
+from codecells.engine.protocol import (
+    AnyEngineEvent,
+    Finished,
+    Lost,
+    Notify,
+    Output,
+    Quiescent,
+    Started,
+    TimerCleared,
+    TimerSet,
+    ToolCallRequested,
+    YieldRequested,
+)
 from codecells.fsm import Trigger
 from codecells.store import MemoryStore, SQLiteStore
-from codecells.testing import check_trace
+from codecells.testing import Gate, ScriptedEngine, check_trace
 
 sys.path.insert(0, str(Path(__file__).parent / "durable"))
 
@@ -164,7 +178,7 @@ async def test_a_process_that_lags_behind_gets_already_running_not_a_divergence(
     the journal only grows, so this process replays up to its own frontier and loses the
     claim."""
     db = tmp_path / "c.db"
-    frontier = await suspended_cell(db, 'text(await tools.approve({})); await tools.approve({})')
+    frontier = await suspended_cell(db, "text(await tools.approve({})); await tools.approve({})")
     lagging, ahead, late = open_session(db), open_session(db), open_session(db)
     try:
         behind, gone = lagging.pausable_cell("1"), late.pausable_cell("1")
@@ -184,12 +198,6 @@ async def test_a_process_that_lags_behind_gets_already_running_not_a_divergence(
         await late.shutdown()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: shutdown terminates a running durable cell and deletes it from the "
-    "store (SHUTDOWN running -> terminating); it needs a table state that stops the step and "
-    "detaches, as a crash would",
-)
 async def test_shutdown_keeps_running_cells_in_the_store_as_a_crash_would(
     tmp_path: Path,
 ) -> None:
@@ -296,6 +304,96 @@ class BrokenStore(SQLiteStore):
         return super().record_arrival(session_id, cell_id, key, command)
 
 
+class LateDelegate:
+    """Host-run tools wait for the test and ignore cancellation (late results reach the cell)."""
+
+    def __init__(self) -> None:
+        self.answer = asyncio.Event()
+
+    async def invoke_tool(self, call: cc.ToolCall) -> Any:
+        while True:
+            try:
+                await self.answer.wait()
+                return "late"
+            except asyncio.CancelledError:
+                continue
+
+    async def notify(self, call_id: str, cell_id: str, text: str) -> None:
+        pass
+
+    def cell_closed(self, cell_id: str) -> None:
+        pass
+
+
+class ClockedEngine(ScriptedEngine):
+    """A scripted engine a durable cell can journal (its virtual clock is ignored)."""
+
+    def set_clock(self, now_ms: int) -> None:
+        pass
+
+
+SLOW = cc.ToolDefinition(name="slow", description="answers when the test says so")
+CALL = ToolCallRequested(call_id="tool-1", tool_index=0)
+LATE_STEPS: tuple[list[AnyEngineEvent], ...] = (
+    [
+        Started(),
+        Output(item=cc.TextItem(text="late")),
+        CALL,
+        Notify(text="note"),
+        YieldRequested(),
+        TimerSet(timer_id=1, delay=3600.0),
+        TimerCleared(timer_id=1),
+        Quiescent(pending_tool_call_ids=["tool-1"]),
+    ],
+    [Finished()],
+    [Finished(error_text="boom")],
+    [Lost(message="gone")],
+)
+
+
+async def detaching_cells() -> list[cc.PausableCell]:
+    """Running durable cells at shutdown, whose stopping step still delivers every kind of
+    event (scripted engines that play on after the interrupt), one of them waiting on a
+    host-run tool that answers late; a second shutdown and a planted effect failure land while
+    they detach."""
+    engines: dict[str, ClockedEngine] = {}
+    gates: list[Gate] = []
+    delegate = LateDelegate()
+    session = cc.Session(
+        [SLOW],
+        delegate=delegate,
+        store=MemoryStore(),
+        session_id=SID,
+        engine_factory=lambda spec: engines.setdefault(
+            spec.cell_id, ClockedEngine(interruptible=False)
+        ),
+    )
+    cells = []
+    for events in LATE_STEPS:
+        engine = ClockedEngine([events], interruptible=False)
+        gates.append(engine.hold())
+        engines[str(len(engines) + 1)] = engine
+        cells.append(await session.create_pausable_cell("/* scripted */"))
+    waiting = await session.create_pausable_cell("/* scripted */")
+    engines[waiting.id].add([CALL, Quiescent(pending_tool_call_ids=["tool-1"])])
+    cells.append(waiting)
+    frontier = await waiting.wait_to_pending()
+    assert isinstance(frontier, cc.Pending)
+    assert await waiting.resume(frontier.generation) is cc.ResumeOutcome.RESUMED
+    for gate in gates:
+        assert await asyncio.to_thread(gate.entered.wait, 5.0)
+    shutdown = asyncio.create_task(session.shutdown())
+    await until(lambda: all(c.state == "detaching" for c in cells))
+    cells[0]._executor.fire(Trigger.EFFECT_FAILED, error_text="planted failure")
+    cells[0]._executor.fire(Trigger.SHUTDOWN)
+    delegate.answer.set()
+    for gate in gates:
+        gate.release()
+    await shutdown
+    assert [c.state for c in cells] == ["detached"] * len(cells)
+    return cells
+
+
 async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     traces: list[cc.PausableCell] = []
@@ -377,6 +475,7 @@ async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
         failed = await cell.wait_to_pending()
         assert isinstance(failed, cc.Completed) and "disk on fire" in (failed.error_text or "")
 
+    traces += await detaching_cells()
     taken = {s.row for cell in traces for s in cell.trace.steps}
     for cell in traces:
         assert check_trace("pausable", cell.trace).ok

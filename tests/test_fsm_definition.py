@@ -32,7 +32,7 @@ C, P = CellKind.CONTINUING, CellKind.PAUSABLE
 def test_shape(kind: CellKind) -> None:
     d = definition(kind)
     assert d.kind is kind
-    durable = (S.SUSPENDED, S.DETACHED)  # durable pausable cells only
+    durable = (S.SUSPENDED, S.DETACHING, S.DETACHED)  # durable pausable cells only
     assert d.states == tuple(s for s in State if kind is P or s not in durable)
     assert d.initial is S.RUNNING
     assert d.final_states == (S.TERMINATED, S.CLOSED) + ((S.DETACHED,) if kind is P else ())
@@ -81,7 +81,7 @@ def test_initial_and_finals_per_state() -> None:
             S.CLOSED,
             S.TERMINATING,
             S.TERMINATED,
-        } | ({S.SUSPENDED, S.DETACHED} if kind is P else set())
+        } | ({S.SUSPENDED, S.DETACHING, S.DETACHED} if kind is P else set())
 
 
 DIFFERING = {
@@ -116,6 +116,27 @@ DIFFERING = {
             T.TERMINATE,
             T.SHUTDOWN,
             T.EFFECT_FAILED,
+        )
+    ),
+    (S.RUNNING, T.SHUTDOWN),
+    *(
+        (S.DETACHING, t)
+        for t in (
+            T.STARTED,
+            T.OUTPUT,
+            T.TOOL_CALL,
+            T.NOTIFICATION,
+            T.YIELD_REQUESTED,
+            T.QUIESCENT,
+            T.TIMER_SET,
+            T.TIMER_CLEARED,
+            T.TOOL_RESULT,
+            T.FINISHED_OK,
+            T.FINISHED_ERROR,
+            T.RUNTIME_LOST,
+            T.SHUTDOWN,
+            T.EFFECT_FAILED,
+            T.CLEANUP_DONE,
         )
     ),
 }

@@ -128,7 +128,11 @@ def test_shortest_paths_reach_every_state_minimally(kind: CellKind) -> None:
         State.TERMINATING: 1,
         State.CLOSED: 2,
         State.TERMINATED: 2,
-    } | ({State.SUSPENDED: 1, State.DETACHED: 2} if kind is CellKind.PAUSABLE else {})
+    } | (
+        {State.SUSPENDED: 1, State.DETACHING: 1, State.DETACHED: 2}
+        if kind is CellKind.PAUSABLE
+        else {}
+    )
     assert str(found[State.RUNNING]) == "running"
 
 
@@ -200,7 +204,7 @@ def test_a_path_context_makes_guarded_rows_wait_for_their_history() -> None:
 def test_cli_prints_paths(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["paths", "--kind", "pausable", "--cover", "states"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "pausable: 8 state-cover paths, 10 steps"
+    assert out.splitlines()[0] == "pausable: 9 state-cover paths, 11 steps"
     assert "\n  2. running --quiescent[!failed]--> pending    [rows " in out
     assert main(["paths", "--kind", "continuing", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

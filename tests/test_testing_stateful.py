@@ -52,7 +52,7 @@ def test_only_enabled_steps_are_drawn_and_every_row_is_covered(kind: CellKind) -
         drivers.append(Counting(kind))
         return drivers[-1]
 
-    long_runs = settings(FAST, max_examples=60, stateful_step_count=120)  # 68 pausable rows
+    long_runs = settings(FAST, max_examples=80, stateful_step_count=120)  # 90 pausable rows
     machine = lifecycle_state_machine(kind, make, settings=long_runs)
     run_state_machine_as_test(machine, settings=long_runs)
     assert set(machine.rows_taken) == set(range(len(definition(kind).transitions)))  # type: ignore[attr-defined]

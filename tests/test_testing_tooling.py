@@ -203,7 +203,7 @@ def _not_provoked(d: LifecycleDefinition, row: int) -> bool:
     guards = effective_guards(d, row) or {}
     return (
         t.trigger not in HOST_TRIGGERS
-        or t.source is S.SUSPENDED
+        or t.source in (S.SUSPENDED, S.DETACHING)
         or guards.get("failed") is True
         or guards.get("output_fits") is False
         or guards.get("journaled") is True

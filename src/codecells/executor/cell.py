@@ -676,6 +676,10 @@ class CellExecutor:
         self._terminal = event
         if self._terminate_waiter is not None and not self._terminate_waiter.done():
             self._terminate_waiter.set_result(event)
+        self._release_observer()
+
+    def _release_observer(self) -> None:
+        """Wake the attached observer to find the cell final (its event, or `ClosedCell`)."""
         if self._observer is not None:
             observer, self._observer = self._observer, None
             observer.wake()
@@ -697,5 +701,6 @@ class CellExecutor:
         """Final for this process: the store keeps the cell; stop its callbacks here."""
         self._timers.cancel_all()
         self._cleanup_task = asyncio.get_running_loop().create_task(self._callbacks.cancel_all())
+        self._release_observer()
         self._host.detached(self.cell_id)
         self.closed.set()

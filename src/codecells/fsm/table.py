@@ -38,7 +38,11 @@ Added states (beyond running/pending/completed/terminating/terminated): `closed`
 claimed completion needs a final state of its own, distinct from `terminated`. Durable pausable
 cells (issue 13, docs/durable.md) add `suspended` — a frontier whose engine was released, restored
 by replaying the journal on the next current-generation resume — and the final `detached`: the
-process let go of a cell the store keeps (session shutdown). A cell loaded from a store starts
+process let go of a cell the store keeps (session shutdown). A durable cell that is `running` at
+shutdown passes through `detaching` while its step is stopped: nothing of that step is journaled,
+its tool calls are cancelled (dispatched again when the cell is next resumed), and the store
+keeps the cell exactly as a crash at that moment would — a shutdown never loses more than a
+crash. A cell loaded from a store starts
 `running` like every cell and is moved by `restored` to `suspended` or `completed`.
 """
 
@@ -78,7 +82,10 @@ STATE_DESCRIPTIONS: dict[State, str] = {
     S.TERMINATED: "stopped; Terminated published, writes discarded, cell removed",
     S.CLOSED: "completion claimed; cell removed",
     S.SUSPENDED: "at a frontier with the engine released; the store keeps the cell",
-    S.DETACHED: "let go by this process; the store keeps the cell (suspended or completed)",
+    S.DETACHING: "session shutdown: stopping the step in flight; the store keeps the cell as of "
+    "its last journaled step",
+    S.DETACHED: "let go by this process; the store keeps the cell (suspended, completed, or at "
+    "its last journaled step)",
 }
 
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
@@ -223,6 +230,16 @@ ROWS: tuple[Row, ...] = (
          kinds=P, effects=(E.DETACH_CELL,)),
     _row(T.SHUTDOWN, S.COMPLETED, S.DETACHED, "session shutdown: the store keeps the completion",
          kinds=P, when=(G.JOURNALED,), effects=(E.DETACH_CELL,)),
+    _row(T.SHUTDOWN, S.RUNNING, S.DETACHING,
+         "session shutdown: stop the step; the store keeps the cell as of its last step",
+         kinds=P, when=(G.JOURNALED,), effects=(E.BEGIN_TERMINATION,)),
+    *(_row(trigger, S.DETACHING, None, "absorbed while detaching: the step is not journaled",
+           kinds=P)
+      for trigger in (T.STARTED, T.OUTPUT, T.TOOL_CALL, T.NOTIFICATION, T.YIELD_REQUESTED,
+                      T.QUIESCENT, T.TIMER_SET, T.TIMER_CLEARED, T.TOOL_RESULT, T.FINISHED_OK,
+                      T.FINISHED_ERROR, T.RUNTIME_LOST, T.SHUTDOWN, T.EFFECT_FAILED)),
+    _row(T.CLEANUP_DONE, S.DETACHING, S.DETACHED, "stopped: release the engine and the lease",
+         kinds=P, effects=(E.RELEASE_ENGINE, E.DETACH_CELL)),
     # --- observation -----------------------------------------------------------------------------
     _row(T.OBSERVE, LIVE, None, "output is due: deliver Yielded now",
          kinds=C, when=(G.OBSERVER_FREE, G.YIELD_READY), effects=(E.DELIVER_YIELDED,)),
@@ -346,5 +363,11 @@ REJECTIONS: tuple[RejectionRow, ...] = (
     ),
     RejectionRow(
         T.SUSPEND, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping", frozenset({P})
+    ),
+    *(
+        RejectionRow(
+            trigger, (S.DETACHING,), R.CLOSED_CELL, "the session is shutting down", frozenset({P})
+        )
+        for trigger in (T.OBSERVE, T.TERMINATE, T.RESUME, T.SUSPEND)
     ),
 )

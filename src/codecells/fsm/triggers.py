@@ -24,6 +24,9 @@ class State(StrEnum):
     """Final: the completion was claimed (observed, terminated or shut down) and the cell removed."""
     SUSPENDED = "suspended"
     """Durable pausable cells: at a frontier with the engine released; the store keeps the cell."""
+    DETACHING = "detaching"
+    """Durable pausable cells at session shutdown: the step in flight is being stopped; the store
+    keeps the cell as of its last journaled step, as after a crash."""
     DETACHED = "detached"
     """Final, durable pausable cells: this process let go of the cell; the store keeps it."""
 
