@@ -26,7 +26,7 @@ def nested(depth: int, leaf: str = "0") -> str:
 def test_stored_value_at_the_depth_limit_is_stored() -> None:
     events = run(engine(f'store("deep", {nested(MAX_DEPTH)}); text("ok")'))
     assert texts(events) == ["ok"]
-    value = finished(events).stored_value_writes["deep"]
+    value = finished(events).all_writes()["deep"]
     for _ in range(MAX_DEPTH):
         value = value["a"] if isinstance(value, dict) else value[0]  # type: ignore[index,call-overload]
     assert value == 0
@@ -37,7 +37,7 @@ def test_too_deep_stored_value_is_refused_at_the_call(depth: int) -> None:
     source = f'try {{ store("deep", {nested(depth)}) }} catch (e) {{ text(e) }} store("k", 1)'
     events = run(engine(source))
     assert texts(events) == [TOO_DEEP_STORE]
-    assert finished(events).stored_value_writes == {"k": 1}
+    assert finished(events).all_writes() == {"k": 1}
 
 
 def test_uncaught_too_deep_store_ends_the_cell_with_the_depth() -> None:

@@ -199,7 +199,7 @@ def test_tampering_does_not_break_the_protocol(tamper: str) -> None:
     end = finished(events)
     assert end.error_text is None, end.error_text
     assert texts(events) == ["a", "b"]
-    assert end.stored_value_writes == {"k": {"v": 2}} or "toJSON" in tamper
+    assert end.all_writes() == {"k": {"v": 2}} or "toJSON" in tamper
     assert seen in ([{"n": 1}], ["hijacked"])
 
 

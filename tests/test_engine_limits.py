@@ -27,7 +27,7 @@ def test_cpu_breach_keeps_output_and_writes() -> None:
     assert end.error_text == (
         "cpu_time_limit exceeded: the cell used more than 0.3 s of JavaScript CPU time"
     )
-    assert end.stored_value_writes == {"a": 1}
+    assert end.all_writes() == {"a": 1}
 
 
 def test_cpu_budget_is_accounted_across_steps() -> None:
@@ -62,7 +62,7 @@ def test_memory_limit_text() -> None:
     end = finished(events)
     assert end.error_text == memory_limit_text(limits)
     assert end.error_text.startswith("memory_limit exceeded: the cell used more than 8388608 bytes")
-    assert end.stored_value_writes == {"k": 1}
+    assert end.all_writes() == {"k": 1}
 
 
 def test_caught_out_of_memory_is_the_script_s_business() -> None:

@@ -201,7 +201,7 @@ def test_store_and_load() -> None:
     """
     events = run(engine(source, stored={"old": {"n": 1}}))
     assert texts(events) == ["1", "1", "undefined", "1"]
-    assert finished(events).stored_value_writes == {"new": {"a": [1]}, "7": "seven"}
+    assert finished(events).all_writes() == {"new": {"a": [1]}, "7": "seven"}
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def test_store_rejects_unserialisable_values(value: str) -> None:
     events = run(engine(f'store("a", 1); store("k", {value})'))
     end = finished(events)
     assert end.error_text == 'Unable to store "k". Only plain serializable objects can be stored.'
-    assert end.stored_value_writes == {"a": 1}
+    assert end.all_writes() == {"a": 1}
 
 
 def test_notify_and_yield_control() -> None:

@@ -191,7 +191,7 @@ async def test_pool_threads_carry_the_largest_stack_limit() -> None:
 
 def test_sequential_cells_do_not_leak_into_each_other() -> None:
     first = run(engine('globalThis.leak = 1; store("k", 1)'))
-    assert finished(first).stored_value_writes == {"k": 1}
+    assert finished(first).all_writes() == {"k": 1}
     assert texts(run(engine("text(typeof leak)"))) == ["undefined"]
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from support import BLOCK, RecordingDelegate, texts, until
 
 import codecells as cc
+from codecells.store import SQLiteStore
 
 
 async def test_writes_commit_on_completion_and_later_cells_load_them() -> None:
@@ -66,3 +70,33 @@ async def test_load_returns_a_fresh_copy() -> None:
         )
         assert texts(await cell.wait()) == ["1"]
         await until(lambda: session.stored_values == {"o": {"v": 1}})
+
+
+async def test_a_later_write_replaces_a_value_and_text_round_trips_exactly() -> None:
+    tricky = {"q": 'say "hi"\n', "u": "é\u2028😀", "n": [1.5, -0.0, 1e21, None, True]}
+    async with cc.Session() as session:
+        await (await session.create_cell(f"store('k', {json.dumps(tricky)})")).wait()
+        assert session.stored_values == {"k": tricky}
+        await (await session.create_cell('store("k", load("k").u); store("o", 2)')).wait()
+        assert session.stored_values == {"k": tricky["u"], "o": 2}
+        reader = await session.create_cell('text(JSON.stringify([load("k"), load("o")]))')
+        assert json.loads(texts(await reader.wait())[0]) == [tricky["u"], 2]
+
+
+APPROVE = cc.ToolDefinition(name="approve", description="says yes", answered_externally=True)
+
+
+async def test_a_durable_session_keeps_a_continuing_cells_writes_as_values(
+    tmp_path: Path,
+) -> None:
+    """A pausable cell's creation record keeps its snapshot of stored values (to replay it)."""
+    store = SQLiteStore(tmp_path / "s.db")
+    async with cc.Session([APPROVE], store=store, session_id="s") as session:
+        await (await session.create_cell('store("k", {v: ["é"]})')).wait()
+        assert session.stored_values == {"k": {"v": ["é"]}}
+        cell = await session.create_pausable_cell(
+            'text(JSON.stringify(load("k"))); await tools.approve()'
+        )
+        assert texts(await cell.wait_to_pending()) == ['{"v":["é"]}']
+    kept = store.load_cell("s", cell.id)  # kept at its frontier
+    assert kept is not None and kept.record.stored_values == {"k": {"v": ["é"]}}

@@ -277,3 +277,12 @@ def _fresh(d: LifecycleDefinition) -> MachineDriver:
 
 def _is(driver: MachineDriver, state: State) -> None:
     assert driver.state() == state
+
+
+def test_run_until_varies_its_batches_under_a_derandomized_profile() -> None:
+    """Hypothesis's CI profile derandomizes: every batch would replay the same examples."""
+    from hypothesis import settings
+
+    machine = lifecycle_state_machine(P, lambda: MachineDriver(P))
+    batch = settings(max_examples=10, stateful_step_count=40, deadline=None, derandomize=True)
+    assert run_until(machine, every_row_taken(P), batch=batch, max_batches=30)

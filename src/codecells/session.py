@@ -9,12 +9,13 @@ published. Cancellation flows down: shutdown stops every cell; a cell stops its 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import numbers
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from types import TracebackType
@@ -51,7 +52,7 @@ from .executor.journal import Journal
 from .fsm import Trace
 from .fsm.table import IN_STEP_RESULTS
 from .function_tools import BoundTool, bind_tool
-from .json_types import JsonValue, copy_json
+from .json_types import EMPTY_TEXTS, JsonText, JsonValue, StoredValue, copy_json, stored_copy
 from .kinds import CellKind
 from .store.host import DEFAULT_LEASE, CellKeeper, DurableCells, InMemory, LoadedCell
 from .store.records import Store
@@ -81,7 +82,7 @@ class EngineSpec:
     kind: CellKind
     source: str
     tools: tuple[EngineTool, ...]
-    stored_values: dict[str, JsonValue]
+    stored_values: Mapping[str, StoredValue]
     """The session's stored values when the cell was created: shared, read them only."""
     limits: EngineLimits
     inline_tools: InlineTools | None = None
@@ -183,6 +184,10 @@ class Session:
             )
         )
         self._stored: dict[str, JsonValue] = self._keeper.stored_values
+        # Values kept as the JSON text their cell wrote (`JsonText`; keys not in `_stored`):
+        # in memory only, a durable session's stored values are persisted as values.
+        self._stored_texts: dict[str, JsonText] = {}
+        self._keeps_texts = store is None
         self._cells: dict[str, CellExecutor] = {}
         self._awaiting_answer: set[tuple[str, str]] = set()
         self._alive = True
@@ -263,9 +268,10 @@ class Session:
             raise ShuttingDown()
         cell_id = self._keeper.new_cell_id()
         stored = dict(self._stored)  # values are never changed in place (see `_commit`)
+        maker = self._engine_maker(kind, dict(self._stored_texts))
         try:
             engine, journal = self._keeper.keep(
-                kind, cell_id, source, tool_call_id or "", stored, self._engine_maker(kind)
+                kind, cell_id, source, tool_call_id or "", stored, maker
             )
         except StoreError:
             raise
@@ -301,8 +307,11 @@ class Session:
         )
 
     def _engine_maker(
-        self, kind: CellKind
+        self, kind: CellKind, texts: dict[str, JsonText] | None = None
     ) -> Callable[[str, str, dict[str, JsonValue], int | None], Engine]:
+        """Builds a cell's engine from the keeper's snapshot of stored values and `texts`, the
+        snapshot of those kept as JSON text."""
+
         def make(
             cell_id: str, source: str, stored: dict[str, JsonValue], seed: int | None
         ) -> Engine:
@@ -311,7 +320,7 @@ class Session:
                 kind=kind,
                 source=source,
                 tools=self._engine_tools,
-                stored_values=stored,
+                stored_values={**stored, **texts} if texts else stored,
                 limits=self._limits,
                 # durable cells journal every answer for replay: their tools are dispatched
                 inline_tools=self._inline_tools(kind, cell_id) if seed is None else None,
@@ -403,7 +412,8 @@ class Session:
     @property
     def stored_values(self) -> dict[str, JsonValue]:
         """A copy of the session's stored values."""
-        return {key: copy_json(value) for key, value in self._stored.items()}
+        stored: dict[str, StoredValue] = {**self._stored, **self._stored_texts}
+        return {key: stored_copy(value) for key, value in stored.items()}
 
     # ------------------------------------------------------------------ host side of cells
     async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
@@ -489,12 +499,27 @@ class Session:
         if self._delegate is not None:
             await self._delegate.notify(call_id, cell_id, text)
 
-    def _commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+    def _commit(
+        self,
+        writes: dict[str, JsonValue],
+        *,
+        fresh: bool = False,
+        json_writes: Mapping[str, str] = EMPTY_TEXTS,
+    ) -> None:
         # Fresh writes (`Finished.fresh_writes`: the QuickJS engine's, parsed from JSON for the
         # session alone) are kept as they are: copying a million-element array stalls the loop.
+        # Writes as JSON text stay text (parsing a million elements holds the GIL ~60 ms).
         if not fresh:
             writes = {key: copy_json(value) for key, value in writes.items()}
+        if not self._keeps_texts:
+            writes = {**writes, **{key: json.loads(text) for key, text in json_writes.items()}}
+            json_writes = EMPTY_TEXTS
+        for key in writes:
+            self._stored_texts.pop(key, None)
+        for key in json_writes:
+            self._stored.pop(key, None)
         self._stored.update(writes)
+        self._stored_texts.update((key, JsonText(text)) for key, text in json_writes.items())
 
     def _detached(self, cell_id: str) -> None:
         self._cells.pop(cell_id, None)
@@ -555,8 +580,14 @@ class _Host:
     async def notify(self, cell_id: str, text: str) -> None:
         await self._session._notify(self._tool_call_id, cell_id, text)
 
-    def commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
-        self._session._commit(writes, fresh=fresh)
+    def commit(
+        self,
+        writes: dict[str, JsonValue],
+        *,
+        fresh: bool = False,
+        json_writes: Mapping[str, str] = EMPTY_TEXTS,
+    ) -> None:
+        self._session._commit(writes, fresh=fresh, json_writes=json_writes)
 
     def closed(self, cell_id: str) -> None:
         self._session._closed(cell_id)

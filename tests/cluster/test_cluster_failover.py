@@ -63,11 +63,15 @@ async def _to_the_approval(cell: Any) -> cc.Pending:
 
 
 async def _finish(cell: Any, pending: cc.Pending) -> cc.Completed:
+    """Approve, then resume until the end: whether the second echo's result has arrived by the
+    first resume is timing, so the run may hold once more at a frontier waiting only for it."""
     await cell.answer(pending.pending_tool_call_ids[0], "yes")
-    assert await cell.resume(pending.generation) is cc.ResumeOutcome.RESUMED
-    end = await cell.wait_to_pending()
-    assert isinstance(end, cc.Completed), end
-    return end
+    event: cc.Pending | cc.Completed | cc.Terminated = pending
+    while isinstance(event, cc.Pending):
+        assert await cell.resume(event.generation) is cc.ResumeOutcome.RESUMED
+        event = await cell.wait_to_pending()
+    assert isinstance(event, cc.Completed), event
+    return event
 
 
 async def _uninterrupted(session_id: str) -> str:

@@ -24,7 +24,7 @@
           + deps.MAX_DEPTH + " levels";
       }
       stored[name] = json;
-      emit('["s",' + stringify(name) + "," + json + "]");
+      emit('["s",' + stringify(name) + "," + stringify(json) + "]"); // the text, as a string
     },
     load(key) {
       const json = stored[Str(key)];

@@ -4,7 +4,7 @@
 //
 // Messages to Python are JSON arrays, joined with "," per drain:
 //   ["t", text] ["i", url, detail] ["c", callId, toolIndex, input] ["n", text] ["y"]
-//   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, value]
+//   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, valueJson]
 //   ["d", errorText | null, limit | null]   limit: "memory" | "stack" | "null" (see S.fail)
 //   ["o"] (output beyond the limit: the script ends with output_limit's error)
 //

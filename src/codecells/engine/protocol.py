@@ -8,6 +8,7 @@ order; the last event of a step is always one of `Quiescent`, `Finished`, `Lost`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol, TypeAlias
@@ -140,12 +141,21 @@ class Finished(_Msg):
     """Step end: the module body settled (error_text None on success, incl. `exit()`).
 
     `fresh_writes`: the engine made `stored_value_writes` for the host alone (parsed from JSON,
-    no reference kept), so the host may keep them without copying or checking them."""
+    no reference kept), so the host may keep them without copying or checking them.
+    `stored_json_writes`: writes kept as the JSON text the script wrote (well-formed, made by
+    `JSON.stringify`), for the host to parse only when it reads them; a key is in one of the
+    two mappings at most."""
 
     type: Literal["finished"] = "finished"
     error_text: str | None = None
     stored_value_writes: dict[str, JsonValue] = Field(default_factory=dict)
     fresh_writes: bool = False
+    stored_json_writes: dict[str, str] = Field(default_factory=dict)
+
+    def all_writes(self) -> dict[str, JsonValue]:
+        """Every stored-value write as a JSON value (the texts parsed)."""
+        parsed = {key: json.loads(text) for key, text in self.stored_json_writes.items()}
+        return {**self.stored_value_writes, **parsed}
 
 
 class Lost(_Msg):

@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeAlias
 import quickjs
 
 from ..events import ITEM_OVERHEAD, ImageItem, Item, TextItem, item_size
-from ..json_types import JsonValue
+from ..json_types import JsonText, JsonValue, StoredValue
 from .failures import (
     DEFAULT_STACK_BYTES,
     MAX_STACK_BYTES,
@@ -137,7 +137,7 @@ class QuickJSEngine:
         source: str,
         *,
         tools: Sequence[EngineTool],
-        stored_values: Mapping[str, JsonValue],
+        stored_values: Mapping[str, StoredValue],
         limits: EngineLimits,
         inline: InlineTools | None = None,
         seed: int | None = None,
@@ -165,7 +165,8 @@ class QuickJSEngine:
         self._entry_began = 0.0
         self._pending_calls: dict[str, None] = {}
         self._pending_timers: set[int] = set()
-        self._writes: dict[str, JsonValue] = {}
+        self._writes: dict[str, JsonValue] = {}  # a durable cell's (its journal records them)
+        self._json_writes: dict[str, str] = {}  # any other cell's: kept as text (`JsonText`)
         self._events: list[AnyEngineEvent] = []
         self._step_output = 0  # bytes of output items this step (EngineLimits.output)
         self._clock_id = 0
@@ -297,7 +298,10 @@ class QuickJSEngine:
         config = {
             "key": self._key,
             "tools": [[tool.js_name, tool.description, tool.js_namespace] for tool in self._tools],
-            "stored": {key: json.dumps(value) for key, value in self._stored_values.items()},
+            "stored": {
+                key: value.text if isinstance(value, JsonText) else json.dumps(value)
+                for key, value in self._stored_values.items()
+            },
             "console": self._limits.console,
             "outputLimit": self._limits.output,
             "itemOverhead": ITEM_OVERHEAD,
@@ -476,13 +480,15 @@ class QuickJSEngine:
         )
 
     def _finished(self, error_text: str | None) -> _CellOver:
-        return _CellOver(
-            trusted(
-                Finished,
-                error_text=error_text,
-                stored_value_writes=dict(self._writes),
-                fresh_writes=True,
-            )
+        return _CellOver(self._finished_message(error_text))
+
+    def _finished_message(self, error_text: str | None) -> Finished:
+        return trusted(
+            Finished,
+            error_text=error_text,
+            stored_value_writes=dict(self._writes),
+            fresh_writes=True,
+            stored_json_writes=dict(self._json_writes),
         )
 
     # --- messages from JavaScript ----------------------------------------------------------
@@ -542,20 +548,18 @@ class QuickJSEngine:
                 events.append(trusted(TimerCleared, timer_id=message[1]))
             elif tag == "o" and not final:
                 raise self._finished(output_limit_text(self._limits.output or 0))
-            elif tag == "s":
-                self._writes[message[1]] = message[2]
+            elif tag == "s":  # the value's JSON text, parsed only for a durable cell's journal
+                if self._seed is None:
+                    self._json_writes[message[1]] = message[2]
+                else:
+                    self._writes[message[1]] = json.loads(message[2])
             elif tag == "d" and not final:
                 if self._stop is not None or self._layout is None:  # a swallowed interrupt
                     self._check_stop()
                     self._check_entry_limit()
                 error = message[1]
                 text = None if error is None else self._script_error_text(error, message[2])
-                return trusted(
-                    Finished,
-                    error_text=text,
-                    stored_value_writes=dict(self._writes),
-                    fresh_writes=True,
-                )
+                return self._finished_message(text)
         return None
 
     def _inline_window_open(self) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, Protocol
 
@@ -47,7 +47,7 @@ from ..engine.wire import trusted
 from ..events import Completed, Item, Pending, ResumeOutcome, Terminated, Yielded, item_size
 from ..fsm import State, Trace, TraceStep, Trigger, definition, shared_machine
 from ..fsm.spec import Rejection
-from ..json_types import JsonValue
+from ..json_types import EMPTY_TEXTS, JsonValue
 from ..kinds import CellKind
 from ..tools import describe
 from .callbacks import CANCEL_GRACE, Callbacks
@@ -80,9 +80,16 @@ class CellHost(Protocol):
     async def notify(self, cell_id: str, text: str) -> None:
         """Forward ``notify(text)`` to the delegate."""
 
-    def commit(self, writes: dict[str, JsonValue], *, fresh: bool = False) -> None:
+    def commit(
+        self,
+        writes: dict[str, JsonValue],
+        *,
+        fresh: bool = False,
+        json_writes: Mapping[str, str] = EMPTY_TEXTS,
+    ) -> None:
         """Apply a completed cell's stored-value writes to the session (`fresh`: made for the
-        session alone, see `Finished.fresh_writes`)."""
+        session alone, see `Finished.fresh_writes`; `json_writes`: writes kept as JSON text,
+        see `Finished.stored_json_writes`)."""
 
     def closed(self, cell_id: str) -> None:
         """The cell published its terminal event: remove it and tell the delegate."""
@@ -352,6 +359,7 @@ class CellExecutor:
                 trigger,
                 writes=end.stored_value_writes,
                 fresh=end.fresh_writes,
+                json_writes=end.stored_json_writes,
                 error_text=end.error_text,
             )
         else:
@@ -612,9 +620,16 @@ class CellExecutor:
             self._observer = None
 
     # ------------------------------------------------------------------ effects: endings
-    def commit_writes(self, *, writes: dict[str, JsonValue], fresh: bool = False, **_: Any) -> None:
+    def commit_writes(
+        self,
+        *,
+        writes: dict[str, JsonValue],
+        fresh: bool = False,
+        json_writes: Mapping[str, str] = EMPTY_TEXTS,
+        **_: Any,
+    ) -> None:
         """Apply the stored-value writes: the completion won."""
-        self._host.commit(writes, fresh=fresh)
+        self._host.commit(writes, fresh=fresh, json_writes=json_writes)
 
     def record_failure(self, *, error_text: str, **_: Any) -> None:
         """Remember why the host failed the cell (the first reason wins): the Completed error."""

@@ -225,7 +225,8 @@ def run_until(
 ) -> bool:
     """Run `machine` (from `lifecycle_state_machine`) in batches of examples until `stop`
     holds for its `rows_taken`, GraphWalker style; True when it did within `max_batches`.
-    A failing example raises as usual."""
+    A failing example raises as usual. Batches are never derandomized (Hypothesis's CI profile
+    would otherwise replay the same examples in every batch and never reach new rows)."""
     from hypothesis import settings as make_settings
     from hypothesis.stateful import run_state_machine_as_test
 
@@ -234,5 +235,7 @@ def run_until(
     for _ in range(max_batches):
         if stop(taken):
             return True
-        run_state_machine_as_test(machine, settings=make_settings(chosen, database=None))
+        run_state_machine_as_test(
+            machine, settings=make_settings(chosen, database=None, derandomize=False)
+        )
     return stop(taken)
