@@ -17,23 +17,52 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..events import CellEvent, ImageItem, Item, Terminated, TextItem, Yielded
 
 __all__ = [
     "ANTHROPIC_IMAGE_TYPES",
     "CHARS_PER_TOKEN",
+    "NOT_A_DATA_URL",
     "OPENAI_IMAGE_TYPES",
+    "Base64Image",
     "ToolOutput",
     "error_output",
     "format_event",
+    "parse_data_url",
 ]
 
 CHARS_PER_TOKEN = 4
 """The token estimate used for truncation: one token per this many characters."""
 
 _DATA_URL = re.compile(r"data:(?P<mime>[^;,]+)(?P<params>(?:;[^;,]*)*),(?P<data>.*)", re.DOTALL)
+
+NOT_A_DATA_URL = "[image: not a base64 data: URL]"
+"""What stands for an image whose URL is not a base64 ``data:`` URL."""
+
+
+class Base64Image(NamedTuple):
+    """An image as a media type and its base64 data."""
+
+    media_type: str
+    data: str
+
+    def decode(self) -> bytes:
+        """The image's bytes."""
+        return base64.b64decode(self.data)
+
+
+def parse_data_url(url: str) -> Base64Image | None:
+    """The media type and base64 data of a ``data:<type>;base64,...`` URL, else None."""
+    match = _DATA_URL.fullmatch(url)
+    if match is None or ";base64" not in match["params"]:
+        return None
+    try:
+        base64.b64decode(match["data"], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return Base64Image(match["mime"], match["data"])
 
 ANTHROPIC_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 """The image media types the Anthropic Messages API accepts."""
@@ -142,20 +171,12 @@ def _anthropic_block(item: Item) -> dict[str, Any]:
 def _data_image(url: str, accepted: frozenset[str]) -> tuple[str, str] | str:
     """``(media type, base64 data)`` of a base64 ``data:`` URL of an `accepted` type (its
     type normalised: ``image/jpg`` is ``image/jpeg``), else the text that stands for it."""
-    match = _DATA_URL.fullmatch(url)
-    if match is None or ";base64" not in match["params"] or not _is_base64(match["data"]):
-        return "[image: not a base64 data: URL]"
-    media_type = match["mime"].strip().lower()
+    image = parse_data_url(url)
+    if image is None:
+        return NOT_A_DATA_URL
+    media_type = image.media_type.strip().lower()
     media_type = _ALIASES.get(media_type, media_type)
     if media_type not in accepted:
         kinds = ", ".join(sorted(t.removeprefix("image/") for t in accepted))
         return f"[image of type {media_type} left out: the model accepts {kinds}]"
-    return media_type, match["data"]
-
-
-def _is_base64(data: str) -> bool:
-    try:
-        base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return True
+    return media_type, image.data

@@ -8,10 +8,10 @@ from mcp import types
 from mcp.server.mcpserver import MCPServer
 
 from ...agent import CodeMode, ToolOutput
+from ...agent.output import NOT_A_DATA_URL, parse_data_url
 from ...events import TextItem
 from ...session import Session
 from .._codemode import as_code_mode, descriptions
-from .._content import parse_data_url
 
 __all__ = ["code_mode_server", "mcp_result"]
 
@@ -66,7 +66,7 @@ def mcp_result(output: ToolOutput) -> types.CallToolResult:
             continue
         image = parse_data_url(item.image_url)
         if image is None:
-            content.append(types.TextContent(text="[image: not a base64 data: URL]"))
+            content.append(types.TextContent(text=NOT_A_DATA_URL))
         else:
             content.append(types.ImageContent(data=image.data, mime_type=image.media_type))
     return types.CallToolResult(content=content, is_error=output.is_error)

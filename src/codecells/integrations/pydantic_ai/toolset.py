@@ -10,13 +10,13 @@ from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, 
 from pydantic_core import to_jsonable_python
 
 from ...agent import CodeMode, ToolOutput
+from ...agent.output import NOT_A_DATA_URL, parse_data_url
 from ...events import TextItem
 from ...function_tools import describe_validation_error
 from ...json_types import JsonValue
 from ...session import Session
 from ...tools import HandledTool, ToolDefinition, ToolError
 from .._codemode import as_code_mode, descriptions
-from .._content import parse_data_url
 from .._extra import describe
 
 __all__ = ["code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
@@ -65,7 +65,7 @@ def tool_return(output: ToolOutput) -> list[str | BinaryContent]:
             continue
         image = parse_data_url(item.image_url)
         if image is None:
-            parts.append("[image: not a base64 data: URL]")
+            parts.append(NOT_A_DATA_URL)
         else:
             parts.append(BinaryContent(data=image.decode(), media_type=image.media_type))
     return parts
