@@ -3,11 +3,13 @@ added later runs the same tests): ids, journal commits, arrivals, claims, comple
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -165,3 +167,32 @@ def test_small_updates_do_not_rewrite_a_large_cell_record(tmp_path: Path) -> Non
     loaded = store.load_cell(SID, "1")
     assert loaded is not None and loaded.record == big and loaded.resumed == 3
     store.close()
+
+
+def _open_and_write(path: str, start: Any, session_id: str) -> None:
+    start.wait()
+    store = SQLiteStore(path)
+    try:
+        store.open_session(session_id)
+    finally:
+        store.close()
+
+
+def test_processes_opening_one_new_store_together_all_succeed(tmp_path: Path) -> None:
+    """Ray host actors open the cluster's store at the same moment: entering WAL mode needs an
+    exclusive lock that SQLite refuses at once (no busy handler) while another process is opening
+    the file, so each opener must wait its turn instead of failing with "database is locked"."""
+    context = multiprocessing.get_context("spawn")
+    for round_ in range(4):
+        path = str(tmp_path / f"race{round_}.db")
+        start = context.Barrier(6)
+        openers = [
+            context.Process(target=_open_and_write, args=(path, start, f"s{n}")) for n in range(6)
+        ]
+        for process in openers:
+            process.start()
+        for process in openers:
+            process.join(60)
+        assert [process.exitcode for process in openers] == [0] * 6
+        with closing(SQLiteStore(path)) as store:
+            assert all(store.open_session(f"s{n}").cell_ids == () for n in range(6))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from os import PathLike
@@ -66,6 +67,36 @@ observation and lease renewal would rewrite them (tens of ms per MB, on the even
 _JOURNAL_TABLES = _CELL_TABLES[2:]
 
 
+_OPEN_TIMEOUT = 10.0
+"""Seconds a store waits for other processes' locks (busy timeout, and entering WAL mode)."""
+
+
+def _enter_wal_mode(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode, waiting out other processes opening it at the same time.
+
+    Switching the journal mode needs an exclusive lock and SQLite fails it at once with
+    "database is locked" (its busy handler is not consulted) while another connection is opening
+    the same new file, so several processes or Ray host actors opening one store together would
+    fail; they retry until the busy timeout instead.
+    """
+    deadline = time.monotonic() + _OPEN_TIMEOUT
+    pause = 0.002
+    while True:
+        try:
+            (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        else:
+            if str(mode).lower() in ("wal", "memory"):  # "memory": MemoryStore's `:memory:`
+                return
+            raise sqlite3.OperationalError(f"the journal mode stays {mode!r}, WAL is needed")
+        time.sleep(pause)  # the other process holds the lock for a few ms at most
+        pause = min(pause * 2, 0.05)
+
+
 class SQLiteStore:
     """A `codecells.store.Store` in an SQLite database file (created if missing)."""
 
@@ -79,7 +110,7 @@ class SQLiteStore:
             )
         try:
             db = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None, timeout=10.0
+                self.path, check_same_thread=False, isolation_level=None, timeout=_OPEN_TIMEOUT
             )
         except (sqlite3.Error, ValueError) as exc:  # ValueError: a NUL in the path
             raise StoreError(f"cannot open the store {self.path}: {exc}") from None
@@ -93,9 +124,9 @@ class SQLiteStore:
         self._db = db
 
     def _prepare(self, db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode=WAL")
+        _enter_wal_mode(db)
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=10000")
+        db.execute(f"PRAGMA busy_timeout={int(_OPEN_TIMEOUT * 1000)}")
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "meta" not in tables:
             raise StoreError(f"cannot open the store {self.path}: it is not a codecells store")
