@@ -96,10 +96,10 @@ async def test_events_cross_as_json(cluster: Cluster) -> None:
     async with await cluster.open_session() as session:
         cell = await session.create_pausable_cell('text("a"); image("data:image/png;base64,AA==")')
         reply = await cluster.host_of(session.session_id).wait_to_pending.remote(
-            session.session_id, cell.id, Tickets().issue()
+            session.session_id, [cell.id], [Tickets().issue()]
         )
         assert json.loads(json.dumps(reply)) == reply
-        assert reply["value"] == {
+        assert reply["value"][0]["value"] == {
             "type": "completed",
             "content_items": [
                 {"type": "text", "text": "a"},

@@ -20,6 +20,7 @@ from codecells.cluster import Cluster
 from codecells.cluster.host import Host
 from codecells.cluster.observations import Ticket
 from codecells.cluster.proxy import SessionProxy
+from codecells.cluster.wire import Reply
 from codecells.store import SQLiteStore
 
 SESSION = "s"
@@ -42,32 +43,40 @@ async def hosted(tmp_path: Path) -> AsyncIterator[Host]:
 
 
 async def create(host: Host, source: str) -> str:
-    cell_id: str = (await host.create_cell(SESSION, False, source, None))["value"]
+    (cell_id,) = (await host.create_cells(SESSION, False, [(source, None)]))["value"]
+    assert isinstance(cell_id, str)
     return cell_id
+
+
+async def wait(host: Host, cell: str, yield_after: float, observation: Ticket) -> Reply:
+    """The host's answer to one cell's wait (a batch of one)."""
+    (answer,) = (await host.wait(SESSION, [cell], yield_after, [observation]))["value"]
+    assert isinstance(answer, dict)
+    return answer
 
 
 async def test_an_event_whose_reply_was_lost_goes_to_the_next_observation(tmp_path: Path) -> None:
     async with hosted(tmp_path) as host:
         cell = await create(host, 'text("one")')
-        first = await host.wait(SESSION, cell, 5, ticket(1))
+        first = await wait(host, cell, 5, ticket(1))
         assert first["value"]["type"] == "completed"  # claimed: the cell is gone from the session
         # Ray dropped this reply (its call was cancelled after it returned): the caller says so
-        again = await host.wait(SESSION, cell, 5, ticket(2, abandoned=[1]))
+        again = await wait(host, cell, 5, ticket(2, abandoned=[1]))
         assert again == first
         # once the caller has it, nothing more is owed
-        after = await host.wait(SESSION, cell, 5, ticket(3, delivered=[2]))
+        after = await wait(host, cell, 5, ticket(3, delivered=[2]))
         assert after["error"] == "MissingCell"
 
 
 async def test_an_abandoned_wait_still_running_is_settled_before_the_next(tmp_path: Path) -> None:
     async with hosted(tmp_path) as host:
         cell = await create(host, FOREVER)
-        first = asyncio.ensure_future(host.wait(SESSION, cell, 600, ticket(1)))
+        first = asyncio.ensure_future(wait(host, cell, 600, ticket(1)))
         await until(lambda: bool(host._ledger._cells))  # the host observes for ticket 1
-        busy = await host.wait(SESSION, cell, 0, ticket(2))
+        busy = await wait(host, cell, 0, ticket(2))
         assert busy["error"] == "BusyObserver"  # a concurrent observer is refused, as in a Session
         # the caller cancelled ticket 1 and its cancellation has not reached the host yet
-        second = await host.wait(SESSION, cell, 0, ticket(3, abandoned=[1, 2]))
+        second = await wait(host, cell, 0, ticket(3, abandoned=[1, 2]))
         assert second["value"]["type"] == "yielded"  # it observes, not refused as busy
         with pytest.raises(asyncio.CancelledError):
             await first
@@ -79,8 +88,8 @@ async def test_an_abandoned_wait_arriving_late_claims_nothing(tmp_path: Path) ->
         cell = await create(host, 'text("one")')
         await until_completed(host, cell)
         # ticket 2 overtook ticket 1, which the caller gave up on: ticket 1 must not claim
-        second = await host.wait(SESSION, cell, 5, ticket(2, abandoned=[1]))
-        late = await host.wait(SESSION, cell, 5, ticket(1))
+        second = await wait(host, cell, 5, ticket(2, abandoned=[1]))
+        late = await wait(host, cell, 5, ticket(1))
         assert second["value"]["type"] == "completed" and texts(cc.Completed.model_validate(
             second["value"])) == ["one"]  # fmt: skip
         assert "type" not in (late["value"] or {})

@@ -10,6 +10,7 @@ notifications go to the caller's process through `RemoteDelegate`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import os
 import pickle
@@ -189,49 +190,66 @@ class Host:
             delegate.reply(token, answer)
 
     # ------------------------------------------------------------------ cells
-    async def create_cell(
-        self, session_id: str, pausable: bool, source: str, tool_call_id: str | None
+    async def create_cells(
+        self, session_id: str, pausable: bool, cells: list[tuple[str, str | None]]
     ) -> Reply:
-        """A new cell: ``{"value": its id}``."""
+        """New cells, one per ``(source, tool_call_id)``: ``{"value": their ids}``. All or
+        none: if one cannot be created, those created before it are terminated."""
 
         async def create() -> Reply:
             session = self._session(session_id)
             make = session.create_pausable_cell if pausable else session.create_cell
-            cell = await make(source, tool_call_id=tool_call_id)
-            return {"value": cell.id}
+            made: list[Cell | PausableCell] = []
+            try:
+                for source, tool_call_id in cells:
+                    made.append(await make(source, tool_call_id=tool_call_id))
+            except Exception:
+                for cell in made:
+                    await cell.terminate()
+                raise
+            return {"value": [cell.id for cell in made]}
 
         return await self._call(session_id, create)
 
     async def wait(
-        self, session_id: str, cell_id: str, yield_after: float | None, ticket: Ticket
-    ) -> Reply:
-        """`Cell.wait`, an observation under `ticket` (see `observations`)."""
+        self, session_id: str, cell_ids: list[str], yield_after: float | None,
+        tickets: list[Ticket],
+    ) -> Reply:  # fmt: skip
+        """`Cell.wait` on each cell at once, each an observation under its ticket (see
+        `observations`): ``{"value": [each cell's event or error]}``."""
 
-        async def wait() -> Reply:
+        async def wait(cell_id: str) -> Reply:
             cell = self._session(session_id).cell(cell_id)
             return {"value": _event(await cell.wait(yield_after)), "state": cell.state}
 
-        return await self._observe(session_id, cell_id, ticket, wait)
+        return await self._observe(session_id, cell_ids, tickets, wait)
 
-    async def wait_to_pending(self, session_id: str, cell_id: str, ticket: Ticket) -> Reply:
-        """`PausableCell.wait_to_pending`, an observation under `ticket`."""
+    async def wait_to_pending(
+        self, session_id: str, cell_ids: list[str], tickets: list[Ticket]
+    ) -> Reply:
+        """`PausableCell.wait_to_pending` on each cell at once (see `wait`)."""
 
-        async def wait() -> Reply:
+        async def wait(cell_id: str) -> Reply:
             cell = self._session(session_id).pausable_cell(cell_id)
             return {"value": _event(await cell.wait_to_pending()), "state": cell.state}
 
-        return await self._observe(session_id, cell_id, ticket, wait)
+        return await self._observe(session_id, cell_ids, tickets, wait)
 
-    async def observed(self, session_id: str, cell_id: str) -> None:
-        """The caller received the cell's terminal event: nothing of it is owed any more."""
-        self._ledger.forget(session_id, cell_id)
+    async def observed(self, session_id: str, cell_ids: list[str]) -> None:
+        """The caller received these cells' terminal events: nothing of them is owed any more."""
+        for cell_id in cell_ids:
+            self._ledger.forget(session_id, cell_id)
 
     async def _observe(
-        self, session_id: str, cell_id: str, ticket: Ticket, wait: Callable[[], Awaitable[Reply]]
-    ) -> Reply:
-        return await self._ledger.observe(
-            session_id, cell_id, ticket, lambda: self._call(session_id, wait)
-        )
+        self, session_id: str, cell_ids: list[str], tickets: list[Ticket],
+        wait: Callable[[str], Awaitable[Reply]],
+    ) -> Reply:  # fmt: skip
+        replies = await asyncio.gather(*(
+            self._ledger.observe(session_id, cell_id, ticket, functools.partial(
+                _caught, functools.partial(wait, cell_id)))
+            for cell_id, ticket in zip(cell_ids, tickets, strict=True)
+        ))  # fmt: skip
+        return self._stamped(session_id, {"value": replies})
 
     async def resume(self, session_id: str, cell_id: str, generation: int) -> Reply:
         """`PausableCell.resume`."""
@@ -306,20 +324,26 @@ class Host:
         return session
 
     async def _call(self, session_id: str, operation: Callable[[], Awaitable[Reply]]) -> Reply:
-        """Run `operation`: its reply, or the codecells error it raised as data; with how many
-        messages the session's delegate queued by then (``"sent"``: the caller handles those
-        before it returns the reply)."""
-        try:
-            reply = await operation()
-        except Exception as exc:
-            encoded = encode_error(exc)
-            if encoded is None:
-                raise
-            reply = encoded
+        return self._stamped(session_id, await _caught(operation))
+
+    def _stamped(self, session_id: str, reply: Reply) -> Reply:
+        """`reply` with how many messages the session's delegate queued by then (``"sent"``:
+        the caller handles those before it returns the reply)."""
         delegate = self._delegates.get(session_id)
         if delegate is not None:
             reply["sent"] = delegate.sent
         return reply
+
+
+async def _caught(operation: Callable[[], Awaitable[Reply]]) -> Reply:
+    """`operation`'s reply, or the codecells error it raised as data."""
+    try:
+        return await operation()
+    except Exception as exc:
+        encoded = encode_error(exc)
+        if encoded is None:
+            raise
+        return encoded
 
 
 def _unpickled(name: str, blob: bytes) -> ToolDefinition | Callable[..., Any]:

@@ -10,19 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ray.exceptions import RayActorError
 
-from ..errors import CodeCellsError, MissingCell
+from ..errors import MissingCell
 from ..events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from ..json_types import JsonValue
 from ..kinds import CellKind
 from ..session import Delegate
 from ..tools import ToolCall, ToolError
 from .observations import Tickets
-from .wire import Reply, decode_event
+from .wire import AnyEvent, Reply, decode_event, raise_error
 
 if TYPE_CHECKING:
     from .cluster import Cluster, Placement
@@ -58,6 +59,8 @@ class SessionProxy:
         self._progress = asyncio.Condition()
         self._tickets: dict[str, Tickets] = {}
         """Observations of each cell not yet ended (see `observations`)."""
+        self._acks: list[str] = []
+        """Cells whose terminal event arrived, not yet told to the host."""
         self._pump = (
             asyncio.get_running_loop().create_task(self._pump_delegate(delegate))
             if delegate is not None
@@ -114,30 +117,116 @@ class SessionProxy:
             if cell_id not in lost:  # not lost with a host (the new host never had it)
                 raise
         assert cell_id is not None
-        text = HOST_LOST.format(cell_id=cell_id, host=f"host {lost.pop(cell_id)}")
-        return {"value": Completed(error_text=text).model_dump(mode="json")}
+        return {"value": self._lost_event(cell_id)}
+
+    def _lost_event(self, cell_id: str) -> dict[str, Any]:
+        """The `HOST_LOST` completion of a continuing cell lost with its host (given once)."""
+        text = HOST_LOST.format(cell_id=cell_id, host=f"host {self._placement.lost.pop(cell_id)}")
+        return Completed(error_text=text).model_dump(mode="json")
 
     # ------------------------------------------------------------------ cells
     async def create_cell(self, source: str, *, tool_call_id: str | None = None) -> CellProxy:
         """`Session.create_cell` on the host (`HostLost` if the host died meanwhile: the cell
         may or may not have been created)."""
-        cell_id = await self._create(False, source, tool_call_id)
-        self._placement.continuing.add(cell_id)
+        (cell_id,) = await self._create(False, [(source, tool_call_id)])
         return CellProxy(self, cell_id)
 
     async def create_pausable_cell(
         self, source: str, *, tool_call_id: str | None = None
     ) -> PausableCellProxy:
         """`Session.create_pausable_cell` on the host (see `create_cell`)."""
-        cell_id = await self._create(True, source, tool_call_id)
+        (cell_id,) = await self._create(True, [(source, tool_call_id)])
         return PausableCellProxy(self, cell_id)
 
-    async def _create(self, pausable: bool, source: str, tool_call_id: str | None) -> str:
+    async def create_cells(self, sources: Sequence[str]) -> list[CellProxy]:
+        """A continuing cell per source, in one call to the host (batch API). All or none: if
+        one cannot be created (its error is raised), those before it are terminated."""
+        return [CellProxy(self, i) for i in await self._create(False, _batch(sources))]
+
+    async def create_pausable_cells(self, sources: Sequence[str]) -> list[PausableCellProxy]:
+        """A pausable cell per source, in one call to the host (see `create_cells`)."""
+        return [PausableCellProxy(self, i) for i in await self._create(True, _batch(sources))]
+
+    async def _create(self, pausable: bool, cells: list[tuple[str, str | None]]) -> list[str]:
         reply = await self._cluster.call(
-            self._placement, "create_cell", pausable, source, tool_call_id, retry=False
+            self._placement, "create_cells", pausable, cells, retry=False
         )
-        cell_id: str = reply["value"]
-        return cell_id
+        cell_ids: list[str] = reply["value"]
+        if not pausable:
+            self._placement.continuing.update(cell_ids)
+        return cell_ids
+
+    async def wait_cells(
+        self, cells: Sequence[CellProxy], yield_after: float | None = None
+    ) -> list[Yielded | Completed | Terminated]:
+        """`wait(yield_after)` of each cell, at once, in one call to the host (batch API): the
+        events in the order of `cells`, once every cell has one. If a cell's wait fails, its
+        error is raised, and the events of the others are not lost: each one's next
+        observation returns it."""
+        events = await self._observe_cells("wait", CellProxy, cells, yield_after)
+        return cast(list[Yielded | Completed | Terminated], events)
+
+    async def wait_to_pending_cells(
+        self, cells: Sequence[PausableCellProxy]
+    ) -> list[Pending | Completed | Terminated]:
+        """`wait_to_pending()` of each cell, in one call to the host (see `wait_cells`)."""
+        events = await self._observe_cells("wait_to_pending", PausableCellProxy, cells)
+        return cast(list[Pending | Completed | Terminated], events)
+
+    async def _observe_cells(
+        self, method: str, kind: type[_CellProxy], cells: Sequence[_CellProxy], *args: Any
+    ) -> list[AnyEvent]:
+        """Observe `cells` in one host call, each under a ticket of its own (`observations`):
+        if an earlier observation of a cell was cancelled or failed after its host claimed an
+        event, the host returns that event now."""
+        _check_batch(self, kind, cells)
+        lost = self._placement.lost
+        asked = [cell for cell in cells if cell.id not in lost]
+        tickets = [self._tickets.setdefault(cell.id, Tickets()) for cell in asked]
+        issued = [t.issue() for t in tickets]
+        try:
+            reply = await self._call(method, [cell.id for cell in asked], *args, issued)
+        except BaseException:
+            for cell_tickets, ticket in zip(tickets, issued, strict=True):
+                cell_tickets.abandon(ticket)
+            raise
+        answers: dict[str, Reply] = dict(zip((c.id for c in asked), reply["value"], strict=True))
+        failed = next((a for i, a in answers.items() if "error" in a and not (
+            a["error"] == "MissingCell" and i in lost)), None)  # fmt: skip
+        for cell_tickets, ticket, cell in zip(tickets, issued, asked, strict=True):
+            if "error" in answers[cell.id]:
+                cell_tickets.answered(ticket, event=False)
+            elif failed is None:
+                cell_tickets.answered(ticket, event=True)
+            else:  # its event is not handed over: the host keeps it owed
+                cell_tickets.abandon(ticket)
+        if failed is not None:
+            raise_error(failed)
+        return [self._received(cell, answers.get(cell.id)) for cell in cells]
+
+    def _received(self, cell: _CellProxy, answer: Reply | None) -> AnyEvent:
+        """The event of `cell` (None: lost with its host), handed to the caller now."""
+        if answer is None or "error" in answer:  # MissingCell on the new host: lost with the old
+            return decode_event(self._lost_event(cell.id))
+        event = decode_event(answer["value"])
+        cell._last_state = answer.get("state", cell._last_state)
+        if isinstance(event, Completed | Terminated):
+            self._ended(cell.id)
+            self._acknowledge(cell.id)
+        return event
+
+    def _acknowledge(self, cell_id: str) -> None:
+        """Tell the host this cell's terminal event arrived: one call (nobody awaits it) for
+        every cell acknowledged in one turn of the event loop."""
+        if not self._acks:
+            asyncio.get_running_loop().call_soon(self._send_acks)
+        self._acks.append(cell_id)
+
+    def _send_acks(self) -> None:
+        acks, self._acks = self._acks, []
+        slot = self._placement.slot
+        if slot.alive:
+            slot.actor.observed.remote(self.session_id, acks)
 
     def cell(self, cell_id: str) -> CellProxy:
         """The continuing cell `cell_id` (`MissingCell`, `WrongCellKind`; asks the host)."""
@@ -288,31 +377,11 @@ class _CellProxy:
         self._last_state = reply.get("state", self._last_state)
         return reply["value"]
 
-    async def _observe(self, method: str, *args: Any) -> Any:
-        """An observation under a ticket: if an earlier one of this cell was cancelled or
-        failed after its host claimed an event, the host returns that event now."""
-        session = self._session
-        tickets = session._tickets.setdefault(self.id, Tickets())
-        ticket = tickets.issue()
-        try:
-            reply = await session._call(method, self.id, *args, ticket, cell_id=self.id)
-        except CodeCellsError:
-            tickets.answered(ticket, event=False)
-            raise
-        except BaseException:
-            tickets.abandon(ticket)
-            raise
-        tickets.answered(ticket, event=True)
-        if reply["value"]["type"] in ("completed", "terminated"):
-            slot = session._placement.slot
-            if slot.alive:  # nothing awaits the answer: the host just forgets the cell
-                slot.actor.observed.remote(session.session_id, self.id)
-        self._last_state = reply.get("state", self._last_state)
-        return reply["value"]
-
-    async def _event(self, method: str, *args: Any) -> Yielded | Pending | Completed | Terminated:
-        call = self._observe if method in ("wait", "wait_to_pending") else self._call
-        event = decode_event(await call(method, *args))
+    async def _event(self, method: str, *args: Any) -> AnyEvent:
+        if method in ("wait", "wait_to_pending"):
+            (event,) = await self._session._observe_cells(method, type(self), [self], *args)
+            return event
+        event = decode_event(await self._call(method, *args))
         if isinstance(event, Completed | Terminated):
             self._session._ended(self.id)
         return event
@@ -364,3 +433,24 @@ class PausableCellProxy(_CellProxy):
     ) -> None:
         """`PausableCell.answer` on the host."""
         await self._call("answer", call_id, result, error)
+
+
+def _batch(sources: Sequence[str]) -> list[tuple[str, str | None]]:
+    if isinstance(sources, str):
+        raise TypeError("sources must be a sequence of cell sources, got one str")
+    return [(source, None) for source in sources]
+
+
+def _check_batch(
+    session: SessionProxy, kind: type[_CellProxy], cells: Sequence[_CellProxy]
+) -> None:
+    """`cells` are distinct cell proxies of `kind` from `session`."""
+    seen: set[str] = set()
+    for cell in cells:
+        if not isinstance(cell, kind):
+            raise TypeError(f"expected {kind.__name__} objects, got {type(cell).__name__}")
+        if cell._session is not session:
+            raise ValueError(f"cell {cell.id} belongs to another session")
+        if cell.id in seen:
+            raise ValueError(f"cell {cell.id} is listed twice")
+        seen.add(cell.id)
