@@ -560,3 +560,18 @@ async def test_hostile_probes_of_the_pinned_globals_stay_inside_the_cell(tmp_pat
         await cell.answer("tool-1", True)
         await cell.resume(frontier.generation)
         assert texts(await cell.wait_to_pending()) == ["still tampered: tampered"]
+
+
+async def test_reserved_cell_ids_go_to_the_next_cells_and_never_to_another_process(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "cells.db"
+    async with open_session(db) as first, open_session(db) as second:
+        first.reserve_cell_ids(3)  # 1, 2, 3: one store transaction
+        assert (await second.create_cell('text("b")')).id == "4"
+        assert [(await first.create_pausable_cell('text("a")')).id for _ in range(2)] == ["1", "2"]
+        assert (await first.create_cell('text("a")')).id == "3"
+        assert (await first.create_cell('text("a")')).id == "5"  # the reservation is used up
+    async with cc.Session([]) as local:  # in memory: nothing to reserve, numbering unchanged
+        local.reserve_cell_ids(2)
+        assert (await local.create_cell("1")).id == "1"

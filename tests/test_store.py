@@ -80,6 +80,18 @@ def test_sessions_and_cell_ids(opener: Opener) -> None:
     assert a.new_cell_id("other") == "1"
 
 
+def test_a_batch_of_cell_ids_is_numbered_at_once(opener: Opener) -> None:
+    a, b = opener(), opener()
+    assert a.new_cell_id(SID) == "1"
+    assert a.new_cell_id(SID, 3) == "2", "the first of 2, 3, 4"
+    assert b.new_cell_id(SID) == "5"
+    assert a.new_cell_id("new", 2) == "1" and a.new_cell_id("new") == "3"
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="count must be an int of at least 1, got"):
+            a.new_cell_id(SID, bad)  # type: ignore[arg-type]
+    assert b.new_cell_id(SID) == "6", "a refused batch numbers nothing"
+
+
 def test_a_cell_and_its_journal(opener: Opener) -> None:
     store = opener()
     store.create_cell(record(), "me", 10.0)

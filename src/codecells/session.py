@@ -259,6 +259,12 @@ class Session:
         """Start a pausable cell running `source`; see `create_cell`."""
         return PausableCell(self, self._admit(CellKind.PAUSABLE, source, tool_call_id))
 
+    def reserve_cell_ids(self, count: int) -> None:
+        """Number the next `count` cells at once, before creating them: a durable session does
+        it in one store transaction instead of one per cell. Ids left unused go to later
+        cells; none is ever given twice."""
+        self._keeper.reserve_cell_ids(count)
+
     def _admit(self, kind: CellKind, source: str, tool_call_id: str | None) -> CellExecutor:
         if not isinstance(source, str):
             raise TypeError(f"cell source must be a str, got {type(source).__name__}")

@@ -63,6 +63,15 @@ async def test_function_tools_run_in_the_host(cluster: Cluster) -> None:
         assert texts(event) == [str(host_pid)] and host_pid != os.getpid()
 
 
+async def test_stats_count_the_cpu_time_a_hosts_cells_used(cluster: Cluster) -> None:
+    async with await cluster.open_session() as session:
+        host = cluster.hosts.index(cluster.host_of(session.session_id))
+        before = cluster.stats()[host]["cpu_us"]
+        cell = await session.create_cell("let s = 0; for (let i = 0; i < 1e7; i++) s += i;")
+        assert (await cell.wait(30)).type == "completed"
+        assert cluster.stats()[host]["cpu_us"] - before >= 50_000  # the loop's 10M iterations
+
+
 async def test_a_tool_that_cannot_be_pickled_is_refused_by_name(cluster: Cluster) -> None:
     lock = threading.Lock()
 

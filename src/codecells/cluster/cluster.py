@@ -268,7 +268,8 @@ class Cluster:
 
     # ------------------------------------------------------------------ shutdown
     def stats(self) -> list[dict[str, int]]:
-        """Per live host: resident memory in bytes and the number of sessions."""
+        """Per live host: resident memory in bytes (``rss``, ``peak_rss``), the number of
+        sessions (``sessions``) and the CPU time its process has used (``cpu_us``)."""
         return list(ray.get([s.actor.stats.remote() for s in self._slots if s.alive]))
 
     def shutdown(self) -> None:

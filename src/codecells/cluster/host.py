@@ -127,9 +127,13 @@ class Host:
         await self._stopped.wait()
 
     async def stats(self) -> dict[str, int]:
-        """Resident memory (bytes, now and peak) and the number of sessions hosted."""
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        return {"rss": _rss(peak), "peak_rss": peak, "sessions": len(self._sessions)}
+        """Resident memory (bytes, now and peak), the number of sessions hosted and the CPU
+        time the process has used (microseconds, all its threads)."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        peak = usage.ru_maxrss * 1024
+        cpu_us = round((usage.ru_utime + usage.ru_stime) * 1e6)
+        return {"rss": _rss(peak), "peak_rss": peak, "sessions": len(self._sessions),
+                "cpu_us": cpu_us}  # fmt: skip
 
     async def open_session(
         self,
@@ -199,6 +203,7 @@ class Host:
         async def create() -> Reply:
             session = self._session(session_id)
             make = session.create_pausable_cell if pausable else session.create_cell
+            session.reserve_cell_ids(len(cells))
             made: list[Cell | PausableCell] = []
             try:
                 for source, tool_call_id in cells:

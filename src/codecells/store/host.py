@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -91,6 +92,10 @@ class CellKeeper(Protocol):
         """The id of a new cell: "1", "2", … per session."""
         ...
 
+    def reserve_cell_ids(self, count: int) -> None:
+        """Number the next `count` new cells at once (see `Session.reserve_cell_ids`)."""
+        ...
+
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,
         stored: dict[str, JsonValue], make_engine: EngineMaker,
@@ -123,6 +128,9 @@ class InMemory:
     def new_cell_id(self) -> str:
         self._next += 1
         return str(self._next)
+
+    def reserve_cell_ids(self, count: int) -> None:
+        return None
 
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,
@@ -165,9 +173,19 @@ class DurableCells:
         self.stored_values = record.stored_values
         self.cell_ids = record.cell_ids
         self._heartbeat: asyncio.Task[None] | None = None
+        self._reserved: deque[str] = deque()
+        """Ids numbered in the store ahead of their cells (`reserve_cell_ids`)."""
 
     def new_cell_id(self) -> str:
+        if self._reserved:
+            return self._reserved.popleft()
         return self._d.store.new_cell_id(self.session_id)
+
+    def reserve_cell_ids(self, count: int) -> None:
+        needed = count - len(self._reserved)
+        if needed > 0:
+            first = int(self._d.store.new_cell_id(self.session_id, needed))
+            self._reserved.extend(str(first + i) for i in range(needed))
 
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,

@@ -20,7 +20,15 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import StoreError
-from .records import CallRecord, CellRecord, JournalEntry, SessionRecord, StepRecord, StoredCell
+from .records import (
+    CallRecord,
+    CellRecord,
+    JournalEntry,
+    SessionRecord,
+    StepRecord,
+    StoredCell,
+    check_cell_count,
+)
 from .sqlite import SCHEMA
 
 __all__ = ["PostgresStore"]
@@ -140,13 +148,14 @@ class PostgresStore:
             session_id, {key: json.loads(value) for key, value in values}, tuple(r[0] for r in ids)
         )
 
-    def new_cell_id(self, session_id: str) -> str:
-        """The next cell id of the session, never handed out twice."""
+    def new_cell_id(self, session_id: str, count: int = 1) -> str:
+        """The next cell id of the session, the first of `count`, never handed out twice."""
+        check_cell_count(count)
         with self._txn("number a cell") as db:
             row = db.execute(
-                "INSERT INTO sessions VALUES (%s, 2) ON CONFLICT (session_id) "
-                "DO UPDATE SET next_cell=sessions.next_cell+1 RETURNING next_cell - 1",
-                (session_id,),
+                "INSERT INTO sessions VALUES (%s, 1 + %s) ON CONFLICT (session_id) "
+                "DO UPDATE SET next_cell=sessions.next_cell+%s RETURNING next_cell - %s",
+                (session_id, count, count, count),
             ).fetchone()
         assert row is not None
         return str(row[0])

@@ -26,7 +26,14 @@ __all__ = [
     "StepRecord",
     "Store",
     "StoredCell",
+    "check_cell_count",
 ]
+
+
+def check_cell_count(count: object) -> None:
+    """`Store.new_cell_id`'s `count`: an int of at least 1 (a `ValueError` otherwise)."""
+    if type(count) is not int or count < 1:
+        raise ValueError(f"count must be an int of at least 1, got {count!r}")
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,10 @@ class Store(Protocol):
         """The session `session_id`, created empty if new."""
         ...
 
-    def new_cell_id(self, session_id: str) -> str:
+    def new_cell_id(self, session_id: str, count: int = 1) -> str:
         """The next cell id of the session ("1", "2", …), never handed out twice, also to
-        several processes."""
+        several processes; the first of `count` consecutive ids so numbered (a batch of cells
+        numbered in one transaction)."""
         ...
 
     def create_cell(self, record: CellRecord, owner: str, lease_until: float) -> None:

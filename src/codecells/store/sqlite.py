@@ -18,7 +18,15 @@ from contextlib import contextmanager
 from os import PathLike
 
 from ..errors import StoreError
-from .records import CallRecord, CellRecord, JournalEntry, SessionRecord, StepRecord, StoredCell
+from .records import (
+    CallRecord,
+    CellRecord,
+    JournalEntry,
+    SessionRecord,
+    StepRecord,
+    StoredCell,
+    check_cell_count,
+)
 
 __all__ = ["MemoryStore", "SQLiteStore"]
 
@@ -187,14 +195,15 @@ class SQLiteStore:
             )
         return SessionRecord(session_id, values, ids)
 
-    def new_cell_id(self, session_id: str) -> str:
-        """The next cell id of the session, never handed out twice."""
+    def new_cell_id(self, session_id: str, count: int = 1) -> str:
+        """The next cell id of the session, the first of `count`, never handed out twice."""
+        check_cell_count(count)
         with self._txn("number a cell") as db:
             db.execute("INSERT OR IGNORE INTO sessions VALUES (?, 1)", (session_id,))
             (number,) = db.execute(
-                "UPDATE sessions SET next_cell=next_cell+1 WHERE session_id=? "
-                "RETURNING next_cell - 1",
-                (session_id,),
+                "UPDATE sessions SET next_cell=next_cell+? WHERE session_id=? "
+                "RETURNING next_cell - ?",
+                (count, session_id, count),
             ).fetchone()
         return str(number)
 
