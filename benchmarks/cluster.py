@@ -1,14 +1,19 @@
 """Sessions on a local Ray cluster: throughput on 1 and 2 hosts, proxy overhead, memory.
 
     python benchmarks/cluster.py              # prints the table (docs/benchmarks.md)
-    python benchmarks/cluster.py --cells 200  # a shorter run
+    python benchmarks/cluster.py --cells 600  # a shorter run
 
 Throughput: the throughput workload — continuing cells that each make 10 calls of a function
-tool (it runs in the host) and then complete — `--cells` cells over 20 sessions per host, all
-admitted at once and awaited, on a cluster of 1 host and one of 2 hosts (both up at once; Ray
-started with 2 CPUs on 127.0.0.1). The two clusters are measured alternately, best of 3 each.
-Target: 2 hosts >= 1.6x the cells/s of 1 host. The caller's process (this one) makes two
-calls per cell (create, wait); on a 2-core machine it shares the cores with the hosts.
+tool (it runs in the host) and then complete — `--cells` cells spread evenly over 20 sessions
+per host, all admitted at once and awaited, on a cluster of 1 host and one of 2 hosts (both up
+at once; Ray started with 2 CPUs on 127.0.0.1). The caller's process (this one) drives them in
+two ways: with the batch API, per session one `create_cells` call (its share of the cells) and
+one `wait_cells` call (returns when all of them completed): two host calls per session;
+with per-cell calls, a `create_cell` and a `wait` per cell: two host calls per cell. Either
+way the completed cells are acknowledged to their host by one call per session per event-loop
+turn. Both clusters and both ways are measured alternately, best of 3 each. Target: 2 hosts
+>= 1.6x the cells/s of 1 host (batch calls). On a 2-core machine the caller's process and
+Ray's own processes share the cores with the hosts.
 
 Proxy overhead: `wait_to_pending()` on a cell held at a frontier (it returns the same
 `Pending` at once), through a session proxy and on a local `Session`, mean wall time per call.
@@ -27,6 +32,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from typing import Any
 
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")
@@ -52,33 +58,65 @@ def inc(x: int) -> int:
     return x + 1
 
 
-async def run_cells(sessions: list[SessionProxy], cells: int) -> float:
-    """Seconds to run `cells` workload cells spread over `sessions`."""
+async def run_cells(sessions: list[SessionProxy], cells: int, batched: bool) -> float:
+    """Seconds to run `cells` workload cells spread evenly over `sessions`: per session, one
+    `create_cells` and one `wait_cells` call (`batched`), else a `create_cell` and a `wait`
+    call per cell."""
 
-    async def one(session: SessionProxy) -> None:
+    async def per_cell(session: SessionProxy) -> None:
         event = await (await session.create_cell(WORKLOAD)).wait(30)
         assert event.type == "completed" and event.content_items, event
 
+    async def per_session(session: SessionProxy, count: int) -> None:
+        events = await session.wait_cells(await session.create_cells([WORKLOAD] * count), 30)
+        assert all(e.type == "completed" and e.content_items for e in events), events
+
     began = time.perf_counter()
-    await asyncio.gather(*(one(sessions[i % len(sessions)]) for i in range(cells)))
+    if batched:
+        share = [len(range(i, cells, len(sessions))) for i in range(len(sessions))]
+        await asyncio.gather(*(per_session(s, n) for s, n in zip(sessions, share, strict=True)))
+    else:
+        await asyncio.gather(*(per_cell(sessions[i % len(sessions)]) for i in range(cells)))
     return time.perf_counter() - began
 
 
-async def throughput(clusters: dict[int, Cluster], cells: int) -> dict[int, float]:
-    """Best cells/s of each cluster (by its number of hosts), measured alternately."""
+@dataclass
+class Tally:
+    """One way of driving one cluster, over its runs."""
+
+    best: float = 0.0
+    """Best cells/s."""
+    cells: int = 0
+    caller_cpu: float = 0.0
+    """Seconds of CPU this process used (all its threads, Ray's included)."""
+    host_cpu: float = 0.0
+    """Seconds of CPU the cluster's host processes used."""
+
+
+def host_cpu(cluster: Cluster) -> float:
+    return sum(s["cpu_us"] for s in cluster.stats()) / 1e6
+
+
+async def throughput(clusters: dict[int, Cluster], cells: int) -> dict[tuple[bool, int], Tally]:
+    """Tallies by (batched, number of hosts), the clusters and ways measured alternately."""
     sessions = {
         hosts: [await c.open_session([inc]) for _ in range(SESSIONS_PER_HOST * hosts)]
         for hosts, c in clusters.items()
     }
     for group in sessions.values():
-        await run_cells(group, len(group) * 2)  # warm up: engines, code paths
-    best = dict.fromkeys(clusters, 0.0)
+        await run_cells(group, len(group) * 2, batched=False)  # warm up: engines, code paths
+    tallies = {(batched, hosts): Tally() for batched in (True, False) for hosts in clusters}
     for _ in range(3):
-        for hosts, group in sessions.items():
-            best[hosts] = max(best[hosts], cells / await run_cells(group, cells))
+        for (batched, hosts), tally in tallies.items():
+            caller, hosted = time.process_time(), host_cpu(clusters[hosts])
+            seconds = await run_cells(sessions[hosts], cells, batched)
+            tally.caller_cpu += time.process_time() - caller
+            tally.host_cpu += host_cpu(clusters[hosts]) - hosted
+            tally.cells += cells
+            tally.best = max(tally.best, cells / seconds)
     for group in sessions.values():
         await asyncio.gather(*(s.shutdown() for s in group))
-    return best
+    return tallies
 
 
 async def held(open_session: Any) -> tuple[Any, Any]:
@@ -122,9 +160,13 @@ async def memory(cluster: Cluster, sessions: int = 200) -> tuple[float, float]:
     return idle, (grown - idle) / sessions
 
 
+def row(name: str, value: str, target: str = "") -> None:
+    print(f"{name:52} {value:>12}  {target}".rstrip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cells", type=int, default=600, help="cells per throughput run")
+    parser.add_argument("--cells", type=int, default=1800, help="cells per throughput run")
     cells = parser.parse_args().cells
     temp = tempfile.mkdtemp(prefix="ccbench-")
     load_before = os.getloadavg()
@@ -139,20 +181,27 @@ def main() -> None:
             Cluster(store, hosts=1, cpus_per_host=0.5) as one,
             Cluster(store, hosts=2, cpus_per_host=0.5) as two,
         ):
-            rates = asyncio.run(throughput({1: one, 2: two}, cells))
+            tallies = asyncio.run(throughput({1: one, 2: two}, cells))
     finally:
         ray.shutdown()
         shutil.rmtree(temp, ignore_errors=True)
     load_after = os.getloadavg()
-    print(f"{'benchmark':52} {'value':>12}  target")
-    print(f"{'throughput, 1 host (cells/s, 10 tool calls each)':52} {rates[1]:12.1f}")
-    print(f"{'throughput, 2 hosts (cells/s)':52} {rates[2]:12.1f}")
-    print(f"{'scaling, 2 hosts / 1 host':52} {rates[2] / rates[1]:11.2f}x  >= 1.6x")
-    print(f"{'wait_to_pending() through a proxy (ms/call)':52} {proxy * 1e3:12.3f}")
-    print(f"{'wait_to_pending() on a local Session (ms/call)':52} {local * 1e3:12.3f}")
-    print(f"{'proxy overhead per call (ms)':52} {(proxy - local) * 1e3:12.3f}")
-    print(f"{'idle host RSS (MiB)':52} {idle / MIB:12.1f}")
-    print(f"{'host RSS per session with a held cell (KiB)':52} {per_session / 1024:12.1f}")
+    row("benchmark", f"{'value':>12}", "target")
+    for batched, calls in ((True, "batch calls"), (False, "per-cell calls")):
+        one, two = tallies[batched, 1], tallies[batched, 2]
+        row(f"throughput, 1 host, {calls} (cells/s)", f"{one.best:12.1f}")
+        row(f"throughput, 2 hosts, {calls} (cells/s)", f"{two.best:12.1f}")
+        row(f"scaling, 2 hosts / 1 host, {calls}", f"{two.best / one.best:11.2f}x",
+            ">= 1.6x" if batched else "")  # fmt: skip
+        for hosts, tally in ((1, one), (2, two)):
+            hosted, caller = (cpu / tally.cells * 1e3 for cpu in (tally.host_cpu, tally.caller_cpu))
+            row(f"  CPU per cell on {hosts} host(s): hosts / caller (ms)",
+                f"{hosted:5.2f} / {caller:4.2f}")  # fmt: skip
+    row("wait_to_pending() through a proxy (ms/call)", f"{proxy * 1e3:12.3f}")
+    row("wait_to_pending() on a local Session (ms/call)", f"{local * 1e3:12.3f}")
+    row("proxy overhead per call (ms)", f"{(proxy - local) * 1e3:12.3f}")
+    row("idle host RSS (MiB)", f"{idle / MIB:12.1f}")
+    row("host RSS per session with a held cell (KiB)", f"{per_session / 1024:12.1f}")
     print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}, "
           f"{os.cpu_count()} CPUs")  # fmt: skip
 
