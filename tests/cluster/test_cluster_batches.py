@@ -1,9 +1,9 @@
 """The batch API of session proxies: many cells created in one call to the host and observed
-in one call, with the same events, errors and exactly-once delivery as one cell at a time."""
+in one call, with the same events, errors and exactly-once delivery as one cell at a time (a
+batch cancelled after its reply came: test_cluster_observations.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import pytest
@@ -11,7 +11,7 @@ import ray.cloudpickle
 from support import texts, until
 
 import codecells as cc
-from codecells.cluster import Cluster, SessionProxy
+from codecells.cluster import Cluster
 
 pytestmark = pytest.mark.ray
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # hosts cannot import tests
@@ -81,24 +81,6 @@ async def test_a_failed_wait_in_a_batch_loses_none_of_the_other_events(cluster: 
         with pytest.raises(cc.MissingCell):
             await session.wait_cells([kept, gone])
         assert texts(await kept.wait()) == ["kept"]  # the event the failed batch claimed
-
-
-async def test_a_batch_cancelled_after_its_reply_came_gives_its_events_next(
-    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with await cluster.open_session() as session:
-        cells = await session.create_cells(['text("one")', 'text("two")'])
-        await until(lambda: all(c.state == "completed" for c in cells))
-        caught_up = SessionProxy._delegate_caught_up
-
-        async def cancelled_once(self: SessionProxy, sent: int) -> None:
-            monkeypatch.setattr(SessionProxy, "_delegate_caught_up", caught_up)
-            raise asyncio.CancelledError
-
-        monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
-        with pytest.raises(asyncio.CancelledError):
-            await session.wait_cells(cells)  # the host claimed both completions for this call
-        assert [texts(e) for e in await session.wait_cells(cells)] == [["one"], ["two"]]
 
 
 async def test_a_batch_refuses_cells_it_cannot_observe(cluster: Cluster) -> None:

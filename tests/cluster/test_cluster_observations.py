@@ -106,12 +106,21 @@ async def until_completed(host: Host, cell: str) -> None:
 
 
 @pytest.mark.ray
+@pytest.mark.parametrize("batch", [False, True], ids=["wait", "wait_cells"])
 async def test_a_proxy_cancelled_after_its_reply_came_gets_the_event_next(
-    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch, batch: bool
 ) -> None:
     async with await cluster.open_session() as session:
-        cell = await session.create_cell('text("one")')
-        await until(lambda: cell.state == "completed")
+        cells = await session.create_cells(['text("one")', 'text("two")'][: 1 + batch])
+
+        async def observe() -> list[str]:
+            if batch:
+                return [text for e in await session.wait_cells(cells, 5) for text in texts(e)]
+            event = await cells[0].wait(yield_after=5)
+            assert event.type == "completed"
+            return texts(event)
+
+        await until(lambda: all(c.state == "completed" for c in cells))
         caught_up = SessionProxy._delegate_caught_up
 
         async def cancelled_once(self: SessionProxy, sent: int) -> None:
@@ -120,6 +129,5 @@ async def test_a_proxy_cancelled_after_its_reply_came_gets_the_event_next(
 
         monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
         with pytest.raises(asyncio.CancelledError):
-            await cell.wait(yield_after=5)  # the host claimed the completion for this wait
-        event = await cell.wait(yield_after=5)
-        assert event.type == "completed" and texts(event) == ["one"]
+            await observe()  # the host claimed the completions for this observation
+        assert await observe() == ["one", "two"][: 1 + batch]
