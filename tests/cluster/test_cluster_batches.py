@@ -4,7 +4,10 @@ batch cancelled after its reply came: test_cluster_observations.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import sys
+from pathlib import Path
 
 import pytest
 import ray.cloudpickle
@@ -12,6 +15,8 @@ from support import texts, until
 
 import codecells as cc
 from codecells.cluster import Cluster
+from codecells.cluster.host import Host
+from codecells.store import SQLiteStore
 
 pytestmark = pytest.mark.ray
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # hosts cannot import tests
@@ -35,6 +40,8 @@ async def test_a_batch_of_cells_gives_each_cells_events_in_order(cluster: Cluste
             ("completed", ["a"]), ("completed", ["42"]), ("yielded", ["held"])
         ]  # fmt: skip
         assert [c.state for c in cells] == ["closed", "closed", "pending"]  # at its timer
+        (again,) = await session.wait_cells(c for c in cells[2:])  # type: ignore[arg-type]
+        assert again.type == "yielded"  # an iterable of cells does as well as a list
         assert (await session.terminate(cells[2].id)).type == "terminated"
         with pytest.raises(cc.MissingCell):  # ended and removed, as one by one
             await session.wait_cells(cells[:1])
@@ -99,3 +106,15 @@ async def test_a_batch_refuses_cells_it_cannot_observe(cluster: Cluster) -> None
             await session.wait_cells([cell, cell])
         assert texts(await cell.wait()) == ["a"]  # nothing was asked of the host
         assert (await session.wait_to_pending_cells([pausable]))[0].type == "pending"
+
+
+async def test_a_session_shut_down_during_a_batch_creation_refuses_the_rest(
+    tmp_path: Path,
+) -> None:
+    host = Host(functools.partial(SQLiteStore, tmp_path / "cells.db"), lease=30.0)
+    await host.open_session("s", (), None, False)
+    creating = asyncio.ensure_future(host.create_cells("s", False, [(BLOCKED, None)] * 50))
+    await asyncio.sleep(0)  # the host made its first cell and let the loop run
+    await host.close_session("s")
+    assert (await creating)["error"] == "ShuttingDown"
+    await host.stop()

@@ -10,6 +10,7 @@ notifications go to the caller's process through `RemoteDelegate`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import itertools
 import os
@@ -19,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from ..config import SessionConfig
-from ..errors import ShuttingDown, WrongCellKind
+from ..errors import MissingCell, ShuttingDown, WrongCellKind
 from ..events import Completed, Pending, Terminated, Yielded
 from ..json_types import JsonValue
 from ..session import Cell, PausableCell, Session
@@ -208,9 +209,11 @@ class Host:
             try:
                 for source, tool_call_id in cells:
                     made.append(await make(source, tool_call_id=tool_call_id))
+                    await asyncio.sleep(0)  # a large batch lets the host's other work run
             except Exception:
                 for cell in made:
-                    await cell.terminate()
+                    with contextlib.suppress(MissingCell):  # the session shut down meanwhile
+                        await cell.terminate()
                 raise
             return {"value": [cell.id for cell in made]}
 

@@ -179,6 +179,7 @@ class SessionProxy:
         """Observe `cells` in one host call, each under a ticket of its own (`observations`):
         if an earlier observation of a cell was cancelled or failed after its host claimed an
         event, the host returns that event now."""
+        cells = list(cells)  # an iterator would be spent by the checks
         _check_batch(self, kind, cells)
         lost = self._placement.lost
         asked = [cell for cell in cells if cell.id not in lost]
