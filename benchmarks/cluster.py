@@ -15,6 +15,11 @@ turn. Both clusters and both ways are measured alternately, best of 3 each. Targ
 >= 1.6x the cells/s of 1 host (batch calls). On a 2-core machine the caller's process and
 Ray's own processes share the cores with the hosts.
 
+Notifications: 600 cells that each send 10 notifications (`notify`) to the caller's delegate
+and complete, over 20 sessions on 1 host, batch calls, best of 3; the delegate traffic is the
+host's queue, long-polled by the caller, each answer sent back (answers of one event-loop turn
+in one call).
+
 Proxy overhead: `wait_to_pending()` on a cell held at a frontier (it returns the same
 `Pending` at once), through a session proxy and on a local `Session`, mean wall time per call.
 
@@ -48,6 +53,7 @@ from codecells.store import MemoryStore, SQLiteStore  # noqa: E402
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 WORKLOAD = "let s = 0; for (let i = 0; i < 10; i++) s += await tools.inc({x: i}); text(String(s));"
+NOTIFYING = 'for (let i = 0; i < 10; i++) await notify("n" + i); text("done");'
 APPROVE = cc.ToolDefinition(name="approve", answered_externally=True)
 SESSIONS_PER_HOST = 20
 MIB = 1024 * 1024
@@ -151,6 +157,44 @@ async def _opened(session: cc.Session) -> cc.Session:
     return session
 
 
+class Listener:
+    """A delegate that counts notifications."""
+
+    def __init__(self) -> None:
+        self.heard = 0
+
+    async def invoke_tool(self, call: cc.ToolCall) -> None:
+        raise cc.ToolError("no tools here")
+
+    async def notify(self, call_id: str, cell_id: str, text: str) -> None:
+        self.heard += 1
+
+
+async def notifications(cluster: Cluster, cells: int = 600) -> tuple[float, float, float]:
+    """(best cells/s, caller and host CPU seconds per cell) of cells that each send 10
+    notifications to the caller's delegate, batch calls over 20 sessions, best of 3."""
+    listeners = [Listener() for _ in range(SESSIONS_PER_HOST)]
+    sessions = [await cluster.open_session(delegate=listener) for listener in listeners]
+
+    async def run(count: int) -> float:
+        async def share(session: SessionProxy) -> None:
+            created = await session.create_cells([NOTIFYING] * (count // len(sessions)))
+            events = await session.wait_cells(created, 30)
+            assert all(e.type == "completed" for e in events), events
+
+        began = time.perf_counter()
+        await asyncio.gather(*(share(s) for s in sessions))
+        return time.perf_counter() - began
+
+    await run(len(sessions) * 2)  # warm up
+    caller, hosted = time.process_time(), host_cpu(cluster)
+    best = max([cells / await run(cells) for _ in range(3)])
+    caller, hosted = time.process_time() - caller, host_cpu(cluster) - hosted
+    assert sum(listener.heard for listener in listeners) >= 10 * 3 * cells
+    await asyncio.gather(*(s.shutdown() for s in sessions))
+    return best, caller / (3 * cells), hosted / (3 * cells)
+
+
 async def memory(cluster: Cluster, sessions: int = 200) -> tuple[float, float]:
     """(idle host RSS, growth per session with a held cell) in bytes, on a fresh host."""
     idle = cluster.stats()[0]["rss"]
@@ -177,6 +221,7 @@ def main() -> None:
         with Cluster(store, hosts=1) as one:
             idle, per_session = asyncio.run(memory(one))
             proxy, local = asyncio.run(overhead(one))
+            notified, notified_caller, notified_host = asyncio.run(notifications(one))
         with (
             Cluster(store, hosts=1, cpus_per_host=0.5) as one,
             Cluster(store, hosts=2, cpus_per_host=0.5) as two,
@@ -188,18 +233,21 @@ def main() -> None:
     load_after = os.getloadavg()
     row("benchmark", f"{'value':>12}", "target")
     for batched, calls in ((True, "batch calls"), (False, "per-cell calls")):
-        one, two = tallies[batched, 1], tallies[batched, 2]
-        row(f"throughput, 1 host, {calls} (cells/s)", f"{one.best:12.1f}")
-        row(f"throughput, 2 hosts, {calls} (cells/s)", f"{two.best:12.1f}")
-        row(f"scaling, 2 hosts / 1 host, {calls}", f"{two.best / one.best:11.2f}x",
+        single, double = tallies[batched, 1], tallies[batched, 2]
+        row(f"throughput, 1 host, {calls} (cells/s)", f"{single.best:12.1f}")
+        row(f"throughput, 2 hosts, {calls} (cells/s)", f"{double.best:12.1f}")
+        row(f"scaling, 2 hosts / 1 host, {calls}", f"{double.best / single.best:11.2f}x",
             ">= 1.6x" if batched else "")  # fmt: skip
-        for hosts, tally in ((1, one), (2, two)):
+        for hosts, tally in ((1, single), (2, double)):
             hosted, caller = (cpu / tally.cells * 1e3 for cpu in (tally.host_cpu, tally.caller_cpu))
             row(f"  CPU per cell on {hosts} host(s): hosts / caller (ms)",
                 f"{hosted:5.2f} / {caller:4.2f}")  # fmt: skip
     row("wait_to_pending() through a proxy (ms/call)", f"{proxy * 1e3:12.3f}")
     row("wait_to_pending() on a local Session (ms/call)", f"{local * 1e3:12.3f}")
     row("proxy overhead per call (ms)", f"{(proxy - local) * 1e3:12.3f}")
+    row("notifications, 10 per cell, 1 host (cells/s)", f"{notified:12.1f}")
+    row("  CPU per cell: host / caller (ms)",
+        f"{notified_host * 1e3:5.2f} / {notified_caller * 1e3:4.2f}")  # fmt: skip
     row("idle host RSS (MiB)", f"{idle / MIB:12.1f}")
     row("host RSS per session with a held cell (KiB)", f"{per_session / 1024:12.1f}")
     print(f"load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}, "

@@ -188,11 +188,12 @@ class Host:
             return {"value": [_closed_message]}
         return {"value": await delegate.pull(timeout)}
 
-    async def reply(self, session_id: str, token: int, answer: dict[str, Any]) -> None:
-        """The caller's delegate answered message `token`."""
+    async def reply(self, session_id: str, answers: list[tuple[int, dict[str, Any]]]) -> None:
+        """The caller's delegate answered these messages (by token)."""
         delegate = self._delegates.get(session_id)
         if delegate is not None:
-            delegate.reply(token, answer)
+            for token, answer in answers:
+                delegate.reply(token, answer)
 
     # ------------------------------------------------------------------ cells
     async def create_cells(

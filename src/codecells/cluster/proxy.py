@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
-from ray.exceptions import RayActorError
-
 from ..errors import MissingCell
 from ..events import Completed, Pending, ResumeOutcome, Terminated, Yielded
 from ..json_types import JsonValue
@@ -59,8 +57,8 @@ class SessionProxy:
         self._progress = asyncio.Condition()
         self._tickets: dict[str, Tickets] = {}
         """Observations of each cell not yet ended (see `observations`)."""
-        self._acks: list[str] = []
-        """Cells whose terminal event arrived, not yet told to the host."""
+        self._outgoing: dict[tuple[int, str], tuple[Any, list[Any]]] = {}
+        """Calls to hosts queued for the end of this event-loop turn (see `_send_later`)."""
         self._pump = (
             asyncio.get_running_loop().create_task(self._pump_delegate(delegate))
             if delegate is not None
@@ -213,21 +211,20 @@ class SessionProxy:
         cell._last_state = answer.get("state", cell._last_state)
         if isinstance(event, Completed | Terminated):
             self._ended(cell.id)
-            self._acknowledge(cell.id)
+            self._send_later(self._placement.slot.actor, "observed", cell.id)  # acknowledged
         return event
 
-    def _acknowledge(self, cell_id: str) -> None:
-        """Tell the host this cell's terminal event arrived: one call (nobody awaits it) for
-        every cell acknowledged in one turn of the event loop."""
-        if not self._acks:
-            asyncio.get_running_loop().call_soon(self._send_acks)
-        self._acks.append(cell_id)
+    def _send_later(self, host: Any, method: str, item: Any) -> None:
+        """Call ``host.method(session_id, items)`` with `item` among the items: one call
+        (nobody awaits it) for all the items queued for it in one turn of the event loop."""
+        if not self._outgoing:
+            asyncio.get_running_loop().call_soon(self._send_queued)
+        self._outgoing.setdefault((id(host), method), (host, []))[1].append(item)
 
-    def _send_acks(self) -> None:
-        acks, self._acks = self._acks, []
-        slot = self._placement.slot
-        if slot.alive:
-            slot.actor.observed.remote(self.session_id, acks)
+    def _send_queued(self) -> None:
+        outgoing, self._outgoing = self._outgoing, {}
+        for (_, method), (host, items) in outgoing.items():
+            getattr(host, method).remote(self.session_id, items)  # a dead host: nothing owed
 
     def cell(self, cell_id: str) -> CellProxy:
         """The continuing cell `cell_id` (`MissingCell`, `WrongCellKind`; asks the host)."""
@@ -343,8 +340,7 @@ class SessionProxy:
         except Exception as exc:
             log.warning("delegate failed on %s", message["kind"], exc_info=True)
             answer = {"error": str(exc) or type(exc).__name__}
-        with contextlib.suppress(RayActorError):
-            await host.reply.remote(self.session_id, message["token"], answer)
+        self._send_later(host, "reply", (message["token"], answer))
 
 
 class _CellProxy:
