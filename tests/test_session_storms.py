@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import codecells as cc
+from codecells.fsm import Trigger
 from codecells.engine.quickjs_engine import (
     MAX_PENDING_TIMERS,
     MAX_PENDING_TOOL_CALLS,
@@ -134,3 +135,31 @@ async def test_a_cell_over_the_tool_call_cap_ends_while_another_cell_goes_on() -
         went_on = await other.wait(yield_after=WAIT)
     assert isinstance(stormed, cc.Completed) and stormed.error_text == tool_call_limit_text()
     assert went_on == cc.Completed(content_items=[cc.TextItem(text="3")])
+
+
+async def test_a_storm_far_beyond_the_tool_call_cap_ends_at_the_cap() -> None:
+    """The prelude ends the cell at its first call over the cap: the host is sent no call
+    beyond it, and a script that never stops calling ends there too (without the prelude's
+    count it ran until its CPU time or memory ran out)."""
+    async with cc.Session([never]) as session:
+        cell = await session.create_cell("for (;;) tools.never({})")
+        event = await cell.wait(yield_after=WAIT)
+        calls = [step for step in cell.trace.steps if step.trigger is Trigger.TOOL_CALL]
+    assert isinstance(event, cc.Completed) and event.error_text == tool_call_limit_text()
+    assert len(calls) <= MAX_PENDING_TOOL_CALLS + 1
+
+
+async def test_a_script_that_catches_the_tool_call_cap_still_ends_with_it() -> None:
+    event = await run(
+        "try { for (let i = 0; i < 1e5; i++) tools.never({}) } catch (e) { text(String(e)) }"
+        ' text("after"); await new Promise((r) => setTimeout(r, 1))',
+        [never],
+    )
+    assert event == cc.Completed(content_items=[], error_text=tool_call_limit_text())
+
+
+async def test_a_storm_far_beyond_the_timer_cap_ends_at_the_cap() -> None:
+    event = await run('text("before"); for (;;) setTimeout(() => {}, 1e6)')
+    assert event == cc.Completed(
+        content_items=[cc.TextItem(text="before")], error_text=timer_limit_text()
+    )
