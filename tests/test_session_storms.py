@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import codecells as cc
-from codecells.fsm import Trigger
 from codecells.engine.quickjs_engine import (
     MAX_PENDING_TIMERS,
     MAX_PENDING_TOOL_CALLS,
     timer_limit_text,
     tool_call_limit_text,
 )
+from codecells.fsm import Trigger
 
 WAIT = 30.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping
 
