@@ -163,3 +163,30 @@ async def test_a_storm_far_beyond_the_timer_cap_ends_at_the_cap() -> None:
     assert event == cc.Completed(
         content_items=[cc.TextItem(text="before")], error_text=timer_limit_text()
     )
+
+
+async def test_terminating_a_cell_cancels_every_one_of_its_outstanding_calls() -> None:
+    started = cancelled = 0
+    all_started = asyncio.Event()
+
+    async def wait_forever() -> int:
+        nonlocal started, cancelled
+        started += 1
+        if started == MAX_PENDING_TOOL_CALLS:
+            all_started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled += 1
+            raise
+        return 0
+
+    async with cc.Session([wait_forever]) as session:
+        cell = await session.create_cell(
+            f"for (let i = 0; i < {MAX_PENDING_TOOL_CALLS}; i++) tools.wait_forever({{}});"
+            "await new Promise(() => {})"
+        )
+        await asyncio.wait_for(all_started.wait(), WAIT)
+        event = await cell.terminate()
+    assert isinstance(event, cc.Terminated)
+    assert cancelled == started == MAX_PENDING_TOOL_CALLS

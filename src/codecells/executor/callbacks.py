@@ -97,14 +97,18 @@ class Callbacks:
             return
         ending = _Ending(set(tasks), asyncio.get_running_loop().create_future())
         self._endings.append(ending)
+        cancelled = 0
         try:
-            for at in range(0, len(tasks), CANCEL_BATCH):
-                if at:
+            while cancelled < len(tasks):
+                if cancelled:
                     await asyncio.sleep(0)  # let other callbacks run between batches
-                for task in tasks[at : at + CANCEL_BATCH]:
+                for task in tasks[cancelled : cancelled + CANCEL_BATCH]:
                     task.cancel()
+                cancelled += CANCEL_BATCH
             await asyncio.wait({ending.done}, timeout=CANCEL_GRACE)
         finally:
+            for task in tasks[cancelled:]:  # this wait itself was cancelled: cancel the rest
+                task.cancel()
             self._endings.remove(ending)
 
     def _ended(self, task: asyncio.Future[Any]) -> None:
