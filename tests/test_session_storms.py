@@ -4,6 +4,8 @@ limits that protect the host give clear errors (the stalls themselves: benchmark
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 
 import codecells as cc
 from codecells.engine.quickjs_engine import (
@@ -190,3 +192,31 @@ async def test_terminating_a_cell_cancels_every_one_of_its_outstanding_calls() -
         event = await cell.terminate()
     assert isinstance(event, cc.Terminated)
     assert cancelled == started == MAX_PENDING_TOOL_CALLS
+
+
+class _Marker:
+    """An object a tool holds in a local while it waits."""
+
+
+async def test_a_cancelled_tool_call_is_freed_at_once_not_by_a_garbage_collection() -> None:
+    """A storm's cancelled calls must not wait, as cyclic garbage, for the next full collection
+    (which then has to traverse and free them all, on the loop)."""
+    held: list[weakref.ref[_Marker]] = []
+    holding = asyncio.Event()
+
+    async def hold() -> int:
+        marker = _Marker()
+        held.append(weakref.ref(marker))
+        holding.set()
+        await asyncio.Event().wait()
+        return id(marker)
+
+    gc.disable()
+    try:
+        async with cc.Session([hold]) as session:
+            cell = await session.create_cell("tools.hold({}); await new Promise(() => {})")
+            await asyncio.wait_for(holding.wait(), WAIT)
+            assert isinstance(await cell.terminate(), cc.Terminated)
+        assert held[0]() is None
+    finally:
+        gc.enable()
