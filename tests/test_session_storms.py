@@ -220,3 +220,26 @@ async def test_a_cancelled_tool_call_is_freed_at_once_not_by_a_garbage_collectio
         assert held[0]() is None
     finally:
         gc.enable()
+
+
+async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage_collection() -> None:
+    """A cell let go of (session closed, event and handle dropped) leaves no reference cycle
+    holding its output: a storm's thousands of items would wait for the next full collection."""
+    gc.collect()
+    gc.disable()
+    try:
+        async with cc.Session([never]) as session:
+            cell = await session.create_cell(
+                "setTimeout(() => {}, 0); tools.never({}); for (let i = 0; i < 2000; i++) text(i)"
+            )
+            event = await cell.wait(yield_after=WAIT)
+            assert isinstance(event, cc.Completed) and len(event.content_items) == 2000
+        del cell, event
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = sum(isinstance(garbage, cc.TextItem) for garbage in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == 0
