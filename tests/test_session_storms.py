@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import weakref
 
 import codecells as cc
 from codecells.engine.quickjs_engine import (
@@ -198,28 +197,40 @@ class _Marker:
     """An object a tool holds in a local while it waits."""
 
 
+def _in_reference_cycles(kind: type) -> int:
+    """Instances of `kind` that a full collection finds unreachable (call with the collector
+    disabled since they were made)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds unreachable is kept, to count
+    try:
+        gc.collect()
+        return sum(isinstance(garbage, kind) for garbage in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
 async def test_a_cancelled_tool_call_is_freed_at_once_not_by_a_garbage_collection() -> None:
     """A storm's cancelled calls must not wait, as cyclic garbage, for the next full collection
     (which then has to traverse and free them all, on the loop)."""
-    held: list[weakref.ref[_Marker]] = []
     holding = asyncio.Event()
 
     async def hold() -> int:
         marker = _Marker()
-        held.append(weakref.ref(marker))
         holding.set()
         await asyncio.Event().wait()
         return id(marker)
 
+    gc.collect()
     gc.disable()
     try:
         async with cc.Session([hold]) as session:
             cell = await session.create_cell("tools.hold({}); await new Promise(() => {})")
             await asyncio.wait_for(holding.wait(), WAIT)
             assert isinstance(await cell.terminate(), cc.Terminated)
-        assert held[0]() is None
+        in_cycles = _in_reference_cycles(_Marker)
     finally:
         gc.enable()
+    assert in_cycles == 0
 
 
 async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage_collection() -> None:
@@ -235,11 +246,7 @@ async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage
             event = await cell.wait(yield_after=WAIT)
             assert isinstance(event, cc.Completed) and len(event.content_items) == 2000
         del cell, event
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        gc.collect()
-        left = sum(isinstance(garbage, cc.TextItem) for garbage in gc.garbage)
+        in_cycles = _in_reference_cycles(cc.TextItem)
     finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
         gc.enable()
-    assert left == 0
+    assert in_cycles == 0
