@@ -24,7 +24,7 @@ from .observations import Tickets
 from .wire import AnyEvent, Reply, decode_event, raise_error
 
 if TYPE_CHECKING:
-    from .cluster import Cluster, Placement
+    from .cluster import Cluster, Placement, _Slot
 
 __all__ = ["CellProxy", "HOST_LOST", "PausableCellProxy", "SessionProxy"]
 
@@ -57,7 +57,7 @@ class SessionProxy:
         self._progress = asyncio.Condition()
         self._tickets: dict[str, Tickets] = {}
         """Observations of each cell not yet ended (see `observations`)."""
-        self._outgoing: dict[tuple[int, str], tuple[Any, list[Any]]] = {}
+        self._outgoing: dict[tuple[_Slot, str], list[Any]] = {}
         """Calls to hosts queued for the end of this event-loop turn (see `_send_later`)."""
         self._pump = (
             asyncio.get_running_loop().create_task(self._pump_delegate(delegate))
@@ -211,20 +211,21 @@ class SessionProxy:
         cell._last_state = answer.get("state", cell._last_state)
         if isinstance(event, Completed | Terminated):
             self._ended(cell.id)
-            self._send_later(self._placement.slot.actor, "observed", cell.id)  # acknowledged
+            self._send_later(self._placement.slot, "observed", cell.id)  # acknowledged
         return event
 
-    def _send_later(self, host: Any, method: str, item: Any) -> None:
-        """Call ``host.method(session_id, items)`` with `item` among the items: one call
+    def _send_later(self, host: _Slot, method: str, item: Any) -> None:
+        """Call ``method(session_id, items)`` of `host` with `item` among the items: one call
         (nobody awaits it) for all the items queued for it in one turn of the event loop."""
         if not self._outgoing:
             asyncio.get_running_loop().call_soon(self._send_queued)
-        self._outgoing.setdefault((id(host), method), (host, []))[1].append(item)
+        self._outgoing.setdefault((host, method), []).append(item)
 
     def _send_queued(self) -> None:
         outgoing, self._outgoing = self._outgoing, {}
-        for (_, method), (host, items) in outgoing.items():
-            getattr(host, method).remote(self.session_id, items)  # a dead host: nothing owed
+        for (host, method), items in outgoing.items():
+            if host.alive:  # a dead host is owed nothing
+                getattr(host.actor, method).remote(self.session_id, items)
 
     def cell(self, cell_id: str) -> CellProxy:
         """The continuing cell `cell_id` (`MissingCell`, `WrongCellKind`; asks the host)."""
@@ -297,7 +298,7 @@ class SessionProxy:
                 for message in batch:
                     if message["kind"] == "closed":
                         return
-                    self._handle(delegate, message, slot.actor, running)
+                    self._handle(delegate, message, slot, running)
                 await self._count(self._handled + len(batch))
         finally:
             for task in running.values():
@@ -308,7 +309,7 @@ class SessionProxy:
         self,
         delegate: Delegate,
         message: dict[str, Any],
-        host: Any,
+        host: _Slot,
         running: dict[int, asyncio.Task[None]],
     ) -> None:
         kind = message["kind"]
@@ -326,7 +327,7 @@ class SessionProxy:
             running[token] = task
             task.add_done_callback(lambda _t: running.pop(token, None))
 
-    async def _run(self, delegate: Delegate, message: dict[str, Any], host: Any) -> None:
+    async def _run(self, delegate: Delegate, message: dict[str, Any], host: _Slot) -> None:
         answer: dict[str, Any] = {}
         try:
             if message["kind"] == "notify":
