@@ -575,3 +575,6 @@ async def test_reserved_cell_ids_go_to_the_next_cells_and_never_to_another_proce
     async with cc.Session([]) as local:  # in memory: nothing to reserve, numbering unchanged
         local.reserve_cell_ids(2)
         assert (await local.create_cell("1")).id == "1"
+        for bad in (0, -1, True, 2.0, "3"):
+            with pytest.raises(ValueError, match="count must be an int"):
+                local.reserve_cell_ids(bad)  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ from .function_tools import BoundTool, bind_tool
 from .json_types import EMPTY_TEXTS, JsonText, JsonValue, StoredValue, copy_json, stored_copy
 from .kinds import CellKind
 from .store.host import DEFAULT_LEASE, CellKeeper, DurableCells, InMemory, LoadedCell
-from .store.records import Store
+from .store.records import Store, check_cell_count
 from .tools import ToolCall, ToolDefinition, ToolError, _current_call, describe, refuse_name_clashes
 
 __all__ = ["Cell", "Delegate", "EngineFactory", "EngineSpec", "PausableCell", "Session"]
@@ -262,7 +262,8 @@ class Session:
     def reserve_cell_ids(self, count: int) -> None:
         """Number the next `count` cells at once, before creating them: a durable session does
         it in one store transaction instead of one per cell. Ids left unused go to later
-        cells; none is ever given twice."""
+        cells; none is ever given twice. `count`: an int of at least 1 (else ValueError)."""
+        check_cell_count(count)
         self._keeper.reserve_cell_ids(count)
 
     def _admit(self, kind: CellKind, source: str, tool_call_id: str | None) -> CellExecutor:
