@@ -136,7 +136,6 @@ class WorkerPool:
         self._idle = 0  # threads waiting for an admitted job and not yet promised one
         self._running = 0  # admitted jobs, queued or running
         self._young = 0  # admitted jobs not found long
-        self._in_host = 0
         self._exiting = False
         self._supervisor: threading.Thread | None = None
         self._asleep = False  # the supervisor waits for `_nudge` (no job was waiting)
@@ -168,7 +167,12 @@ class WorkerPool:
             self._nudge.set()
 
     def _has_room(self) -> bool:
-        return self._young < self._young_steps and self._running < WORKER_THREADS + self._in_host
+        if self._young >= self._young_steps:
+            return False
+        if self._running < WORKER_THREADS:
+            return True
+        in_host = sum(worker.host_since < math.inf for worker in self._busy)
+        return self._running < WORKER_THREADS + in_host
 
     def _admit(self, job: Job) -> None:
         self._young += 1
@@ -262,17 +266,14 @@ class WorkerPool:
 
     def enter_host_call(self) -> None:
         """This worker's job calls host code that may block: it does not count against
-        `WORKER_THREADS`, and soon (`LONG_STEP_CPU`) not against the cores either."""
-        with self._lock:
-            self._local.worker.host_since = time.monotonic()
-            self._in_host += 1
-            self._admit_waiting()
+        `WORKER_THREADS`, and after `LONG_STEP_CPU` not against the young steps either (the
+        supervisor then admits waiting jobs). A float written, no lock: plain tools are called
+        thousands of times a second."""
+        self._local.worker.host_since = time.monotonic()
 
     def leave_host_call(self) -> None:
         """The host call returned."""
-        with self._lock:
-            self._local.worker.host_since = math.inf
-            self._in_host -= 1
+        self._local.worker.host_since = math.inf
 
     # --- the supervisor ----------------------------------------------------------------
 
