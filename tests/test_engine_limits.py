@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import time
+from contextlib import nullcontext
+
 import pytest
 from hostile.engine_driver import engine, finished, outcome, run, texts
 
@@ -156,3 +160,42 @@ def test_limit_texts_thrown_by_the_script_are_ordinary_errors(source: str, expec
     events = run(eng, fire_timers=True)
     error = finished(events).error_text
     assert error is not None and error.split("\n")[0] == expected, error
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["watchdog", "fallback"])
+def test_garbage_collections_on_the_step_s_thread_are_not_the_cell_s_cpu_time(
+    fallback: bool,
+) -> None:
+    """A collection traverses the whole host process; whichever cell's step allocated when it
+    ran must not pay for it (here the collections take longer than the whole budget)."""
+    burned: list[float] = []
+
+    def slow_collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and sum(burned) < 2 * CPU_LIMIT.cpu_time:  # type: ignore[operator]
+            began = time.thread_time()
+            while time.thread_time() - began < 0.01:
+                pass
+            burned.append(time.thread_time() - began)
+
+    source = """
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 2000; i++) text(i);
+        await tools.t();
+      }
+      text("done");
+    """
+    eng = engine(source, tools=["t"], limits=CPU_LIMIT)
+    gc.callbacks.append(slow_collection)
+    try:
+        with fallback_only() if fallback else nullcontext():
+            while True:
+                step = eng.step()
+                if not isinstance(step[-1], Quiescent):
+                    break
+                call = next(e for e in step if isinstance(e, ToolCallRequested))
+                eng.post(ResolveTool(call_id=call.call_id, value=None))
+    finally:
+        gc.callbacks.remove(slow_collection)
+    assert sum(burned) > CPU_LIMIT.cpu_time  # type: ignore[operator]
+    assert finished(step).error_text is None
+    assert texts(step)[-1] == "done"

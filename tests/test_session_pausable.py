@@ -232,3 +232,11 @@ async def test_generations_below_one_are_always_invalid(generation: int) -> None
             with pytest.raises(cc.InvalidGeneration, match=f"generation {generation};"):
                 await cell.resume(generation)
             assert await cell.resume(pending.generation) is cc.ResumeOutcome.RESUMED
+
+
+@pytest.mark.parametrize("generation", [True, 0, -1, 1.0, "1"])
+def test_a_pending_event_s_generation_is_a_frontier_number(generation: object) -> None:
+    """Generations count 1, 2, ... (CONTRACT §5): a bool, a float or a numeric str is refused,
+    not coerced (True would otherwise become generation 1)."""
+    with pytest.raises(ValueError, match="generation"):
+        cc.Pending(generation=generation)  # type: ignore[arg-type]

@@ -60,7 +60,7 @@ class Pending(_Frozen):
     """A pausable cell holds at a pending frontier until ``resume(generation)``."""
 
     type: Literal["pending"] = "pending"
-    generation: int
+    generation: Annotated[int, Field(strict=True, ge=1)]  # counts 1, 2, ... (not a bool)
     content_items: list[Item] = Field(default_factory=list)
     pending_tool_call_ids: list[str] = Field(default_factory=list)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -98,6 +99,22 @@ _NEAR_MEMORY_LIMIT = 0.9
 # backslashes before them: NUL and lone surrogates.
 _UNPASSABLE = re.compile(r"(\\*)([\x00\ud800-\udfff])")
 _StopReason: TypeAlias = Literal["interrupt", "cpu"]
+_stepping = threading.local()  # `.engine`: the engine whose step this thread runs, if any
+
+
+def _on_collection(phase: str, info: dict[str, int]) -> None:
+    """`gc.callbacks` hook: a garbage collection on a thread running a step is not the cell's.
+
+    A collection holds the GIL and traverses every live object of the process, so its time is
+    the host's, not the script's: a full one of a large host takes tens of ms, and charging it
+    to whichever cell's step happened to allocate would fail cells with the CPU limit at
+    random."""
+    engine: QuickJSEngine | None = getattr(_stepping, "engine", None)
+    if engine is not None:
+        engine._collection(phase)
+
+
+gc.callbacks.append(_on_collection)
 
 
 def timer_limit_text() -> str:
@@ -171,6 +188,7 @@ class QuickJSEngine:
         self._step_output = 0  # bytes of output items this step (EngineLimits.output)
         self._clock_id = 0
         self._in_tool = False  # an inline tool runs: its CPU time is not the script's
+        self._in_collection: tuple[float, float] | None = None  # a GC's start (thread, process)
         self._inline_until = math.inf  # end of this step's inline window (inf: not begun)
         self._key = os.urandom(16).hex()  # the control function's argument only Python knows
 
@@ -226,6 +244,7 @@ class QuickJSEngine:
         if _THREAD_CLOCKS:
             self._clock_id = time.pthread_getcpuclockid(threading.get_ident())
             watchdog.running(self, self._cpu_deadline - started)
+        _stepping.engine = self
         try:
             end = self._advance()
         except _CellOver as over:
@@ -233,6 +252,7 @@ class QuickJSEngine:
         except Exception as exc:  # noqa: BLE001 - our machinery broke: report, never raise
             end = Lost(message=f"engine failure: {type(exc).__name__}: {exc}")
         finally:
+            _stepping.engine = None
             watchdog.idle(self)
             self._cpu_used += time.thread_time() - started
         if self._interrupted:
@@ -251,7 +271,7 @@ class QuickJSEngine:
         """Watchdog check of the running step: CPU budget, then re-deliver a pending stop.
         Returns the seconds until the next check is needed."""
         if self._stop is None:
-            if self._in_tool:  # its time does not count; `_run_inline` asks for a check after
+            if self._in_tool or self._in_collection:  # not the script's time; a check follows
                 return math.inf
             try:
                 left = self._cpu_deadline - time.clock_gettime(self._clock_id)
@@ -574,20 +594,35 @@ class QuickJSEngine:
         inline = self._inline
         assert inline is not None
         self._in_tool = True
-        began, process_began = time.thread_time(), time.process_time()
+        began = time.thread_time(), time.process_time()
         try:
             result = inline.run(call)
         finally:
             self._in_tool = False
-            now = time.thread_time()
-            self._cpu_deadline += now - began
-            self._cpu_used -= now - began
-            self._entry_began += time.process_time() - process_began
-            if _THREAD_CLOCKS:
-                watchdog.check_within(self._cpu_deadline - now)
+            self._not_the_scripts_time(began)
         self._events.append(trusted(ToolAnswered, result=result, applied=inline.apply_in_step))
         if inline.apply_in_step:
             self._inbox.append(result)
+
+    def _collection(self, phase: str) -> None:
+        """A garbage collection starts or stops on this step's thread: exclude its time."""
+        if self._in_tool:  # inside an inline tool, whose whole time is excluded already
+            return
+        if phase == "start":
+            self._in_collection = (time.thread_time(), time.process_time())
+        elif self._in_collection is not None:
+            began, self._in_collection = self._in_collection, None
+            self._not_the_scripts_time(began)
+
+    def _not_the_scripts_time(self, began: tuple[float, float]) -> None:
+        """Give back the CPU time since `began` (thread, process clock) to the script's budget:
+        host work on the step's thread (an inline tool, a garbage collection)."""
+        now = time.thread_time()
+        self._cpu_deadline += now - began[0]
+        self._cpu_used -= now - began[0]
+        self._entry_began += time.process_time() - began[1]
+        if _THREAD_CLOCKS:
+            watchdog.check_within(self._cpu_deadline - now)
 
     def _over_output_limit(self, item: Item) -> bool:
         """Count `item` against the step's output limit; True once the step is over it."""

@@ -53,6 +53,7 @@ log = logging.getLogger("codecells")
 class _EndedElsewhere(Exception):
     """The store no longer holds the cell: another process resumed it and saw it end."""
 
+
 _COMMANDS: TypeAdapter[list[AnyEngineCommand]] = TypeAdapter(list[EngineCommand])
 _COMMAND: TypeAdapter[AnyEngineCommand] = TypeAdapter(EngineCommand)
 
