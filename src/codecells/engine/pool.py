@@ -3,15 +3,19 @@
 A step is mostly Python holding the GIL (the step machinery, inline tools) around short entries
 into JavaScript that release it. Threads that all want the GIL only take turns, each turn a
 context switch: 32 workers on 2 cores spent twice the CPU per cell of one worker. So the pool
-admits at most one *young* step per core this process may use (`CORES`). A step turns *long*
-once it has used `LONG_STEP_CPU` seconds of its thread's CPU (JavaScript burning a core), has
-sat that long in a host call (a plain `def` tool that blocks), or has lasted `LONG_STEP_WALL`
-whatever it does: it then gives up its slot and the next waiting job is admitted, on another
-thread if none is free, up to `WORKER_THREADS` steps at once plus those in host calls. A
-supervisor thread, awake only while jobs wait, finds long steps. So CPU-bound or blocked cells
-delay other cells' short steps by a few milliseconds at most, never starve them, and the pool
-is back to one young step per core as soon as the long steps end. A worker that finishes a step
-takes the next waiting job itself (no hand-off to another thread).
+admits at most `YOUNG_STEPS` *young* steps at once (a core each, one core left to the event
+loop). A step turns *long* once it has used `LONG_STEP_CPU` seconds of its thread's CPU
+(JavaScript burning a core), has sat that long in a host call (a plain `def` tool that
+blocks), or has lasted `LONG_STEP_WALL` whatever it does: it then gives up its slot and the next
+waiting job is admitted, on another thread if none is free, up to `WORKER_THREADS` steps at
+once plus those in host calls. A supervisor thread, awake only while jobs wait, finds long
+steps. So CPU-bound or blocked cells delay other cells' short steps by a few milliseconds,
+never starve them, and the pool is back to `YOUNG_STEPS` as soon as the long steps end.
+
+A worker that finishes a step takes the next waiting job itself (no hand-off to another
+thread) and holds the finished job's report back for up to `REPORT_DELAY` (the supervisor hands
+it on then), so the event loop is woken once per batch (docs/benchmarks.md, "Worker
+scheduling").
 """
 
 from __future__ import annotations
