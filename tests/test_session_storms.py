@@ -4,6 +4,7 @@ limits that protect the host give clear errors (the stalls themselves: benchmark
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import codecells as cc
 from codecells.engine.quickjs_engine import (
@@ -12,6 +13,7 @@ from codecells.engine.quickjs_engine import (
     timer_limit_text,
     tool_call_limit_text,
 )
+from codecells.fsm import Trigger
 
 WAIT = 30.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping
 
@@ -134,3 +136,117 @@ async def test_a_cell_over_the_tool_call_cap_ends_while_another_cell_goes_on() -
         went_on = await other.wait(yield_after=WAIT)
     assert isinstance(stormed, cc.Completed) and stormed.error_text == tool_call_limit_text()
     assert went_on == cc.Completed(content_items=[cc.TextItem(text="3")])
+
+
+async def test_a_storm_far_beyond_the_tool_call_cap_ends_at_the_cap() -> None:
+    """The prelude ends the cell at its first call over the cap: the host is sent no call
+    beyond it, and a script that never stops calling ends there too (without the prelude's
+    count it ran until its CPU time or memory ran out)."""
+    async with cc.Session([never]) as session:
+        cell = await session.create_cell("for (;;) tools.never({})")
+        event = await cell.wait(yield_after=WAIT)
+        calls = [step for step in cell.trace.steps if step.trigger is Trigger.TOOL_CALL]
+    assert isinstance(event, cc.Completed) and event.error_text == tool_call_limit_text()
+    assert len(calls) <= MAX_PENDING_TOOL_CALLS + 1
+
+
+async def test_a_script_that_catches_the_tool_call_cap_still_ends_with_it() -> None:
+    event = await run(
+        "try { for (let i = 0; i < 1e5; i++) tools.never({}) } catch (e) { text(String(e)) }"
+        ' text("after"); await new Promise((r) => setTimeout(r, 1))',
+        [never],
+    )
+    assert event == cc.Completed(content_items=[], error_text=tool_call_limit_text())
+
+
+async def test_a_storm_far_beyond_the_timer_cap_ends_at_the_cap() -> None:
+    event = await run('text("before"); for (;;) setTimeout(() => {}, 1e6)')
+    assert event == cc.Completed(
+        content_items=[cc.TextItem(text="before")], error_text=timer_limit_text()
+    )
+
+
+async def test_terminating_a_cell_cancels_every_one_of_its_outstanding_calls() -> None:
+    started = cancelled = 0
+    all_started = asyncio.Event()
+
+    async def wait_forever() -> int:
+        nonlocal started, cancelled
+        started += 1
+        if started == MAX_PENDING_TOOL_CALLS:
+            all_started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled += 1
+            raise
+        return 0
+
+    async with cc.Session([wait_forever]) as session:
+        cell = await session.create_cell(
+            f"for (let i = 0; i < {MAX_PENDING_TOOL_CALLS}; i++) tools.wait_forever({{}});"
+            "await new Promise(() => {})"
+        )
+        await asyncio.wait_for(all_started.wait(), WAIT)
+        event = await cell.terminate()
+    assert isinstance(event, cc.Terminated)
+    assert cancelled == started == MAX_PENDING_TOOL_CALLS
+
+
+class _Marker:
+    """An object a tool holds in a local while it waits."""
+
+
+def _in_reference_cycles(kind: type) -> int:
+    """Instances of `kind` that a full collection finds unreachable (call with the collector
+    disabled since they were made)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds unreachable is kept, to count
+    try:
+        gc.collect()
+        return sum(isinstance(garbage, kind) for garbage in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
+async def test_a_cancelled_tool_call_is_freed_at_once_not_by_a_garbage_collection() -> None:
+    """A storm's cancelled calls must not wait, as cyclic garbage, for the next full collection
+    (which then has to traverse and free them all, on the loop)."""
+    holding = asyncio.Event()
+
+    async def hold() -> int:
+        marker = _Marker()
+        holding.set()
+        await asyncio.Event().wait()
+        return id(marker)
+
+    gc.collect()
+    gc.disable()
+    try:
+        async with cc.Session([hold]) as session:
+            cell = await session.create_cell("tools.hold({}); await new Promise(() => {})")
+            await asyncio.wait_for(holding.wait(), WAIT)
+            assert isinstance(await cell.terminate(), cc.Terminated)
+        in_cycles = _in_reference_cycles(_Marker)
+    finally:
+        gc.enable()
+    assert in_cycles == 0
+
+
+async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage_collection() -> None:
+    """A cell let go of (session closed, event and handle dropped) leaves no reference cycle
+    holding its output: a storm's thousands of items would wait for the next full collection."""
+    gc.collect()
+    gc.disable()
+    try:
+        async with cc.Session([never]) as session:
+            cell = await session.create_cell(
+                "setTimeout(() => {}, 0); tools.never({}); for (let i = 0; i < 2000; i++) text(i)"
+            )
+            event = await cell.wait(yield_after=WAIT)
+            assert isinstance(event, cc.Completed) and len(event.content_items) == 2000
+        del cell, event
+        in_cycles = _in_reference_cycles(cc.TextItem)
+    finally:
+        gc.enable()
+    assert in_cycles == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
@@ -44,21 +44,27 @@ class BoundTool:
             and not inspect.iscoroutinefunction(self.function)
         )
 
-    async def call(self, arguments: JsonValue) -> JsonValue:
-        """Validate `arguments` and call the function; failures raise `ToolError`. Without an
-        arguments model (a `HandledTool`) the function gets `arguments` as is."""
+    def start(self, arguments: JsonValue) -> Awaitable[Any]:
+        """Validate `arguments` (else raise `ToolError`) and call the function: the awaitable
+        of its result, which `finish` turns into the call's JSON value. Without an arguments
+        model (a `HandledTool`) the function gets `arguments` as is.
+
+        Not a coroutine of its own: each outstanding call of a storm would keep one more object
+        alive for every full garbage collection (docs/benchmarks.md, "Event storms")."""
         assert self.function is not None
         if self.arguments is None:
-            return await self.function(arguments)  # type: ignore[no-any-return]
+            return self.function(arguments)  # type: ignore[no-any-return]
         kwargs = self._kwargs(arguments)
         if inspect.iscoroutinefunction(self.function):
-            result = await self.function(**kwargs)
-        else:
-            result = await run_in_tool_thread(self.function, **kwargs)
-        return self._jsonable(result)
+            return self.function(**kwargs)  # type: ignore[no-any-return]
+        return run_in_tool_thread(self.function, **kwargs)
+
+    def finish(self, result: Any) -> JsonValue:
+        """The JSON value of the call's `result` (awaited from `start`); raises `ToolError`."""
+        return result if self.arguments is None else self._jsonable(result)
 
     def call_inline(self, arguments: JsonValue) -> JsonValue:
-        """`call` for a plain `def` function, on the calling thread (`runs_inline`)."""
+        """`start` and `finish` for a plain `def` function, on the calling thread (`runs_inline`)."""
         assert self.function is not None
         return self._jsonable(self.function(**self._kwargs(arguments)))
 

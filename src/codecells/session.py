@@ -416,72 +416,61 @@ class Session:
         return {key: stored_copy(value) for key, value in stored.items()}
 
     # ------------------------------------------------------------------ host side of cells
-    async def _invoke_tool(self, cell_id: str, request: ToolCallRequested) -> AnyEngineCommand:
+    async def _invoke_tool(
+        self, cell_id: str, call_id: str, tool_index: int, arguments: JsonValue
+    ) -> AnyEngineCommand:
         """Run one tool call. Total: every way the tool can end settles the script's promise,
         except a real cancellation of this call (the cell is ending) and KeyboardInterrupt or
-        SystemExit, which propagate (the program is stopping)."""
-        call_id = request.call_id
-        if not 0 <= request.tool_index < len(self._tools):
-            return RejectTool(call_id=call_id, message=f"unknown tool #{request.tool_index}")
-        tool = self._tools[request.tool_index]
-        name = tool.definition.name
-        call = partial(self._tool_call, cell_id, request, tool.definition)
+        SystemExit, which propagate (the program is stopping).
+
+        One coroutine per call, holding no event: an event storm keeps thousands outstanding,
+        and each full garbage collection traverses all they hold (docs/benchmarks.md)."""
+        if not 0 <= tool_index < len(self._tools):
+            return RejectTool(call_id=call_id, message=f"unknown tool #{tool_index}")
+        tool = self._tools[tool_index]
+        definition = tool.definition
+        call = _ToolCallMaker(self.session_id, cell_id, call_id, arguments, definition)
         _current_call.set(call)  # this task's context only: `current_tool_call()`
         try:
-            value = await self._run_tool(request, tool, call)
+            if tool.function is not None:
+                value = tool.finish(await tool.start(arguments))
+            elif self._delegate is None:
+                raise ToolError(
+                    f"tool {definition.name} has no handler: the session has no delegate"
+                )
+            else:
+                value = await self._delegate.invoke_tool(call())
         except asyncio.CancelledError as exc:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():  # the cell cancelled this call
+            if _cancelled_by_its_cell():
                 raise
-            return _failure(name, cell_id, call_id, exc)
+            return _failure(definition.name, cell_id, call_id, exc)
         except BaseException as exc:  # noqa: BLE001 - `_failure` re-raises what must propagate
-            return _failure(name, cell_id, call_id, exc)
-        return _resolution(name, call_id, value)
+            return _failure(definition.name, cell_id, call_id, exc)
+        return _resolution(definition.name, call_id, value)
 
     def _run_inline(self, cell_id: str, request: ToolCallRequested) -> ToolResult:
         """Run a plain `def` tool on the thread running the cell's step (`InlineTools`), with
         the same outcomes as `_invoke_tool`."""
         tool = self._tools[request.tool_index]
         name = tool.definition.name
-        token = _current_call.set(partial(self._tool_call, cell_id, request, tool.definition))
+        call_id = request.call_id
+        token = _current_call.set(
+            _ToolCallMaker(self.session_id, cell_id, call_id, request.input, tool.definition)
+        )
         try:
             with host_call:
                 value = tool.call_inline(request.input)
         except BaseException as exc:  # noqa: BLE001 - `_failure` re-raises what must propagate
-            return _failure(name, cell_id, request.call_id, exc)
+            return _failure(name, cell_id, call_id, exc)
         finally:
             _current_call.reset(token)  # this worker thread runs other cells' steps next
-        return _resolution(name, request.call_id, value)
-
-    async def _run_tool(
-        self, request: ToolCallRequested, tool: BoundTool, call: Callable[[], ToolCall]
-    ) -> JsonValue:
-        if tool.function is not None:
-            return await tool.call(request.input)
-        definition = tool.definition
-        if self._delegate is None:
-            raise ToolError(f"tool {definition.name} has no handler: the session has no delegate")
-        return await self._delegate.invoke_tool(call())
-
-    def _tool_call(
-        self, cell_id: str, request: ToolCallRequested, definition: ToolDefinition
-    ) -> ToolCall:
-        return trusted(  # every field is typed already: skip re-validation
-            ToolCall,
-            cell_id=cell_id,
-            call_id=request.call_id,
-            tool_name=definition.name,
-            namespace=definition.namespace,
-            kind=definition.kind,
-            input=request.input,
-            session_id=self.session_id,
-        )
+        return _resolution(name, call_id, value)
 
     def _dispatch(self, cell_id: str, call: ToolCallRequested) -> Awaitable[AnyEngineCommand]:
         """A tool call, started: a call of a tool `answered_externally` waits for `answer()`
         (registered now, so it may come at once), any other runs `_invoke_tool`."""
         if not self._answered_externally(call):
-            return self._invoke_tool(cell_id, call)
+            return self._invoke_tool(cell_id, call.call_id, call.tool_index, call.input)
         key = (cell_id, call.call_id)
         self._awaiting_answer.add(key)
         outstanding: asyncio.Future[AnyEngineCommand] = asyncio.get_running_loop().create_future()
@@ -537,6 +526,16 @@ class Session:
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
 
 
+def _cancelled_by_its_cell() -> bool:
+    """Whether the running tool call's task was cancelled (not a tool raising CancelledError).
+
+    A function, not a local in `_invoke_tool`: its frame, kept by the CancelledError's traceback
+    that the cancelled task keeps, would hold the task, and each cancelled call would be cyclic
+    garbage, freed only by a full collection (~18 objects per call)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 def _failure(name: str, cell_id: str, call_id: str, exc: BaseException) -> RejectTool:
     """The rejection of the script's promise for tool `name`, which raised `exc`.
     KeyboardInterrupt and SystemExit propagate (the program is stopping)."""
@@ -563,6 +562,40 @@ def _resolution(name: str, call_id: str, value: JsonValue) -> ToolResult:
         reason = exc.errors(include_url=False)[0]["msg"]
         message = f"tool {name} returned a value that is not JSON: {reason}"
         return RejectTool(call_id=call_id, message=message)
+
+
+class _ToolCallMaker:
+    """Builds one call's `ToolCall` on demand (`current_tool_call()`, the delegate): one small
+    object per outstanding call."""
+
+    __slots__ = ("_arguments", "_call_id", "_cell_id", "_definition", "_session_id")
+
+    def __init__(
+        self,
+        session_id: str,
+        cell_id: str,
+        call_id: str,
+        arguments: JsonValue,
+        definition: ToolDefinition,
+    ) -> None:
+        self._session_id = session_id
+        self._cell_id = cell_id
+        self._call_id = call_id
+        self._arguments = arguments
+        self._definition = definition
+
+    def __call__(self) -> ToolCall:
+        definition = self._definition
+        return trusted(  # every field is typed already: skip re-validation
+            ToolCall,
+            cell_id=self._cell_id,
+            call_id=self._call_id,
+            tool_name=definition.name,
+            namespace=definition.namespace,
+            kind=definition.kind,
+            input=self._arguments,
+            session_id=self._session_id,
+        )
 
 
 class _Host:

@@ -39,6 +39,7 @@
       if (typeof callback !== "function") throw "setTimeout expects a function callback";
       let ms = Num(delay);
       ms = ms > 0 && ms !== Infinity ? trunc(ms) : 0;
+      if (!state.ended && ++state.timing > state.maxTimers) state.overCap("timers");
       timers[++timerCount] = callback;
       emit('["ts",' + timerCount + "," + ms + "]");
       return timerCount;
@@ -49,6 +50,7 @@
       const key = trunc(id);
       if (timers[key] !== undefined) {
         delete timers[key];
+        state.timing--;
         emit('["tc",' + key + "]");
       }
     },

@@ -5,7 +5,8 @@
 // Messages to Python are JSON arrays, joined with "," per drain:
 //   ["t", text] ["i", url, detail] ["c", callId, toolIndex, input] ["n", text] ["y"]
 //   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, valueJson]
-//   ["d", errorText | null, limit | null]   limit: "memory" | "stack" | "null" (see S.fail)
+//   ["d", errorText | null, limit | null]   limit: "memory" | "stack" | "null" (see S.fail),
+//                                           or "calls" | "timers" (S.overCap)
 //   ["o"] (output beyond the limit: the script ends with output_limit's error)
 //
 // Every built-in used after cell code starts is captured in `D` first. QuickJS compiles
@@ -75,6 +76,7 @@
       timers: { __proto__: null }, stored: O.setPrototypeOf(config.stored, null),
       chunks: { __proto__: null }, ended: false, settled: 0, callCount: 0, out: 0,
       outLimit: config.outputLimit ?? Infinity, itemCost: config.itemOverhead,
+      calling: 0, maxCalls: config.maxToolCalls, timing: 0, maxTimers: config.maxTimers,
       EXIT: O.freeze({ __proto__: null }),
     };
     S.emit = (message) => {
@@ -94,6 +96,13 @@
     S.finish = (error, limit) => {
       S.emit('["d",' + D.stringify(error) + "," + D.stringify(limit) + "]");
       S.ended = true;
+    };
+    // One more outstanding tool call (`S.calling`) or pending timer (`S.timing`) than the host
+    // allows ends the cell here, before its message: Python never receives a storm beyond the
+    // cap (the error text, named by `limit`, is Python's). Throws to stop the script.
+    S.overCap = (limit) => {
+      if (!S.ended) S.finish(limit + " over the cap", limit);
+      throw limit === "calls" ? "tool_call_limit exceeded" : "timer_limit exceeded";
     };
     // "memory" or "stack" if `error` is the engine's own limit error, else null. Decided by the
     // error's brand, exact built-in prototype and own message, never by its text: a thrown
@@ -168,6 +177,7 @@
         throw "Unable to call tools." + path + ": its input is nested deeper than "
           + D.MAX_DEPTH + " levels";
       }
+      if (!S.ended && ++S.calling > S.maxCalls) S.overCap("calls");
       const id = "tool-" + ++S.callCount;
       let settle;
       const promise = new D.P((resolve, reject) => { settle = { __proto__: null, resolve, reject }; });
@@ -228,12 +238,14 @@
           if (settle === undefined) S.finish("unknown tool call `" + a + "`", null);
           else {
             delete S.calls[a];
+            S.calling--;
             (op === "resolve" ? settle.resolve : settle.reject)(D.parse(b));
           }
         } else if (op === "fire") {
           const callback = S.timers[a];
           if (callback !== undefined && !S.ended) {
             delete S.timers[a];
+            S.timing--;
             D.apply(callback, undefined, []);
           }
         } else if (op === "watch") {

@@ -325,6 +325,8 @@ class QuickJSEngine:
             "console": self._limits.console,
             "outputLimit": self._limits.output,
             "itemOverhead": ITEM_OVERHEAD,
+            "maxToolCalls": MAX_PENDING_TOOL_CALLS,  # the prelude enforces the caps (S.overCap)
+            "maxTimers": MAX_PENDING_TIMERS,
             # without a sticky stop (docs/engine.md, security model)
             "bindStatics": self._layout is None or not _THREAD_CLOCKS,
         }
@@ -482,7 +484,12 @@ class QuickJSEngine:
 
     def _script_error_text(self, text: str, limit: str | None) -> str:
         """The script's failure: `limit` is the prelude's verdict from the error object itself
-        ("memory", "stack", or "null" for a thrown `null`), never derived from the text."""
+        ("memory", "stack", or "null" for a thrown `null`), or the cap it ended the cell at
+        ("calls", "timers"), never derived from the text."""
+        if limit == "calls":
+            return tool_call_limit_text()
+        if limit == "timers":
+            return timer_limit_text()
         if limit == "memory" or (limit == "null" and self._near_memory_limit()):
             return memory_limit_text(self._limits)
         if limit == "stack":
@@ -535,6 +542,7 @@ class QuickJSEngine:
                 events.append(trusted(Output, item=item))
             elif tag == "c":
                 self._pending_calls[message[1]] = None
+                # a backstop: the prelude ends the cell before it sends one call over the cap
                 if len(self._pending_calls) > MAX_PENDING_TOOL_CALLS and not final:
                     raise self._finished(tool_call_limit_text())
                 inline = (
@@ -560,6 +568,7 @@ class QuickJSEngine:
                 events.append(YieldRequested())
             elif tag == "ts":
                 self._pending_timers.add(message[1])
+                # a backstop, as for tool calls
                 if len(self._pending_timers) > MAX_PENDING_TIMERS and not final:
                     raise self._finished(timer_limit_text())
                 events.append(trusted(TimerSet, timer_id=message[1], delay=message[2] / 1000))

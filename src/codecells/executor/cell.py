@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, Protocol
@@ -134,8 +135,10 @@ class CellExecutor:
         self._steps: list[tuple[str, str, str, float, int]] = []
         self._outbox = Outbox()
         self._observer: Observer | None = None
-        self._callbacks = Callbacks(cell_id, self._tool_answered)
-        self._timers = Timers(self._timer_fired)
+        # weakly: a cell let go of is freed at once, not left with its output to the next full
+        # garbage collection (docs/benchmarks.md, "Event storms")
+        self._callbacks = Callbacks(cell_id, _weakly(self._tool_answered))
+        self._timers = Timers(_weakly(self._timer_fired))
         self._step: asyncio.Future[None] | None = None  # done once its events are fed
         self._ending: asyncio.Task[None] | None = None
         self._cleanup_task: asyncio.Task[None] | None = None
@@ -719,3 +722,15 @@ class CellExecutor:
         self._release_observer()
         self._host.detached(self.cell_id)
         self.closed.set()
+
+
+def _weakly(method: Callable[[Any], None]) -> Callable[[Any], None]:
+    """`method` of an object, called only while the object lives (holds no reference to it)."""
+    weak = weakref.WeakMethod(method)
+
+    def call(argument: Any) -> None:
+        bound = weak()
+        if bound is not None:
+            bound(argument)
+
+    return call
