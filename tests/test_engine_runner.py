@@ -12,8 +12,9 @@ import pytest
 
 import codecells as cc
 from codecells.engine import run_step
+from codecells.engine.pool import WORKER_THREADS
 from codecells.engine.protocol import AnyEngineCommand, AnyEngineEvent, Quiescent
-from codecells.engine.runner import WORKER_THREADS, start_step
+from codecells.engine.runner import start_step
 from codecells.executor.cell import RUNTIME_LOST_TEXT
 
 WAIT = 5.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping

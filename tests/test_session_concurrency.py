@@ -8,6 +8,7 @@ import json
 from support import ECHO, RecordingDelegate, drain, drain_pausable, texts, until
 
 import codecells as cc
+from codecells.engine.pool import YOUNG_STEPS
 from codecells.fsm import definition
 
 
@@ -47,6 +48,18 @@ async def test_a_cell_over_its_cpu_limit_fails_alone() -> None:
         assert "cpu_time_limit" in event.error_text
         assert texts(await fine.wait()) == ["fine"]
         assert texts(await (await session.create_cell('text("next")')).wait()) == ["next"]
+
+
+async def test_cpu_bound_cells_do_not_starve_a_short_cell_behind_them() -> None:
+    # More spinning cells than the pool admits young steps, created first: the short cell's
+    # step waits behind theirs and runs only because each turns long and makes room.
+    async with cc.Session() as session:
+        hogs = [await session.create_cell("while (true) {}") for _ in range(YOUNG_STEPS + 2)]
+        short = await session.create_cell('text("short")')
+        assert texts(await asyncio.wait_for(short.wait(), 10)) == ["short"]
+        assert [hog.state for hog in hogs] == ["running"] * len(hogs), "still spinning"
+        for hog in hogs:
+            assert (await hog.terminate()).type == "terminated"
 
 
 async def test_a_cell_over_its_memory_limit_fails_alone() -> None:

@@ -1,17 +1,17 @@
 """Engine steps on worker threads, so the event loop stays responsive.
 
-The workers are persistent threads with large stacks, fed by one `queue.SimpleQueue`. Finished
-steps come back to their event loop in batches: a worker appends the outcome to the loop's
-return queue and wakes the loop (one ``call_soon_threadsafe``) only when that queue was empty,
-so under load one loop iteration takes in many steps. `start_step` calls the caller's callback
-with the outcome; `run_step` settles a future. This is the cheapest handoff measured
-(docs/benchmarks.md): `run_in_executor` on a thread pool costs about twice as much per step.
+The workers are persistent threads with large stacks (`pool.WorkerPool`: one young step per
+core, more only while steps run long). Finished steps come back to their event loop in batches:
+a worker appends the outcome to the loop's return queue and wakes the loop (one
+``call_soon_threadsafe``) only when that queue was empty, so under load one loop iteration
+takes in many steps. `start_step` calls the caller's callback with the outcome; `run_step`
+settles a future. This is the cheapest handoff measured (docs/benchmarks.md): `run_in_executor`
+on a thread pool costs about twice as much per step.
 """
 
 from __future__ import annotations
 
 import asyncio
-import queue
 import threading
 import weakref
 from collections import deque
@@ -20,11 +20,10 @@ from contextlib import suppress
 from functools import partial
 from typing import TypeAlias
 
+from .pool import WorkerPool
 from .protocol import AnyEngineEvent, Engine
 
 __all__ = [
-    "WORKER_STACK_BYTES",
-    "WORKER_THREADS",
     "StepDone",
     "StepOutcome",
     "close_engine",
@@ -34,29 +33,12 @@ __all__ = [
     "start_step",
 ]
 
-WORKER_STACK_BYTES = 8 * 1024 * 1024
-"""C stack per worker: QuickJS's stack limit (1 MB default, up to 6 MB) must fit with room to
-spare, also where the platform default is small (musl: 128 KB)."""
-
-WORKER_THREADS = 32
-"""Steps are short unless a cell burns CPU (bounded by its CPU budget). The GIL is released
-while JavaScript runs, so a few CPU-bound cells cannot starve the others' short steps as long as
-threads remain; more threads than this add stack reservations, not throughput. Workers busy in a
-host call (`host_call`: a plain `def` tool) do not count: a blocking tool holds only its cell."""
-
 StepOutcome: TypeAlias = list[AnyEngineEvent] | BaseException
 """A step's events, or the exception `engine.step()` raised."""
 StepDone: TypeAlias = Callable[[StepOutcome], object]
 
-_Job: TypeAlias = tuple[Engine, "_Returns | None", StepDone | None]  # None: close the engine
-_jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-_lock = threading.Lock()  # guards the state below and the order of `_jobs`
-_threads = 0
-_idle = 0  # workers waiting for a job and not yet promised to one
-_in_host_call = 0  # workers inside `host_call`
-_in_flight: dict[Engine, bool] = {}  # engine of a running step -> inside `host_call`
-_current = threading.local()  # the engine of the step this worker runs
-_exiting = False
+_pool = WorkerPool("codecells-js")  # threads named codecells-js-1, -2, ...
+_hosting: set[Engine] = set()  # engines whose step is inside `host_call`
 
 
 class _Returns:
@@ -108,7 +90,7 @@ def start_step(engine: Engine, done: StepDone) -> None:
     returns = _returns.get(loop)
     if returns is None:
         returns = _returns[loop] = _Returns(loop)
-    _submit((engine, returns, done))
+    _pool.submit(_Step(engine, returns, done))
 
 
 def close_engine(engine: Engine) -> None:
@@ -116,22 +98,9 @@ def close_engine(engine: Engine) -> None:
     (~0.1 s per million objects) and must not run on the event loop. Inline at interpreter
     exit."""
     try:
-        _submit((engine, None, None))
+        _pool.submit(_Close(engine))
     except RuntimeError:
         engine.close()
-
-
-def _submit(job: _Job) -> None:
-    global _idle, _threads
-    with _lock:
-        if _exiting:
-            raise RuntimeError("cannot run a step while the interpreter exits")
-        if _idle:
-            _idle -= 1
-        elif _threads < WORKER_THREADS + _in_host_call:
-            _spawn()
-            _threads += 1
-        _jobs.put(job)
 
 
 def run_step(engine: Engine) -> asyncio.Future[list[AnyEngineEvent]]:
@@ -144,35 +113,75 @@ def run_step(engine: Engine) -> asyncio.Future[list[AnyEngineEvent]]:
     return future
 
 
+class _Step:
+    """A job for the pool: one step of `engine`, its outcome handed to `done` on its loop."""
+
+    __slots__ = ("done", "engine", "outcome", "returns")
+
+    def __init__(self, engine: Engine, returns: _Returns, done: StepDone) -> None:
+        self.engine = engine
+        self.returns = returns
+        self.done = done
+        self.outcome: StepOutcome = []
+
+    def run(self) -> None:
+        try:
+            self.outcome = self.engine.step()
+        except BaseException as exc:  # noqa: BLE001 - handed to `done`
+            self.outcome = exc
+
+    def report(self) -> None:
+        self.returns.put(self.done, self.outcome)
+
+    def stop(self) -> None:
+        self.engine.interrupt()
+
+
+class _Close:
+    """A job for the pool: close `engine` (nobody to report to: released either way)."""
+
+    __slots__ = ("engine",)
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def run(self) -> None:
+        with suppress(Exception):
+            self.engine.close()
+
+    def report(self) -> None:
+        """Nobody waits for a close."""
+
+    def stop(self) -> None:
+        """Closing ends by itself."""
+
+
 class _HostCall:
     """See `host_call`."""
 
     def __enter__(self) -> None:
-        global _in_host_call
-        engine = getattr(_current, "engine", None)
-        if engine is not None:
-            with _lock:
-                _in_host_call += 1
-                _in_flight[engine] = True
+        job = _pool.current_job()
+        if isinstance(job, _Step):
+            _pool.enter_host_call()
+            _hosting.add(job.engine)
 
     def __exit__(self, *_: object) -> None:
-        global _in_host_call
-        engine = getattr(_current, "engine", None)
-        if engine is not None:
-            with _lock:
-                _in_host_call -= 1
-                _in_flight[engine] = False
+        job = _pool.current_job()
+        if isinstance(job, _Step):
+            _hosting.discard(job.engine)
+            _pool.leave_host_call()
 
 
 host_call = _HostCall()
 """``with host_call:`` marks the calling worker as busy in host code (a plain `def` tool) for
-the block: it does not count against `WORKER_THREADS`, and `in_host_call` reports its step.
-Outside a worker (an engine stepped directly) it does nothing."""
+the block: it does not count against `pool.WORKER_THREADS` (nor, once it lasts, against the
+cores), and `in_host_call` reports its step. Outside a worker (an engine stepped directly) it
+does nothing."""
 
 
 def in_host_call(engine: Engine) -> bool:
     """True while `engine`'s step is inside `host_call` (it may block as long as the tool)."""
-    return _in_flight.get(engine, False)
+    return engine in _hosting
 
 
 def _settle(future: asyncio.Future[list[AnyEngineEvent]], outcome: StepOutcome) -> None:
@@ -184,64 +193,4 @@ def _settle(future: asyncio.Future[list[AnyEngineEvent]], outcome: StepOutcome) 
         future.set_result(outcome)
 
 
-def _spawn() -> None:
-    """Start a worker with `WORKER_STACK_BYTES` of stack (a process-wide setting, changed only
-    around this thread's creation). Workers are daemon threads: one blocked in a plain `def`
-    tool must not keep the interpreter from exiting (steps in JavaScript are interrupted at
-    exit, see `_stop_workers`)."""
-    previous = threading.stack_size(WORKER_STACK_BYTES)
-    try:
-        threading.Thread(target=_work, name=f"codecells-js-{_threads + 1}", daemon=True).start()
-    finally:
-        threading.stack_size(previous)
-
-
-def _work() -> None:
-    while (job := _jobs.get()) is not None:
-        _run(*job)
-        del job  # an idle worker keeps no engine alive
-
-
-def _run(engine: Engine, returns: _Returns | None, done: StepDone | None) -> None:
-    global _idle
-    if returns is None or done is None:
-        _close(engine)
-        return
-    with _lock:
-        _in_flight[engine] = False
-    _current.engine = engine
-    outcome: StepOutcome
-    try:
-        outcome = engine.step()
-    except BaseException as exc:  # noqa: BLE001 - handed to `done`
-        outcome = exc
-    _current.engine = None
-    with _lock:
-        _in_flight.pop(engine, None)
-        _idle += 1  # before the loop hears of it: its next step must not spawn a thread
-    returns.put(done, outcome)
-
-
-def _close(engine: Engine) -> None:
-    global _idle
-    with suppress(Exception):  # nobody to report to: the engine is released either way
-        engine.close()
-    with _lock:
-        _idle += 1
-
-
-def _stop_workers() -> None:
-    """At interpreter exit, stop every running step and let idle workers end, so a session
-    that was never shut down cannot keep the process busy while its JavaScript spins."""
-    global _exiting
-    with _lock:
-        _exiting = True
-        engines = list(_in_flight)
-        threads = _threads
-    for engine in engines:
-        engine.interrupt()
-    for _ in range(threads):
-        _jobs.put(None)
-
-
-threading._register_atexit(_stop_workers)  # type: ignore[attr-defined]
+threading._register_atexit(_pool.stop_all)  # type: ignore[attr-defined]

@@ -1,0 +1,347 @@
+"""The worker threads that run engine steps, and how many steps run at once.
+
+A step is mostly Python holding the GIL (the step machinery, inline tools) around short entries
+into JavaScript that release it. Threads that all want the GIL only take turns, each turn a
+context switch: 32 workers on 2 cores spent twice the CPU per cell of one worker. So the pool
+admits at most `YOUNG_STEPS` *young* steps at once (a core each, one core left to the event
+loop). A step turns *long* once it has used `LONG_STEP_CPU` seconds of its thread's CPU
+(JavaScript burning a core), has sat that long in a host call (a plain `def` tool that
+blocks), or has lasted `LONG_STEP_WALL` whatever it does: it then gives up its slot and the next
+waiting job is admitted, on another thread if none is free, up to `WORKER_THREADS` steps at
+once plus those in host calls. A supervisor thread, awake only while jobs wait, finds long
+steps. So CPU-bound or blocked cells delay other cells' short steps by a few milliseconds,
+never starve them, and the pool is back to `YOUNG_STEPS` as soon as the long steps end.
+
+A worker that finishes a step takes the next waiting job itself (no hand-off to another
+thread) and holds the finished job's report back for up to `REPORT_DELAY` (the supervisor hands
+it on then), so the event loop is woken once per batch (docs/benchmarks.md, "Worker
+scheduling").
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = [
+    "CORES",
+    "REPORT_DELAY",
+    "LONG_STEP_CPU",
+    "LONG_STEP_WALL",
+    "WORKER_STACK_BYTES",
+    "WORKER_THREADS",
+    "Job",
+    "PoolState",
+    "YOUNG_STEPS",
+    "WorkerPool",
+]
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+CORES = _usable_cores()
+"""The cores this process may run on."""
+YOUNG_STEPS = max(1, CORES - 1)
+"""Young steps admitted at once: a core each, one core left to the event loop (the thread that
+feeds their events to the cells and runs `async def` tools)."""
+WORKER_THREADS = 32
+"""Steps running at once at most, long ones included (workers in a host call not counted: a
+blocking tool holds only its cell). More threads would add stack reservations, not throughput."""
+WORKER_STACK_BYTES = 8 * 1024 * 1024
+"""C stack per worker: QuickJS's stack limit (1 MB default, up to 6 MB) must fit with room to
+spare, also where the platform default is small (musl: 128 KB)."""
+LONG_STEP_CPU = 0.002
+"""Seconds of thread CPU (or of a host call) after which a step is long."""
+LONG_STEP_WALL = 0.02
+"""Seconds after which a step is long whatever it does (waiting for the GIL, blocked)."""
+REPORT_DELAY = 0.005
+"""Seconds a finished job's report may be held back while its worker goes on with the next
+job: the event loop is woken once for a batch instead of taking the GIL between every step."""
+_MIN_PAUSE = 0.0002
+_THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
+
+
+class Job(Protocol):
+    """Work for one worker thread."""
+
+    def run(self) -> None:
+        """Do the work; must not raise."""
+
+    def report(self) -> None:
+        """Hand the outcome on (called once the job's slot is free); must not raise."""
+
+    def stop(self) -> None:
+        """At interpreter exit, end a running `run` promptly (any thread)."""
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """A snapshot of the pool (for tests and diagnostics)."""
+
+    threads: int
+    running: int
+    young: int
+    waiting: int
+
+
+class _Worker:
+    __slots__ = ("clock", "cpu_began", "began", "host_since", "job", "young")
+
+    def __init__(self) -> None:
+        self.clock = time.pthread_getcpuclockid(threading.get_ident()) if _THREAD_CLOCKS else 0
+        self.job: Job | None = None
+        self.began = 0.0
+        self.cpu_began = 0.0
+        self.host_since = math.inf
+        self.young = False
+
+    def long_in(self, now: float, long_wall: float) -> float:
+        """Seconds until this step is long at the earliest (<= 0: it is long now)."""
+        due = min(self.began + long_wall, self.host_since + LONG_STEP_CPU) - now
+        if _THREAD_CLOCKS:
+            try:
+                used = time.clock_gettime(self.clock) - self.cpu_began
+            except OSError:  # the thread is ending
+                return due
+            return min(due, LONG_STEP_CPU - used)  # CPU time runs no faster than wall time
+        return min(due, self.began + LONG_STEP_CPU - now)
+
+
+class WorkerPool:
+    """Runs `Job`s on persistent daemon threads, admitting them as described above
+    (`young_steps` and `long_wall` default to `YOUNG_STEPS` and `LONG_STEP_WALL`)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        young_steps: int = YOUNG_STEPS,
+        long_wall: float = LONG_STEP_WALL,
+    ) -> None:
+        self._name = name
+        self._young_steps = young_steps
+        self._long_wall = long_wall
+        self._lock = threading.Lock()  # guards everything below
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()  # admitted, in order
+        self._waiting: deque[Job] = deque()  # not admitted yet, in order of submission
+        self._busy: set[_Worker] = set()
+        self._local = threading.local()
+        self._threads = 0
+        self._idle = 0  # threads waiting for an admitted job and not yet promised one
+        self._running = 0  # admitted jobs, queued or running
+        self._young = 0  # admitted jobs not found long
+        self._exiting = False
+        self._supervisor: threading.Thread | None = None
+        self._asleep = False  # the supervisor waits for `_nudge` (no job was waiting)
+        self._nudge = threading.Event()
+        self._unreported: list[Job] = []  # finished, in order, not yet reported
+        self._unreported_since = math.inf  # monotonic time the oldest of them finished
+
+    # --- submitting --------------------------------------------------------------------
+
+    def submit(self, job: Job) -> None:
+        """Run `job` as soon as it is admitted. Raises RuntimeError once the interpreter exits."""
+        with self._lock:
+            if self._exiting:
+                raise RuntimeError("cannot run a step while the interpreter exits")
+            if not self._waiting and self._has_room():
+                self._admit(job)
+                return
+            self._waiting.append(job)
+            self._wake_supervisor()
+
+    def _wake_supervisor(self) -> None:
+        if self._supervisor is None:
+            self._supervisor = threading.Thread(
+                target=self._supervise, name=f"supervisor of {self._name}", daemon=True
+            )
+            self._supervisor.start()
+        elif self._asleep:
+            self._asleep = False
+            self._nudge.set()
+
+    def _has_room(self) -> bool:
+        if self._young >= self._young_steps:
+            return False
+        if self._running < WORKER_THREADS:
+            return True
+        in_host = sum(worker.host_since < math.inf for worker in self._busy)
+        return self._running < WORKER_THREADS + in_host
+
+    def _admit(self, job: Job) -> None:
+        self._young += 1
+        self._running += 1
+        if self._idle:
+            self._idle -= 1
+        else:
+            self._spawn()
+        self._jobs.put(job)
+
+    def _admit_waiting(self) -> None:
+        while self._waiting and self._has_room():
+            self._admit(self._waiting.popleft())
+
+    def _spawn(self) -> None:
+        """Start a worker with `WORKER_STACK_BYTES` of stack (a process-wide setting, changed
+        only around this thread's creation). Daemon threads: one blocked in a plain `def` tool
+        must not keep the interpreter from exiting (see `stop_all`)."""
+        self._threads += 1
+        previous = threading.stack_size(WORKER_STACK_BYTES)
+        try:
+            name = f"{self._name}-{self._threads}"
+            threading.Thread(target=self._work, name=name, daemon=True).start()
+        finally:
+            threading.stack_size(previous)
+
+    # --- workers -----------------------------------------------------------------------
+
+    def _work(self) -> None:
+        worker = self._local.worker = _Worker()
+        job = self._take()
+        while job is not None:
+            job.run()
+            following, reports = self._next(worker, job)
+            for done in reports:
+                done.report()
+            job = following or self._take()
+
+    def _take(self) -> Job | None:
+        job = self._jobs.get()
+        if job is not None:
+            cpu = time.thread_time()
+            with self._lock:
+                self._begin(self._local.worker, job, cpu)
+        return job
+
+    def _begin(self, worker: _Worker, job: Job, cpu: float) -> None:
+        worker.job = job
+        worker.young = True
+        worker.began = time.monotonic()
+        worker.cpu_began = cpu
+        self._busy.add(worker)
+
+    def _next(self, worker: _Worker, done: Job) -> tuple[Job | None, list[Job]]:
+        """`done` ended: free its slot; take the next waiting job if there is room. Returns
+        that job and the finished jobs to report now: all of them, unless this worker goes on
+        with another job while the oldest unreported one is younger than `REPORT_DELAY`."""
+        cpu = time.thread_time()
+        with self._lock:
+            self._busy.discard(worker)
+            self._running -= 1
+            if worker.young:
+                self._young -= 1
+            following = None
+            if self._waiting and not self._exiting and self._has_room():
+                following = self._waiting.popleft()
+                self._young += 1
+                self._running += 1
+                self._begin(worker, following, cpu)
+            else:
+                self._idle += 1
+                worker.job = None  # an idle worker keeps no job alive
+            now = time.monotonic()
+            if following is not None and now - self._unreported_since < REPORT_DELAY:
+                if not self._unreported:
+                    self._unreported_since = now
+                    self._wake_supervisor()
+                self._unreported.append(done)
+                return following, []
+            reports = [*self._unreported, done]
+            self._unreported.clear()
+            self._unreported_since = math.inf
+        return following, reports
+
+    # --- host calls --------------------------------------------------------------------
+
+    def current_job(self) -> Job | None:
+        """The job this thread runs (None outside a worker)."""
+        worker: _Worker | None = getattr(self._local, "worker", None)
+        return None if worker is None else worker.job
+
+    def enter_host_call(self) -> None:
+        """This worker's job calls host code that may block: it does not count against
+        `WORKER_THREADS`, and after `LONG_STEP_CPU` not against the young steps either (the
+        supervisor then admits waiting jobs). A float written, no lock: plain tools are called
+        thousands of times a second."""
+        self._local.worker.host_since = time.monotonic()
+
+    def leave_host_call(self) -> None:
+        """The host call returned."""
+        self._local.worker.host_since = math.inf
+
+    # --- the supervisor ----------------------------------------------------------------
+
+    def _supervise(self) -> None:
+        while True:
+            reports: list[Job] = []
+            with self._lock:
+                pause = None
+                if self._waiting or self._unreported:
+                    pause = self._promote()
+                    if self._unreported:
+                        pause = min(pause, self._report_in(reports))
+                else:
+                    self._asleep = True
+                    self._nudge.clear()
+            for done in reports:
+                done.report()
+            if pause is None:
+                self._nudge.wait()
+            else:
+                time.sleep(max(pause, _MIN_PAUSE))
+
+    def _report_in(self, reports: list[Job]) -> float:
+        """Move the unreported jobs to `reports` if the oldest waited `REPORT_DELAY`; returns
+        the seconds until it will have."""
+        due = self._unreported_since + REPORT_DELAY - time.monotonic()
+        if due > 0:
+            return due
+        reports.extend(self._unreported)
+        self._unreported.clear()
+        self._unreported_since = math.inf
+        return REPORT_DELAY
+
+    def _promote(self) -> float:
+        """Mark long steps as such and admit waiting jobs in their place; returns the seconds
+        until a young step could turn long."""
+        now = time.monotonic()
+        pause = LONG_STEP_CPU
+        for worker in self._busy:
+            if worker.young:
+                due = worker.long_in(now, self._long_wall)
+                if due <= 0:
+                    worker.young = False
+                    self._young -= 1
+                else:
+                    pause = min(pause, due)
+        self._admit_waiting()
+        return pause
+
+    # --- state and exit ----------------------------------------------------------------
+
+    def state(self) -> PoolState:
+        """How many threads exist, how many admitted jobs (all, young) and how many wait."""
+        with self._lock:
+            return PoolState(self._threads, self._running, self._young, len(self._waiting))
+
+    def stop_all(self) -> None:
+        """At interpreter exit: stop every running job, drop waiting ones, let threads end."""
+        with self._lock:
+            self._exiting = True
+            self._waiting.clear()
+            self._unreported.clear()
+            running = [worker.job for worker in self._busy if worker.job is not None]
+            for _ in range(self._threads):
+                self._jobs.put(None)
+        for job in running:
+            job.stop()

@@ -1,0 +1,117 @@
+"""The worker pool's admission: one young step per slot, room made by long steps, reports."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from codecells.engine.pool import WorkerPool
+
+WAIT = 5.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping
+NEVER = 3600.0  # a wall-clock limit no test reaches: only CPU and host calls make steps long
+
+
+class Step:
+    """A job that records when it runs and reports, and can be held inside its run."""
+
+    def __init__(self, reports: list[Step], hold: str = "") -> None:
+        self.reports = reports
+        self.hold = hold  # "": return at once; "block", "host" (in a host call) or "burn" (CPU)
+        self.pool: WorkerPool | None = None
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.reported = threading.Event()
+
+    def run(self) -> None:
+        self.entered.set()
+        if self.hold == "burn":
+            while not self.release.is_set():  # CPU time, as JavaScript burning a core
+                pass
+        elif self.hold == "host":
+            assert self.pool is not None
+            self.pool.enter_host_call()
+            self.release.wait(WAIT)
+            self.pool.leave_host_call()
+        elif self.hold == "block":
+            self.release.wait(WAIT)
+
+    def report(self) -> None:
+        self.reports.append(self)
+        self.reported.set()
+
+    def stop(self) -> None:
+        self.release.set()
+
+
+def submit(pool: WorkerPool, job: Step) -> Step:
+    job.pool = pool
+    pool.submit(job)
+    return job
+
+
+def until(event: threading.Event) -> None:
+    assert event.wait(WAIT), "the event did not come"
+
+
+@pytest.fixture
+def pool() -> WorkerPool:
+    return WorkerPool("test-pool", young_steps=1, long_wall=NEVER)
+
+
+def test_no_more_young_steps_run_than_slots(pool: WorkerPool) -> None:
+    reports: list[Step] = []
+    first = submit(pool, Step(reports, hold="block"))
+    until(first.entered)
+    second = submit(pool, Step(reports))
+    state = pool.state()
+    assert (state.running, state.young, state.waiting) == (1, 1, 1)
+    assert not second.entered.is_set()
+    first.release.set()
+    until(second.reported)
+    assert reports == [first, second]
+
+
+@pytest.mark.parametrize("hold", ["burn", "host"])
+def test_a_long_step_makes_room_for_the_next(pool: WorkerPool, hold: str) -> None:
+    # A step burning CPU, or blocked in a host call (a plain `def` tool), for longer than
+    # `LONG_STEP_CPU` gives up its slot: the waiting short step runs meanwhile.
+    reports: list[Step] = []
+    long = submit(pool, Step(reports, hold=hold))
+    until(long.entered)
+    short = submit(pool, Step(reports))
+    until(short.reported)
+    assert not long.release.is_set() and reports == [short]
+    state = pool.state()
+    assert (state.threads, state.running, state.young) == (2, 1, 0), "the pool grew"
+    long.release.set()
+    until(long.reported)
+
+
+def test_the_pool_shrinks_back_once_long_steps_end(pool: WorkerPool) -> None:
+    reports: list[Step] = []
+    longs = [submit(pool, Step(reports, hold="host")) for _ in range(3)]
+    for job in longs:
+        until(job.entered)  # each admitted once the one before it turned long
+    assert pool.state().running == 3
+    for job in longs:
+        job.release.set()
+        until(job.reported)
+    state = pool.state()
+    assert (state.threads, state.running, state.young) == (3, 0, 0)
+    blocked = submit(pool, Step(reports, hold="block"))
+    until(blocked.entered)
+    after = submit(pool, Step(reports))
+    assert pool.state().waiting == 1, "one young step at a time again, idle threads or not"
+    blocked.release.set()
+    until(after.reported)
+
+
+def test_finished_steps_are_reported_in_order(pool: WorkerPool) -> None:
+    reports: list[Step] = []
+    first = submit(pool, Step(reports, hold="block"))
+    until(first.entered)
+    rest = [submit(pool, Step(reports)) for _ in range(50)]
+    first.release.set()  # the worker goes on through the waiting jobs, reporting in batches
+    until(rest[-1].reported)
+    assert reports == [first, *rest]
