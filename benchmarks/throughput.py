@@ -9,6 +9,8 @@
   thread) against the bare quickjs-ng round trip of benchmarks/engine.py.
 * An awaited `async def` tool call against one loop -> worker -> loop hand-off.
 * N CPU-bound cells at once against one: their wall time, for N = 1, 2, 4.
+* Steps heavy in JavaScript: 200 cells x 10 `async def` calls with a JavaScript loop between
+  them, with the pool's heavy-step detection (a young step per core) against one young step.
 
 Throughput and hand-off figures are wall time (what a caller waits for), the best of several
 batches whose bodies are interleaved (`best_wall_of_each`), so that machine noise hits all alike.
@@ -28,7 +30,7 @@ from measure import print_table
 from session import handoff_floor
 
 import codecells as cc
-from codecells.engine import QuickJSEngine
+from codecells.engine import QuickJSEngine, runner
 from codecells.engine.protocol import EngineLimits, Finished
 
 CELLS = 200
@@ -110,6 +112,33 @@ async def cpu_bound_cells(session: cc.Session, n: int) -> None:
         assert isinstance(event, cc.Completed) and event.error_text is None, event
 
 
+HEAVY = (
+    "let s = 0; for (let i = 0; i < 10; i++) {{ let x = 0; for (let k = 0; k < {n}; k++) x += k;"
+    " s += await tools.t({{i}}); }} text(s)"
+)
+
+
+async def heavy_cells(session: cc.Session, n: int) -> None:
+    cells = [await session.create_cell(HEAVY.format(n=n)) for _ in range(CELLS)]
+    for cell in cells:
+        event = await cell.wait(yield_after=60)
+        assert isinstance(event, cc.Completed) and event.error_text is None, event
+
+
+def one_young_step(body: Callable[[], None]) -> Callable[[], None]:
+    """`body` with the pool's heavy-step detection off (one young step whatever the steps)."""
+    pool = runner._pool  # noqa: SLF001 - a benchmark comparing the pool with itself
+
+    def run() -> None:
+        heavy, pool._heavy_young_steps = pool._heavy_young_steps, pool._young_steps  # noqa: SLF001
+        try:
+            body()
+        finally:
+            pool._heavy_young_steps = heavy  # noqa: SLF001
+
+    return run
+
+
 def cpu_limit_overshoots(budget: float = 0.05, runs: int = 20) -> list[float]:
     """Seconds of CPU a spinning script used beyond its budget, per run (the step's thread CPU
     time, context creation included, minus the budget), sorted."""
@@ -186,6 +215,17 @@ def main() -> None:
             f"~{max(1.0, 4 / cores):.0f}x",
         )
     )
+    for n, label in ((2_000, "~0.1 ms"), (20_000, "~0.9 ms")):
+        detected = on_loop(lambda s, n=n: heavy_cells(s, n), [t_async])
+        heavy, serial = best_wall_of_each(3, detected, one_young_step(detected))
+        rows.append(
+            (
+                f"JS-heavy steps ({label} each), vs one young step (cells/s)",
+                CELLS / heavy,
+                CELLS / serial,
+                f"> 1x (cores: {cores})",
+            )
+        )
     overshoots = cpu_limit_overshoots()
     rows.append(("CPU limit overshoot, median of 20 (ms)", overshoots[10] * 1e3, 0.0, "< 2 ms"))
     rows.append(("CPU limit overshoot, worst of 20 (ms)", overshoots[-1] * 1e3, 0.0, ""))

@@ -199,3 +199,18 @@ def test_garbage_collections_on_the_step_s_thread_are_not_the_cell_s_cpu_time(
     assert sum(burned) > CPU_LIMIT.cpu_time  # type: ignore[operator]
     assert finished(step).error_text is None
     assert texts(step)[-1] == "done"
+
+
+def test_step_cpu_time_is_the_script_s_work_from_the_second_step_on() -> None:
+    # What the worker pool weighs steps by: not the first step (creating the context).
+    eng = engine(
+        "let x = 0; for (let i = 0; i < 3e5; i++) x += i; await tools.t();"
+        "for (let i = 0; i < 3e5; i++) x += i; text(x)",
+        tools=["t"],
+    )
+    first = eng.step()
+    assert eng.step_cpu_time is None
+    call = next(e for e in first if isinstance(e, ToolCallRequested))
+    eng.post(ResolveTool(call_id=call.call_id, value=None))
+    assert finished(eng.step()).error_text is None
+    assert eng.step_cpu_time is not None and eng.step_cpu_time > 0.001

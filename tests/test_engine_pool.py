@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from codecells.engine.pool import WorkerPool
+from codecells.engine.pool import HEAVY_STEP_CPU, WorkerPool
 
 WAIT = 5.0  # seconds; a bound on waiting for an event, never a synchronisation by sleeping
 NEVER = 3600.0  # a wall-clock limit no test reaches: only CPU and host calls make steps long
@@ -14,6 +14,8 @@ NEVER = 3600.0  # a wall-clock limit no test reaches: only CPU and host calls ma
 
 class Step:
     """A job that records when it runs and reports, and can be held inside its run."""
+
+    step_cpu: float | None = 0.0  # a light step
 
     def __init__(self, reports: list[Step], hold: str = "") -> None:
         self.reports = reports
@@ -115,3 +117,49 @@ def test_finished_steps_are_reported_in_order(pool: WorkerPool) -> None:
     first.release.set()  # the worker goes on through the waiting jobs, reporting in batches
     until(rest[-1].reported)
     assert reports == [first, *rest]
+
+
+def run_steps(pool: WorkerPool, count: int, step_cpu: float) -> None:
+    """Run `count` steps whose script took `step_cpu` seconds each, one after the other."""
+    for _ in range(count):
+        job = Step([])
+        job.step_cpu = step_cpu
+        until(submit(pool, job).reported)
+
+
+def young_steps_admitted(pool: WorkerPool) -> int:
+    """How many of two blocked steps the pool admits at once (each held until released)."""
+    reports: list[Step] = []
+    first = submit(pool, Step(reports, hold="block"))
+    until(first.entered)
+    second = submit(pool, Step(reports, hold="block"))
+    admitted = pool.state().young
+    first.release.set()
+    second.release.set()
+    until(second.reported)
+    return admitted
+
+
+def test_steps_heavy_in_javascript_run_a_step_per_core() -> None:
+    # Steps whose script takes long (JavaScript, which runs without the GIL) get a young step
+    # per core; once steps are light again (their own Python only), one at a time again.
+    pool = WorkerPool("test-heavy", young_steps=1, heavy_young_steps=2, long_wall=NEVER)
+    assert young_steps_admitted(pool) == 1
+    run_steps(pool, 60, step_cpu=10 * HEAVY_STEP_CPU)
+    assert young_steps_admitted(pool) == 2
+    run_steps(pool, 60, step_cpu=0.0)
+    assert young_steps_admitted(pool) == 1
+
+
+def test_first_steps_and_closes_are_not_weighed() -> None:
+    # A cell's first step (creating its context) and closing an engine say nothing about how
+    # much of a step is JavaScript: they leave the mean as it is.
+    pool = WorkerPool("test-unweighed", young_steps=1, heavy_young_steps=2, long_wall=NEVER)
+    for _ in range(60):
+        job = Step([], hold="burn")
+        job.step_cpu = None
+        submit(pool, job)
+        until(job.entered)
+        job.release.set()
+        until(job.reported)
+    assert young_steps_admitted(pool) == 1

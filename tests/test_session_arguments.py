@@ -59,7 +59,13 @@ async def test_wait_refuses_a_yield_after_that_is_not_a_number(bad: object) -> N
         for field in ("memory_limit", "stack_limit", "output_limit")
         for bad in (True, "5", 1.0)
     ]
-    + [("memory_limit", sys.maxsize + 1), ("console", 1), ("console", "yes"), ("stack_limit", 1), ("stack_limit", 8 * 1024)],
+    + [
+        ("memory_limit", sys.maxsize + 1),
+        ("console", 1),
+        ("console", "yes"),
+        ("stack_limit", 1),
+        ("stack_limit", 8 * 1024),
+    ],
 )
 def test_session_config_refuses_wrong_types_and_sizes_the_engine_cannot_take(
     field: str, bad: object

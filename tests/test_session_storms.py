@@ -233,7 +233,9 @@ async def test_a_cancelled_tool_call_is_freed_at_once_not_by_a_garbage_collectio
     assert in_cycles == 0
 
 
-async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage_collection() -> None:
+async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage_collection() -> (
+    None
+):
     """A cell let go of (session closed, event and handle dropped) leaves no reference cycle
     holding its output: a storm's thousands of items would wait for the next full collection."""
     gc.collect()

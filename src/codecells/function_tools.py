@@ -129,7 +129,9 @@ def bind_tool(tool: ToolDefinition | Callable[..., Any]) -> BoundTool:
             output_schema=_output_schema(tool),
         )
     except (NameError, PydanticUserError) as err:  # an unresolvable or unsupported annotation
-        raise TypeError(f"function tool {name}: its annotations have no JSON schema: {err}") from None
+        raise TypeError(
+            f"function tool {name}: its annotations have no JSON schema: {err}"
+        ) from None
     return BoundTool(definition, tool, arguments)
 
 

@@ -64,6 +64,7 @@ def parse_data_url(url: str) -> Base64Image | None:
         return None
     return Base64Image(match["mime"], match["data"])
 
+
 ANTHROPIC_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 """The image media types the Anthropic Messages API accepts."""
 

@@ -4,7 +4,9 @@ A step is mostly Python holding the GIL (the step machinery, inline tools) aroun
 into JavaScript that release it. Threads that all want the GIL only take turns, each turn a
 context switch: 32 workers on 2 cores spent twice the CPU per cell of one worker. So the pool
 admits at most `YOUNG_STEPS` *young* steps at once (a core each, one core left to the event
-loop). A step turns *long* once it has used `LONG_STEP_CPU` seconds of its thread's CPU
+loop) while steps are light; while they are *heavy* — the running mean of their script's CPU
+time (`Job.step_cpu`: mostly JavaScript, which runs without the GIL) above `HEAVY_STEP_CPU` —
+a young step per core. A step turns *long* once it has used `LONG_STEP_CPU` seconds of its thread's CPU
 (JavaScript burning a core), has sat that long in a host call (a plain `def` tool that
 blocks), or has lasted `LONG_STEP_WALL` whatever it does: it then gives up its slot and the next
 waiting job is admitted, on another thread if none is free, up to `WORKER_THREADS` steps at
@@ -31,6 +33,8 @@ from typing import Protocol
 
 __all__ = [
     "CORES",
+    "HEAVY_STEP_CPU",
+    "HEAVY_WEIGHT",
     "REPORT_DELAY",
     "LONG_STEP_CPU",
     "LONG_STEP_WALL",
@@ -62,6 +66,13 @@ WORKER_STACK_BYTES = 8 * 1024 * 1024
 spare, also where the platform default is small (musl: 128 KB)."""
 LONG_STEP_CPU = 0.002
 """Seconds of thread CPU (or of a host call) after which a step is long."""
+HEAVY_STEP_CPU = 0.0001
+"""Mean CPU seconds of the script's own work per step (`Job.step_cpu`) above which steps are
+*heavy*: mostly JavaScript, which runs without the GIL, so a step per core runs at once
+(`WorkerPool`'s `heavy_young_steps`). A step's own Python (commands, events) costs well under
+this; host code such as a plain `def` tool holds the GIL and is not counted."""
+HEAVY_WEIGHT = 0.0625
+"""Weight of the last step in the running mean of step CPU time."""
 LONG_STEP_WALL = 0.02
 """Seconds after which a step is long whatever it does (waiting for the GIL, blocked)."""
 REPORT_DELAY = 0.005
@@ -73,6 +84,11 @@ _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
 
 class Job(Protocol):
     """Work for one worker thread."""
+
+    step_cpu: float | None
+    """Set by `run`: the CPU seconds of the script's own work in the step (JavaScript and the
+    step's machinery, not host code such as inline tools), counted in the mean step time;
+    None for a job that is not a step (closing an engine)."""
 
     def run(self) -> None:
         """Do the work; must not raise."""
@@ -119,17 +135,24 @@ class _Worker:
 
 class WorkerPool:
     """Runs `Job`s on persistent daemon threads, admitting them as described above
-    (`young_steps` and `long_wall` default to `YOUNG_STEPS` and `LONG_STEP_WALL`)."""
+    (`young_steps`, `heavy_young_steps` and `long_wall` default to `YOUNG_STEPS`, `CORES` and
+    `LONG_STEP_WALL`)."""
 
     def __init__(
         self,
         name: str,
         *,
         young_steps: int = YOUNG_STEPS,
+        heavy_young_steps: int | None = None,
         long_wall: float = LONG_STEP_WALL,
     ) -> None:
         self._name = name
         self._young_steps = young_steps
+        self._heavy_young_steps = max(
+            young_steps, CORES if heavy_young_steps is None else heavy_young_steps
+        )
+        self._step_cpu = 0.0  # running mean of the thread CPU time of a step
+        self._young_limit = young_steps
         self._long_wall = long_wall
         self._lock = threading.Lock()  # guards everything below
         self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()  # admitted, in order
@@ -171,7 +194,7 @@ class WorkerPool:
             self._nudge.set()
 
     def _has_room(self) -> bool:
-        if self._young >= self._young_steps:
+        if self._young >= self._young_limit:
             return False
         if self._running < WORKER_THREADS:
             return True
@@ -240,6 +263,8 @@ class WorkerPool:
             self._running -= 1
             if worker.young:
                 self._young -= 1
+                if done.step_cpu is not None:
+                    self._weigh(done.step_cpu)
             following = None
             if self._waiting and not self._exiting and self._has_room():
                 following = self._waiting.popleft()
@@ -260,6 +285,13 @@ class WorkerPool:
             self._unreported.clear()
             self._unreported_since = math.inf
         return following, reports
+
+    def _weigh(self, step_cpu: float) -> None:
+        """Count a young step's script CPU time into the mean; heavy steps get a step per
+        core, light ones `young_steps`."""
+        self._step_cpu += (step_cpu - self._step_cpu) * HEAVY_WEIGHT
+        heavy = self._step_cpu > HEAVY_STEP_CPU
+        self._young_limit = self._heavy_young_steps if heavy else self._young_steps
 
     # --- host calls --------------------------------------------------------------------
 

@@ -191,6 +191,11 @@ class QuickJSEngine:
         self._in_collection: tuple[float, float] | None = None  # a GC's start (thread, process)
         self._inline_until = math.inf  # end of this step's inline window (inf: not begun)
         self._key = os.urandom(16).hex()  # the control function's argument only Python knows
+        self.step_cpu_time: float | None = None
+        """CPU seconds the script's own work took in the last step: its JavaScript and the
+        step's machinery, not inline tools or garbage collections (the budget's count). None
+        for the first step, whose cost is mostly creating the context whatever the script
+        does (the worker pool weighs steps by it: `codecells.engine.pool`)."""
 
     # --- thread-safe controls --------------------------------------------------------------
 
@@ -237,7 +242,7 @@ class QuickJSEngine:
         self._events = events
         self._inline_until = math.inf
         self._step_output = 0
-        started = time.thread_time()
+        started, used_before, first = time.thread_time(), self._cpu_used, self._ctx is None
         budget = self._limits.cpu_time
         self._cpu_deadline = math.inf if budget is None else started + budget - self._cpu_used
         self._entry_limit = -1.0
@@ -255,6 +260,7 @@ class QuickJSEngine:
             _stepping.engine = None
             watchdog.idle(self)
             self._cpu_used += time.thread_time() - started
+            self.step_cpu_time = None if first else self._cpu_used - used_before
         if self._interrupted:
             end = Interrupted()
         events.append(end)

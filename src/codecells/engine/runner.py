@@ -116,19 +116,21 @@ def run_step(engine: Engine) -> asyncio.Future[list[AnyEngineEvent]]:
 class _Step:
     """A job for the pool: one step of `engine`, its outcome handed to `done` on its loop."""
 
-    __slots__ = ("done", "engine", "outcome", "returns")
+    __slots__ = ("done", "engine", "outcome", "returns", "step_cpu")
 
     def __init__(self, engine: Engine, returns: _Returns, done: StepDone) -> None:
         self.engine = engine
         self.returns = returns
         self.done = done
         self.outcome: StepOutcome = []
+        self.step_cpu: float | None = None
 
     def run(self) -> None:
         try:
             self.outcome = self.engine.step()
         except BaseException as exc:  # noqa: BLE001 - handed to `done`
             self.outcome = exc
+        self.step_cpu = getattr(self.engine, "step_cpu_time", None)
 
     def report(self) -> None:
         self.returns.put(self.done, self.outcome)
@@ -141,6 +143,7 @@ class _Close:
     """A job for the pool: close `engine` (nobody to report to: released either way)."""
 
     __slots__ = ("engine",)
+    step_cpu: float | None = None  # not a step: not weighed
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -186,6 +186,11 @@ class CellJournal:
             return [Lost(message=f"the step could not be journaled: {exc}")]
         return events
 
+    @property
+    def step_cpu_time(self) -> float | None:
+        """The inner engine's (`QuickJSEngine.step_cpu_time`), for the worker pool."""
+        return getattr(self._inner, "step_cpu_time", None)
+
     def interrupt(self) -> None:
         """Stop the running step (or the next one)."""
         self._interrupted = True
