@@ -95,6 +95,29 @@ async def test_an_abandoned_wait_arriving_late_claims_nothing(tmp_path: Path) ->
         assert "type" not in (late["value"] or {})
 
 
+async def test_terminate_after_an_abandoned_wait_returns_the_event_it_claimed(
+    tmp_path: Path,
+) -> None:
+    # CONTRACT §3: terminate() claims a buffered completion; one an abandoned wait claimed on
+    # the host (the cell is gone from its session) is still the caller's.
+    async with hosted(tmp_path) as host:
+        cell = await create(host, 'text("one")')
+        first = await wait(host, cell, 5, ticket(1))
+        assert first["value"]["type"] == "completed"  # its reply never reached the caller
+        ended = await host.terminate(SESSION, cell, ticket(2, abandoned=[1]))
+        assert ended["value"] == first["value"]
+
+
+async def test_terminate_after_an_abandoned_yield_keeps_its_output(tmp_path: Path) -> None:
+    async with hosted(tmp_path) as host:
+        cell = await create(host, 'text("before"); yield_control(); ' + FOREVER)
+        first = await wait(host, cell, 5, ticket(1))
+        assert first["value"]["type"] == "yielded"  # its reply never reached the caller
+        ended = await host.terminate(SESSION, cell, ticket(2, abandoned=[1]))
+        assert ended["value"]["type"] == "terminated"
+        assert texts(cc.Terminated.model_validate(ended["value"])) == ["before"]
+
+
 async def until_completed(host: Host, cell: str) -> None:
     states: list[str] = []
 
@@ -131,3 +154,24 @@ async def test_a_proxy_cancelled_after_its_reply_came_gets_the_event_next(
         with pytest.raises(asyncio.CancelledError):
             await observe()  # the host claimed the completions for this observation
         assert await observe() == ["one", "two"][: 1 + batch]
+
+
+@pytest.mark.ray
+async def test_terminate_through_a_proxy_after_a_cancelled_wait_returns_the_completion(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with await cluster.open_session() as session:
+        cell = await session.create_cell('text("one")')
+        await until(lambda: cell.state == "completed")
+        caught_up = SessionProxy._delegate_caught_up
+
+        async def cancelled_once(self: SessionProxy, sent: int) -> None:
+            monkeypatch.setattr(SessionProxy, "_delegate_caught_up", caught_up)
+            raise asyncio.CancelledError
+
+        monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
+        with pytest.raises(asyncio.CancelledError):
+            await cell.wait(yield_after=5)  # the host claimed the completion for this wait
+        event = await cell.terminate()
+        assert event.type == "completed" and texts(event) == ["one"]
+        assert cell.state == "closed"

@@ -291,10 +291,16 @@ class Host:
 
         return await self._call(session_id, answer)
 
-    async def terminate(self, session_id: str, cell_id: str) -> Reply:
-        """`Session.terminate` (either kind)."""
+    async def terminate(self, session_id: str, cell_id: str, ticket: Ticket | None = None) -> Reply:
+        """`Session.terminate` (either kind). `ticket`: the caller's abandoned observations of
+        the cell; an event one of them claimed is the caller's: a completion is returned as
+        `Session.terminate` returns a buffered one, a yield's output leads the end's."""
 
         async def terminate() -> Reply:
+            owed = None if ticket is None else await self._ledger.owed(session_id, cell_id, ticket)
+            if owed is not None and owed["value"]["type"] in ("completed", "terminated"):
+                self._ledger.forget(session_id, cell_id)
+                return owed
             session = self._session(session_id)
             cell: Cell | PausableCell
             try:
@@ -303,6 +309,8 @@ class Host:
                 cell = session.cell(cell_id)
             event = _event(await cell.terminate())
             self._ledger.forget(session_id, cell_id)
+            if owed is not None:  # a yield or frontier whose output never reached the caller
+                event["content_items"] = [*owed["value"]["content_items"], *event["content_items"]]
             return {"value": event, "state": cell.state}
 
         return await self._call(session_id, terminate)

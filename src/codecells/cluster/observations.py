@@ -138,6 +138,16 @@ class HostLedger:
             task.cancel()
             raise
 
+    async def owed(self, session_id: str, cell_id: str, ticket: Ticket) -> Reply | None:
+        """For a call that ends the cell (terminate): settle the observations `ticket` lists
+        as abandoned and take the event one of them claimed, if any."""
+        cell = self._cells.get((session_id, cell_id))
+        if cell is None:
+            return None
+        for abandoned in ticket["abandoned"]:
+            await cell.settle(abandoned)
+        return cell.take_owed(ticket["abandoned"])
+
     def forget(self, session_id: str, cell_id: str | None = None) -> None:
         """Drop the cell's ledger (its terminal event arrived), or the whole session's."""
         for key in [k for k in self._cells if k[0] == session_id and cell_id in (None, k[1])]:

@@ -241,11 +241,20 @@ class SessionProxy:
         return cell
 
     async def terminate(self, cell_id: str) -> Completed | Terminated:
-        """Terminate a cell of either kind."""
-        event = decode_event((await self._call("terminate", cell_id, cell_id=cell_id))["value"])
+        """Terminate a cell of either kind (or claim its completion, also one an abandoned
+        wait claimed on the host)."""
+        event, _ = await self._terminate(cell_id)
+        return event
+
+    async def _terminate(self, cell_id: str) -> tuple[Completed | Terminated, str]:
+        """The cell's end and its state after it."""
+        tickets = self._tickets.get(cell_id)
+        ticket = None if tickets is None else tickets.issue()
+        reply = await self._call("terminate", cell_id, ticket, cell_id=cell_id)
+        event = decode_event(reply["value"])
         assert isinstance(event, Completed | Terminated)
         self._ended(cell_id)
-        return event
+        return event, reply.get("state", "closed")  # an owed event: the cell is gone
 
     def _ended(self, cell_id: str) -> None:
         """The cell's terminal event arrived here."""
@@ -386,8 +395,7 @@ class _CellProxy:
 
     async def terminate(self) -> Completed | Terminated:
         """Stop the cell; returns `Terminated`, or the buffered `Completed`."""
-        event = await self._event("terminate")
-        assert isinstance(event, Completed | Terminated)
+        event, self._last_state = await self._session._terminate(self.id)
         return event
 
     def __repr__(self) -> str:
