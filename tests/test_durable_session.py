@@ -575,6 +575,13 @@ async def test_reserved_cell_ids_go_to_the_next_cells_and_never_to_another_proce
     async with cc.Session([]) as local:  # in memory: nothing to reserve, numbering unchanged
         local.reserve_cell_ids(2)
         assert (await local.create_cell("1")).id == "1"
-        for bad in (0, -1, True, 2.0, "3"):
+        for bad in (0, -1, True, 2.0, "3", 10**9 + 1):
             with pytest.raises(ValueError, match="count must be an int"):
                 local.reserve_cell_ids(bad)  # type: ignore[arg-type]
+
+
+async def test_reserving_a_huge_number_of_cell_ids_costs_no_memory(tmp_path: Path) -> None:
+    async with open_session(tmp_path / "cells.db") as session:
+        session.reserve_cell_ids(10**9)  # a careless count: numbered at once, nothing listed
+        assert (await session.create_cell('text("a")')).id == "1"
+        assert (await session.create_cell('text("b")')).id == "2"

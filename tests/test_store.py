@@ -87,7 +87,7 @@ def test_a_batch_of_cell_ids_is_numbered_at_once(opener: Opener) -> None:
     assert b.new_cell_id(SID) == "5"
     assert a.new_cell_id("new", 2) == "1" and a.new_cell_id("new") == "3"
     for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="count must be an int of at least 1, got"):
+        with pytest.raises(ValueError, match="count must be an int of at least 1 and at most"):
             a.new_cell_id(SID, bad)  # type: ignore[arg-type]
     assert b.new_cell_id(SID) == "6", "a refused batch numbers nothing"
 

@@ -173,19 +173,23 @@ class DurableCells:
         self.stored_values = record.stored_values
         self.cell_ids = record.cell_ids
         self._heartbeat: asyncio.Task[None] | None = None
-        self._reserved: deque[str] = deque()
-        """Ids numbered in the store ahead of their cells (`reserve_cell_ids`)."""
+        self._reserved: deque[range] = deque()
+        """Ids numbered in the store ahead of their cells (`reserve_cell_ids`), as ranges: a
+        huge count costs no memory."""
 
     def new_cell_id(self) -> str:
         if self._reserved:
-            return self._reserved.popleft()
+            ids = self._reserved.popleft()
+            if len(ids) > 1:
+                self._reserved.appendleft(ids[1:])
+            return str(ids[0])
         return self._d.store.new_cell_id(self.session_id)
 
     def reserve_cell_ids(self, count: int) -> None:
-        needed = count - len(self._reserved)
+        needed = count - sum(map(len, self._reserved))
         if needed > 0:
             first = int(self._d.store.new_cell_id(self.session_id, needed))
-            self._reserved.extend(str(first + i) for i in range(needed))
+            self._reserved.append(range(first, first + needed))
 
     def keep(
         self, kind: CellKind, cell_id: str, source: str, tool_call_id: str,

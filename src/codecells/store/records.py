@@ -30,10 +30,14 @@ __all__ = [
 ]
 
 
+MAX_CELL_COUNT = 10**9
+"""The most cell ids numbered at once (ids stay far inside a 64-bit SQL integer)."""
+
+
 def check_cell_count(count: object) -> None:
-    """`Store.new_cell_id`'s `count`: an int of at least 1 (a `ValueError` otherwise)."""
-    if type(count) is not int or count < 1:
-        raise ValueError(f"count must be an int of at least 1, got {count!r}")
+    """`Store.new_cell_id`'s `count`: an int from 1 to `MAX_CELL_COUNT` (else `ValueError`)."""
+    if type(count) is not int or not 1 <= count <= MAX_CELL_COUNT:
+        raise ValueError(f"count must be an int of at least 1 and at most 10**9, got {count!r}")
 
 
 @dataclass(frozen=True)
