@@ -128,6 +128,17 @@ async def until_completed(host: Host, cell: str) -> None:
         await asyncio.wait_for(look(), 10)
 
 
+def cancel_after_the_next_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next proxy call is cancelled after its host's reply came (as Ray may do)."""
+    caught_up = SessionProxy._delegate_caught_up
+
+    async def cancelled_once(self: SessionProxy, sent: int) -> None:
+        monkeypatch.setattr(SessionProxy, "_delegate_caught_up", caught_up)
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
+
+
 @pytest.mark.ray
 @pytest.mark.parametrize("batch", [False, True], ids=["wait", "wait_cells"])
 async def test_a_proxy_cancelled_after_its_reply_came_gets_the_event_next(
@@ -144,13 +155,7 @@ async def test_a_proxy_cancelled_after_its_reply_came_gets_the_event_next(
             return texts(event)
 
         await until(lambda: all(c.state == "completed" for c in cells))
-        caught_up = SessionProxy._delegate_caught_up
-
-        async def cancelled_once(self: SessionProxy, sent: int) -> None:
-            monkeypatch.setattr(SessionProxy, "_delegate_caught_up", caught_up)
-            raise asyncio.CancelledError
-
-        monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
+        cancel_after_the_next_reply(monkeypatch)
         with pytest.raises(asyncio.CancelledError):
             await observe()  # the host claimed the completions for this observation
         assert await observe() == ["one", "two"][: 1 + batch]
@@ -163,13 +168,7 @@ async def test_terminate_through_a_proxy_after_a_cancelled_wait_returns_the_comp
     async with await cluster.open_session() as session:
         cell = await session.create_cell('text("one")')
         await until(lambda: cell.state == "completed")
-        caught_up = SessionProxy._delegate_caught_up
-
-        async def cancelled_once(self: SessionProxy, sent: int) -> None:
-            monkeypatch.setattr(SessionProxy, "_delegate_caught_up", caught_up)
-            raise asyncio.CancelledError
-
-        monkeypatch.setattr(SessionProxy, "_delegate_caught_up", cancelled_once)
+        cancel_after_the_next_reply(monkeypatch)
         with pytest.raises(asyncio.CancelledError):
             await cell.wait(yield_after=5)  # the host claimed the completion for this wait
         event = await cell.terminate()
