@@ -6,11 +6,11 @@ context switch: 32 workers on 2 cores spent twice the CPU per cell of one worker
 admits at most `YOUNG_STEPS` *young* steps at once (a core each, one core left to the event
 loop) while steps are light; while they are *heavy* — the running mean of their script's CPU
 time (`Job.step_cpu`: mostly JavaScript, which runs without the GIL) above `HEAVY_STEP_CPU` —
-a young step per core. A step turns *long* once it has used `LONG_STEP_CPU` seconds of its thread's CPU
-(JavaScript burning a core), has sat that long in a host call (a plain `def` tool that
-blocks), or has lasted `LONG_STEP_WALL` whatever it does: it then gives up its slot and the next
-waiting job is admitted, on another thread if none is free, up to `WORKER_THREADS` steps at
-once plus those in host calls. A supervisor thread, awake only while jobs wait, finds long
+a young step per core. A step turns *long* once it has used `LONG_STEP_CPU` seconds of its
+thread's CPU (JavaScript burning a core), has sat that long in a host call (a plain `def` tool
+that blocks), or has lasted `LONG_STEP_WALL` whatever it does: it then gives up its slot and
+the next waiting job is admitted, on another thread if none is free, up to `WORKER_THREADS`
+steps at once plus those in host calls. A supervisor thread, awake only while jobs wait, finds long
 steps. So CPU-bound or blocked cells delay other cells' short steps by a few milliseconds,
 never starve them, and the pool is back to `YOUNG_STEPS` as soon as the long steps end.
 
@@ -151,7 +151,7 @@ class WorkerPool:
         self._heavy_young_steps = max(
             young_steps, CORES if heavy_young_steps is None else heavy_young_steps
         )
-        self._step_cpu = 0.0  # running mean of the thread CPU time of a step
+        self._step_cpu = 0.0  # running mean of `Job.step_cpu` (see `_weigh`)
         self._young_limit = young_steps
         self._long_wall = long_wall
         self._lock = threading.Lock()  # guards everything below

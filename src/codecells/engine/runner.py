@@ -130,6 +130,7 @@ class _Step:
             self.outcome = self.engine.step()
         except BaseException as exc:  # noqa: BLE001 - handed to `done`
             self.outcome = exc
+        # the engines that report it (`QuickJSEngine`, the durable journal's); others: unweighed
         self.step_cpu = getattr(self.engine, "step_cpu_time", None)
 
     def report(self) -> None:
