@@ -7,6 +7,7 @@ import asyncio
 import gc
 
 import codecells as cc
+from codecells.engine.protocol import ToolCallRequested
 from codecells.engine.quickjs_engine import (
     MAX_PENDING_TIMERS,
     MAX_PENDING_TOOL_CALLS,
@@ -252,3 +253,29 @@ async def test_a_finished_cell_and_its_output_are_freed_at_once_not_by_a_garbage
     finally:
         gc.enable()
     assert in_cycles == 0
+
+
+async def test_a_steps_events_are_released_once_fed_while_the_cell_waits() -> None:
+    """Outstanding calls keep no engine event alive: the step that made them (its worker's
+    last job) released its events once they were fed, so a storm's thousands of calls do not
+    add each call's event to every full collection while the cell waits."""
+    holding = asyncio.Event()
+    held = 0
+
+    async def hold() -> int:
+        nonlocal held
+        held += 1
+        if held == 500:
+            holding.set()
+        await asyncio.Event().wait()
+        return 0
+
+    async with cc.Session([hold]) as session:
+        cell = await session.create_cell(
+            "for (let i = 0; i < 500; i++) tools.hold({}); await new Promise(() => {})"
+        )
+        await asyncio.wait_for(holding.wait(), WAIT)  # every call fed: its task runs
+        gc.collect()  # other tests' garbage aside
+        alive = sum(type(o) is ToolCallRequested for o in gc.get_objects())
+        assert isinstance(await cell.terminate(), cc.Terminated)
+    assert alive == 0

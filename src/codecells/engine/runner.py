@@ -134,7 +134,8 @@ class _Step:
         self.step_cpu = getattr(self.engine, "step_cpu_time", None)
 
     def report(self) -> None:
-        self.returns.put(self.done, self.outcome)
+        outcome, self.outcome = self.outcome, []  # the worker may hold this job a while yet
+        self.returns.put(self.done, outcome)
 
     def stop(self) -> None:
         self.engine.interrupt()
