@@ -261,8 +261,9 @@ async def test_a_steps_events_are_released_once_fed_while_the_cell_waits() -> No
     add each call's event to every full collection while the cell waits."""
     holding = asyncio.Event()
     held = 0
+    MARKER = "released-once-fed"  # other tests' events may be alive (module-level data)
 
-    async def hold() -> int:
+    async def hold(marker: str) -> int:
         nonlocal held
         held += 1
         if held == 500:
@@ -272,10 +273,13 @@ async def test_a_steps_events_are_released_once_fed_while_the_cell_waits() -> No
 
     async with cc.Session([hold]) as session:
         cell = await session.create_cell(
-            "for (let i = 0; i < 500; i++) tools.hold({}); await new Promise(() => {})"
+            f"for (let i = 0; i < 500; i++) tools.hold({{marker: '{MARKER}'}});"
+            "await new Promise(() => {})"
         )
         await asyncio.wait_for(holding.wait(), WAIT)  # every call fed: its task runs
         gc.collect()  # other tests' garbage aside
-        alive = sum(type(o) is ToolCallRequested for o in gc.get_objects())
+        alive = sum(
+            type(o) is ToolCallRequested and o.input == {"marker": MARKER} for o in gc.get_objects()
+        )
         assert isinstance(await cell.terminate(), cc.Terminated)
     assert alive == 0
