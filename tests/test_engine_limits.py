@@ -103,6 +103,20 @@ def test_fallback_mode_still_enforces_the_cpu_budget(source: str) -> None:
     assert finished(events).error_text == cpu_limit_text(CPU_LIMIT)
 
 
+@pytest.mark.parametrize("mode", ["watchdog", "fallback"])
+def test_a_budget_of_centuries_leaves_every_other_cell_s_limit_in_force(mode: str) -> None:
+    """A budget beyond what a wait's timeout or the binding's clock can count is no limit for
+    that cell, and must not take the enforcement of every other cell with it (the watchdog's
+    thread died of an OverflowError and never came back)."""
+    with fallback_only() if mode == "fallback" else nullcontext():
+        for budget in (1e10, 1e300):
+            huge = run(engine('text("ok")', limits=EngineLimits(cpu_time=budget)))
+            assert finished(huge).error_text is None and texts(huge) == ["ok"]
+        spin = 'const t = Date.now(); while (Date.now() - t < 3000) {} text("ran on")'
+        events = run(engine(spin, limits=CPU_LIMIT))  # bounded: without the fix it ends
+    assert finished(events).error_text == cpu_limit_text(CPU_LIMIT)
+
+
 STORE_LIMITS = EngineLimits(memory=16 * 1024 * 1024, cpu_time=2.0)
 
 

@@ -423,7 +423,8 @@ class QuickJSEngine:
         remaining = self._cpu_deadline - time.thread_time()
         if self._layout is None:
             self._check_entry_limit()
-            limit = max(remaining, 0.0) if remaining != math.inf else -1.0
+            # a budget of centuries is no limit the binding can count (its clock would overflow)
+            limit = min(max(remaining, 0.0), _NO_LIMIT_BACKSTOP) if remaining != math.inf else -1.0
             ctx.set_time_limit(limit)
             self._entry_limit = limit
             self._entry_began = time.process_time()
@@ -433,7 +434,7 @@ class QuickJSEngine:
             ctx.set_time_limit(_NO_LIMIT_BACKSTOP)
         else:
             # The binding measures process CPU (all threads): only a backstop for the watchdog.
-            ctx.set_time_limit(max(remaining, 0.0) * 2 * _CPU_COUNT + 1.0)
+            ctx.set_time_limit(min(max(remaining, 0.0) * 2 * _CPU_COUNT + 1.0, _NO_LIMIT_BACKSTOP))
 
     def _check_entry_limit(self) -> None:
         """Fallback only: end the cell if the previous entry ran into the binding's time limit.

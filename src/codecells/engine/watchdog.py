@@ -18,12 +18,15 @@ import threading
 import time
 from typing import Protocol
 
-__all__ = ["MIN_SLEEP_SECONDS", "RESEND_SECONDS", "Watched", "watchdog"]
+__all__ = ["MAX_SLEEP_SECONDS", "MIN_SLEEP_SECONDS", "RESEND_SECONDS", "Watched", "watchdog"]
 
 RESEND_SECONDS = 0.001
 """How often a pending stop is written again while its step runs."""
 MIN_SLEEP_SECONDS = 0.0002
 """The shortest sleep between two checks (a budget about to run out)."""
+MAX_SLEEP_SECONDS = 3600.0
+"""The longest single sleep: a wait's timeout must fit the platform's (a budget of centuries
+made the wait raise, and the thread died with every cell's CPU limit)."""
 
 
 class Watched(Protocol):
@@ -76,6 +79,8 @@ class _Watchdog:
         while True:
             with self._lock:
                 timeout = None if self._next == math.inf else self._next - time.monotonic()
+            if timeout is not None:
+                timeout = min(timeout, MAX_SLEEP_SECONDS)
             if timeout is None or timeout > 0:
                 self._wake.wait(timeout)
             self._wake.clear()
