@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring_ascii
 from typing import Any, TypeVar
@@ -63,11 +64,18 @@ def messages(text: str) -> Iterable[Any]:
     """The JSON values of `text` (well-formed, joined with "," by the prelude, no whitespace),
     by the C scanner without `json.loads`'s whitespace handling. A long drain is parsed one
     value at a time: parsing 200,000 messages at once would hold the GIL for tens of
-    milliseconds and keep every message alive until the last is handled."""
+    milliseconds and keep every message alive until the last is handled.
+
+    Every string of the messages is well-formed Unicode (`_well_formed`). `JSON.stringify`
+    writes a lone surrogate as a `\\udXXX` escape and a surrogate pair as its character, so
+    text without a backslash before "ud" holds none: only such a drain takes the slow path."""
     if len(text) < _ONE_PARSE_CHARS:
         parsed: list[Any] = _scan_json("[" + text + "]", 0)[0]
-        return parsed
-    return _one_by_one(text)
+    else:
+        parsed = _one_by_one(text)  # type: ignore[assignment]
+    if _SURROGATE_ESCAPE in text:
+        return map(_well_formed_message, parsed)
+    return parsed
 
 
 def _one_by_one(text: str) -> Iterator[Any]:
@@ -76,6 +84,63 @@ def _one_by_one(text: str) -> Iterator[Any]:
         message, at = _scan_json(text, at)
         yield message
         at += 1  # the separating comma
+
+
+_SURROGATE_ESCAPE = "\\ud"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# `\\udXXX` escapes of surrogates in JSON text, after an even number of backslashes (an odd
+# one escapes the backslash that would begin the escape)
+_ESCAPED_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_REPLACEMENT = "\ufffd"
+
+
+def _well_formed(value: Any) -> Any:
+    """`value` (parsed JSON) with each lone surrogate of its strings and keys replaced by
+    U+FFFD, as `TextDecoder` and WebIDL's USVString conversion do. Python's `json` decodes a
+    lone `\\udXXX` escape to a lone surrogate, which no UTF-8 encoder accepts (pydantic's
+    JSON, SQLite, a terminal). Without recursion: a tool input nests up to 800 levels."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub(_REPLACEMENT, value)
+    if not isinstance(value, (list, dict)):
+        return value
+    top = _copy_well_formed(value)
+    copies: list[Any] = [top]
+    while copies:
+        node = copies.pop()
+        slots = enumerate(node) if isinstance(node, list) else node.items()
+        for key, child in slots:  # replaces values in place: the size never changes
+            if isinstance(child, str):
+                node[key] = _LONE_SURROGATE.sub(_REPLACEMENT, child)
+            elif isinstance(child, (list, dict)):
+                node[key] = child = _copy_well_formed(child)
+                copies.append(child)
+    return top
+
+
+def _copy_well_formed(node: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:
+    """A shallow copy of `node`; an object's keys are made well-formed (a key that becomes
+    another's replaces it, as a repeated key does in `JSON.parse`)."""
+    if isinstance(node, list):
+        return list(node)
+    return {_LONE_SURROGATE.sub(_REPLACEMENT, key): child for key, child in node.items()}
+
+
+def _well_formed_json(text: str) -> str:
+    """JSON text made by `JSON.stringify` with each lone surrogate's escape replaced by
+    U+FFFD's, so that it parses to well-formed strings (`JSON.stringify` never escapes a
+    surrogate pair: every surrogate escape in its output is a lone one)."""
+    if _SURROGATE_ESCAPE not in text:
+        return text
+    return _ESCAPED_SURROGATE.sub(r"\1\\ufffd", text)
+
+
+def _well_formed_message(message: list[Any]) -> list[Any]:
+    """A prelude message with well-formed strings; a stored value's JSON text (`["s", key,
+    json]`) is made well-formed as text, to be parsed later."""
+    fixed: list[Any] = _well_formed(message)
+    if fixed[0] == "s":
+        fixed[2] = _well_formed_json(fixed[2])
+    return fixed
 
 
 def to_json(value: JsonValue) -> str:
