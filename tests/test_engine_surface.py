@@ -6,9 +6,11 @@ import json
 
 import pytest
 from hostile.engine_driver import engine, finished, outcome, run, texts
-from pydantic import ValidationError
 
+from codecells.engine import QuickJSEngine
 from codecells.engine.protocol import (
+    EngineLimits,
+    EngineTool,
     FireTimer,
     Notify,
     Output,
@@ -347,14 +349,28 @@ def test_console_only_when_enabled() -> None:
     )
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), {"a": [float("-inf")]}])
-def test_unserialisable_tool_result_fails_the_cell(value: float) -> None:
-    with pytest.raises(ValidationError, match="finite number"):  # the host rejects the call
-        ResolveTool(call_id="tool-1", value=value)
-    eng = engine("await tools.t()", tools=["t"])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (float("nan"), "NaN or an infinity"),
+        ({"a": [float("-inf")]}, "NaN or an infinity"),
+        (10**5000, "an integer with more than 4,300 digits"),
+        ([1, {"n": -(10**5000)}], "an integer with more than 4,300 digits"),
+    ],
+    ids=["nan", "nested-infinity", "huge-int", "nested-huge-int"],
+)
+def test_a_result_the_engine_cannot_write_rejects_the_call(value: object, reason: str) -> None:
+    eng = QuickJSEngine(
+        "text(await tools.ns.t().catch((e) => e)); text('runs on')",
+        tools=[EngineTool(js_name="t", js_namespace="ns")],
+        stored_values={},
+        limits=EngineLimits(),
+    )
     eng.step()
-    eng.post(ResolveTool.model_construct(call_id="tool-1", value=value))  # the engine's backstop
-    assert finished(run(eng)).error_text == "failed to serialize tool response"
+    eng.post(ResolveTool.model_construct(call_id="tool-1", value=value))  # the host let it by
+    events = run(eng)
+    assert texts(events) == [f"tool ns.t returned a value that is not JSON: {reason}", "runs on"]
+    assert finished(events).error_text is None
 
 
 @pytest.mark.parametrize(
@@ -369,11 +385,15 @@ def test_tool_results_arrive_as_equal_json(value: object) -> None:
     assert json.loads(shown[0]) == value
 
 
-def test_lone_surrogates_survive_the_round_trip() -> None:
-    eng = engine("text('a\\ud800b'); await tools.t('\\udfff')", tools=["t"])
+def test_lone_surrogates_arrive_as_replacement_characters() -> None:
+    eng = engine(
+        "text('a\\ud800b\\\\ud800'); await tools.t({'\\udfff': ['\\udbff\\udfff']})",
+        tools=["t"],
+    )
     events = eng.step()
-    assert texts(events) == ["a\ud800b"]
-    assert [e.input for e in events if isinstance(e, ToolCallRequested)] == ["\udfff"]
+    assert texts(events) == ["a\ufffdb\\ud800"]
+    inputs = [e.input for e in events if isinstance(e, ToolCallRequested)]
+    assert inputs == [{"\ufffd": ["\U0010ffff"]}]
 
 
 def test_trusted_events_equal_validated_ones() -> None:

@@ -258,6 +258,79 @@ async def test_nan_and_infinities_reject_like_any_non_json_result(
     ]
 
 
+@pytest.mark.parametrize("value", [10**5000, [1, {"n": -(10**5000)}]], ids=["int", "nested"])
+@pytest.mark.parametrize("as_function", [True, False])
+async def test_an_integer_too_long_to_write_rejects_only_its_call(
+    value: object, as_function: bool
+) -> None:
+    def big() -> object:
+        """Returns an integer of 5,001 digits."""
+        return value
+
+    async def handler(call: cc.ToolCall) -> object:
+        return value
+
+    tools: list[object] = [big if as_function else cc.ToolDefinition(name="big")]
+    delegate = RecordingDelegate({"big": handler})
+    async with cc.Session(tools, delegate=delegate) as session:  # type: ignore[arg-type]
+        source = 'store("k", 1); text(await tools.big().catch((e) => `rejected: ${e}`))'
+        event = await (await session.create_cell(source + '; text("runs on")')).wait()
+        assert session.stored_values == {"k": 1}
+    assert event.error_text is None
+    assert texts(event) == [
+        "rejected: tool big returned a value that is not JSON: an integer with more than 4,300 "
+        "digits",
+        "runs on",
+    ]
+
+
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+ECHO_DEPTH = """
+let o = 1;
+for (let i = 0; i < 799; i++) o = [o];
+let back = await tools.wrap({value: o}), depth = 0;
+while (Array.isArray(back)) { back = back[0]; depth++; }
+text(depth);
+text(await tools.deeper().catch((e) => `rejected: ${e}`));
+"""
+
+
+@pytest.mark.parametrize("as_function", [True, False])
+async def test_results_nest_as_deep_as_inputs(as_function: bool) -> None:
+    def wrap(value: object) -> object:
+        """Returns its input in an array: 800 levels deep, as deep as an input may be."""
+        return [value]
+
+    def deeper() -> object:
+        """Nests one level deeper than inputs may."""
+        return _nested(801)
+
+    async def handler(call: cc.ToolCall) -> object:
+        if call.tool_name == "deeper":
+            return deeper()
+        assert isinstance(call.input, dict)
+        return wrap(call.input["value"])
+
+    names = ("wrap", "deeper")
+    tools: list[object] = (
+        [wrap, deeper] if as_function else [cc.ToolDefinition(name=name) for name in names]
+    )
+    delegate = RecordingDelegate(dict.fromkeys(names, handler))
+    event = await run(ECHO_DEPTH, tools, delegate=delegate)
+    assert event.error_text is None
+    assert texts(event) == [
+        "800",
+        "rejected: tool deeper returned a value that is not JSON: it is nested deeper than 800 "
+        "levels",
+    ]
+
+
 async def test_a_continuing_cell_is_answered_and_runs_on_by_itself() -> None:
     approve = cc.ToolDefinition(name="approve", answered_externally=True)
     async with cc.Session([approve]) as session:

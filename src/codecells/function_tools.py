@@ -6,7 +6,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, cast, get_args, get_origin, get_type_hints
 
 from pydantic import (
     BaseModel,
@@ -20,7 +20,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
-from .json_types import JsonValue
+from .engine.failures import not_json_text
+from .json_types import TOO_DEEP, JsonValue, json_problem
 from .tool_threads import run_in_tool_thread
 from .tools import HandledTool, ToolDefinition, ToolError
 
@@ -88,10 +89,12 @@ class BoundTool:
         try:
             jsonable: JsonValue = to_jsonable_python(result)
         except (PydanticSerializationError, ValueError, RecursionError):  # e.g. nested too deep
-            raise ToolError(
-                f"tool {self.definition.name} returned a value that is not JSON: a "
-                f"{type(result).__name__} (or what it holds) is not JSON-serialisable"
-            ) from None
+            problem = json_problem(result)
+            if problem is None:  # plain JSON, deeper than pydantic writes (255 levels)
+                return cast(JsonValue, result)
+            if problem != TOO_DEEP:
+                problem = f"a {type(result).__name__} (or what it holds) is not JSON-serialisable"
+            raise ToolError(not_json_text(self.definition.name, problem)) from None
         return jsonable
 
 

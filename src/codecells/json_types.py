@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -10,7 +12,24 @@ from typing import TypeAlias
 
 from pydantic import JsonValue
 
-__all__ = ["EMPTY_TEXTS", "JsonText", "JsonValue", "StoredValue", "copy_json", "stored_copy"]
+__all__ = [
+    "EMPTY_TEXTS",
+    "MAX_JSON_DEPTH",
+    "TOO_DEEP",
+    "JsonText",
+    "JsonValue",
+    "StoredValue",
+    "copy_json",
+    "json_problem",
+    "stored_copy",
+]
+
+MAX_JSON_DEPTH = 800
+"""Deepest nesting of arrays and objects in a tool input, tool result or stored value (the
+prelude's `D.MAX_DEPTH`, given to it by the engine). Python's `json` parses and writes
+recursively, up to its recursion limit of 1,000 frames: 800 leaves room for the callers'."""
+TOO_DEEP = f"it is nested deeper than {MAX_JSON_DEPTH} levels"
+"""`json_problem`'s reason for a value nested too deep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +81,46 @@ def copy_json(value: JsonValue) -> JsonValue:
             node[key] = child  # type: ignore[index]
             copies.append(child)
     return top
+
+
+def json_problem(value: object) -> str | None:
+    """Why `value` is no JSON value a script can receive, or None if it is one: a type JSON
+    lacks, NaN or an infinity, an object key that is not a string, an integer too long for
+    Python to write (`sys.get_int_max_str_digits`), or nesting deeper than `MAX_JSON_DEPTH`.
+    Without recursion, so it checks values nested at any depth."""
+    nodes: list[tuple[object, int]] = [(value, 0)]
+    while nodes:
+        node, depth = nodes.pop()
+        if node is None or isinstance(node, (str, bool)):
+            continue
+        if isinstance(node, int):
+            if not _writable(node):
+                return f"an integer with more than {sys.get_int_max_str_digits():,} digits"
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                return "NaN or an infinity"
+        elif isinstance(node, (list, dict)):
+            if depth == MAX_JSON_DEPTH:
+                return TOO_DEEP
+            if isinstance(node, dict):
+                for key in node:
+                    if not isinstance(key, str):
+                        return f"an object key is a {type(key).__name__}, not a string"
+            children = node.values() if isinstance(node, dict) else node
+            nodes.extend((child, depth + 1) for child in children)
+        else:
+            return f"a {type(node).__name__} is not JSON"
+    return None
+
+
+def _writable(number: int) -> bool:
+    """True when `str(number)` works (Python refuses integers of more than
+    `sys.get_int_max_str_digits()` digits; 2**(3n) < 10**n, so shorter ones need no try)."""
+    limit = sys.get_int_max_str_digits()
+    if limit == 0 or number.bit_length() <= 3 * limit:
+        return True
+    try:
+        str(number)
+    except ValueError:
+        return False
+    return True

@@ -24,6 +24,7 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import ValidationError
 
 from .config import SessionConfig, check_yield_after
+from .engine.failures import not_json_text
 from .engine.protocol import (
     AnyEngineCommand,
     Engine,
@@ -52,7 +53,15 @@ from .executor.journal import Journal
 from .fsm import Trace
 from .fsm.table import IN_STEP_RESULTS
 from .function_tools import BoundTool, bind_tool
-from .json_types import EMPTY_TEXTS, JsonText, JsonValue, StoredValue, copy_json, stored_copy
+from .json_types import (
+    EMPTY_TEXTS,
+    JsonText,
+    JsonValue,
+    StoredValue,
+    copy_json,
+    json_problem,
+    stored_copy,
+)
 from .kinds import CellKind
 from .store.host import DEFAULT_LEASE, CellKeeper, DurableCells, InMemory, LoadedCell
 from .store.records import Store, check_cell_count
@@ -531,6 +540,7 @@ class Session:
 
 
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
+_TOO_DEEP = "recursion_depth_exceeded"
 
 
 def _cancelled_by_its_cell() -> bool:
@@ -560,15 +570,19 @@ def _failure(name: str, cell_id: str, call_id: str, exc: BaseException) -> Rejec
 
 def _resolution(name: str, call_id: str, value: JsonValue) -> ToolResult:
     """The command that hands tool `name`'s result to the script: a rejection when it is not
-    JSON (NaN and infinities included)."""
+    JSON (NaN and infinities included) or nests deeper than `MAX_JSON_DEPTH`, as inputs may.
+    (An integer too long for Python to write is rejected by the engine, with the same text.)"""
     if type(value) in _JSON_SCALARS or (type(value) is float and math.isfinite(value)):
         return trusted(ResolveTool, call_id=call_id, value=value)  # valid as it is: no check
     try:
         return ResolveTool(call_id=call_id, value=value)
     except ValidationError as exc:
-        reason = exc.errors(include_url=False)[0]["msg"]
-        message = f"tool {name} returned a value that is not JSON: {reason}"
-        return RejectTool(call_id=call_id, message=message)
+        error = exc.errors(include_url=False)[0]
+        # pydantic validates 255 levels deep; a result may nest as deep as an input
+        problem = json_problem(value) if error["type"] == _TOO_DEEP else error["msg"]
+        if problem is None:
+            return trusted(ResolveTool, call_id=call_id, value=value)
+        return RejectTool(call_id=call_id, message=not_json_text(name, problem))
 
 
 class _ToolCallMaker:

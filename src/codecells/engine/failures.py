@@ -13,6 +13,7 @@ __all__ = [
     "engine_error_text",
     "is_interrupt",
     "memory_limit_text",
+    "not_json_text",
     "output_limit_text",
     "script_error_text",
     "stack_limit_text",
@@ -35,6 +36,11 @@ def cpu_limit_text(limits: EngineLimits) -> str:
         f"cpu_time_limit exceeded: the cell used more than {limits.cpu_time} s "
         "of JavaScript CPU time"
     )
+
+
+def not_json_text(tool: str, reason: str) -> str:
+    """The rejection of a tool call whose result is no JSON value the script can receive."""
+    return f"tool {tool} returned a value that is not JSON: {reason}"
 
 
 def memory_limit_text(limits: EngineLimits) -> str:

@@ -23,7 +23,7 @@
     Str: String, Num: Number, trunc: Math.trunc, join: [].join, trim: "".trim,
     lower: "".toLowerCase, slice: "".slice, isArray: Array.isArray, evaluate: eval,
     TypeError, PP, then: PP.then, isError: Error.isError, ownDesc: O.getOwnPropertyDescriptor,
-    indexOf: "".indexOf, RP: RangeError.prototype, MAX_DEPTH: 800,
+    indexOf: "".indexOf, RP: RangeError.prototype,
   };
   const lock = (o, k, value) =>
     D.def(o, k, { __proto__: null, value, writable: false, configurable: false });
@@ -61,6 +61,7 @@
 
   return (configJson, ...sources) => {
     const config = D.parse(configJson);
+    D.MAX_DEPTH = config.maxDepth; // codecells.json_types.MAX_JSON_DEPTH
     // The statics that catch errors build a capability from `this` too, and one made by cell
     // code would receive an engine interrupt they caught, to rethrow with a looping getter.
     // With a sticky stop (binding internals, thread CPU clocks) the binding's conversion of

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeAlias
 import quickjs
 
 from ..events import ITEM_OVERHEAD, ImageItem, Item, TextItem, item_size
-from ..json_types import JsonText, JsonValue, StoredValue
+from ..json_types import MAX_JSON_DEPTH, JsonText, JsonValue, StoredValue, json_problem
 from .failures import (
     DEFAULT_STACK_BYTES,
     MAX_STACK_BYTES,
@@ -25,6 +25,7 @@ from .failures import (
     engine_error_text,
     is_interrupt,
     memory_limit_text,
+    not_json_text,
     output_limit_text,
     script_error_text,
     stack_limit_text,
@@ -180,7 +181,7 @@ class QuickJSEngine:
         self._cpu_deadline = math.inf
         self._entry_limit = -1.0  # fallback: the binding's limit for the current entry, if any
         self._entry_began = 0.0
-        self._pending_calls: dict[str, None] = {}
+        self._pending_calls: dict[str, int] = {}  # call id: tool index
         self._pending_timers: set[int] = set()
         self._writes: dict[str, JsonValue] = {}  # a durable cell's (its journal records them)
         self._json_writes: dict[str, str] = {}  # any other cell's: kept as text (`JsonText`)
@@ -333,6 +334,7 @@ class QuickJSEngine:
             "itemOverhead": ITEM_OVERHEAD,
             "maxToolCalls": MAX_PENDING_TOOL_CALLS,  # the prelude enforces the caps (S.overCap)
             "maxTimers": MAX_PENDING_TIMERS,
+            "maxDepth": MAX_JSON_DEPTH,
             # without a sticky stop (docs/engine.md, security model)
             "bindStatics": self._layout is None or not _THREAD_CLOCKS,
         }
@@ -350,15 +352,24 @@ class QuickJSEngine:
         if isinstance(command, FireTimer):
             self._pending_timers.discard(command.timer_id)
             return self._command("fire", command.timer_id)
-        self._pending_calls.pop(command.call_id, None)
+        tool = self._pending_calls.pop(command.call_id, None)
         if isinstance(command, ResolveTool):
             try:
                 value = to_json(command.value)
-            except (TypeError, ValueError):
-                raise self._finished("failed to serialize tool response") from None
+            except (TypeError, ValueError, RecursionError) as exc:  # e.g. a too long integer
+                reason = json_problem(command.value) or str(exc)
+                message = not_json_text(self._tool_path(tool), reason)
+                return self._command("reject", command.call_id, json.dumps(message))
             return self._command("resolve", command.call_id, value)
         assert isinstance(command, RejectTool)
         return self._command("reject", command.call_id, json.dumps(command.message))
+
+    def _tool_path(self, index: int | None) -> str:
+        """How the script names tool `index` (`tools.<path>`)."""
+        if index is None:
+            return "(unknown)"
+        tool = self._tools[index]
+        return tool.js_name if tool.js_namespace is None else f"{tool.js_namespace}.{tool.js_name}"
 
     def _drain(self) -> str:
         """Fetch the prelude's messages. Draining runs no cell code, only joins strings, so if
@@ -548,7 +559,7 @@ class QuickJSEngine:
                     raise self._finished(output_limit_text(self._limits.output or 0))
                 events.append(trusted(Output, item=item))
             elif tag == "c":
-                self._pending_calls[message[1]] = None
+                self._pending_calls[message[1]] = message[2]
                 # a backstop: the prelude ends the cell before it sends one call over the cap
                 if len(self._pending_calls) > MAX_PENDING_TOOL_CALLS and not final:
                     raise self._finished(tool_call_limit_text())
