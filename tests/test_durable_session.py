@@ -488,6 +488,36 @@ def test_a_durable_session_needs_a_running_loop() -> None:
         cc.Session([APPROVE], store=MemoryStore())
 
 
+class FailingStore(SQLiteStore):
+    """A real SQLite file behind a store whose completions and removals keep failing, not with
+    a StoreError (a stand-in for a broken store or driver: a read-only file fails with a
+    StoreError, which the journal logs and survives)."""
+
+    def complete(self, session_id: str, cell_id: str, completed: str, writes: str) -> bool:
+        raise RuntimeError("disk on fire")
+
+    def delete_cell(self, session_id: str, cell_id: str) -> None:
+        raise RuntimeError("disk still on fire")
+
+
+async def test_a_store_that_keeps_failing_still_ends_the_cell_for_its_observer(
+    tmp_path: Path,
+) -> None:
+    async with cc.Session(store=FailingStore(tmp_path / "c.db"), session_id=SID) as session:
+        cell = await session.create_pausable_cell('store("k", 1); text("x")')
+        done = await asyncio.wait_for(cell.wait_to_pending(), 10)
+    assert isinstance(done, cc.Completed) and texts(done) == ["x"]
+    assert done.error_text == (
+        "exec runtime ended unexpectedly: finished_ok failed: RuntimeError: disk on fire"
+    )
+    assert cell.state == "closed"
+    assert [s.trigger for s in cell.trace.steps][-3:] == [
+        Trigger.EFFECT_FAILED,
+        Trigger.HANDLING_FAILED,
+        Trigger.OBSERVE,
+    ]
+
+
 async def test_a_call_never_answered_is_dispatched_again_with_its_idempotency_key(
     tmp_path: Path,
 ) -> None:

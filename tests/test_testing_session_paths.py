@@ -387,6 +387,10 @@ async def act(s: System, step: Step) -> None:
         await s.flush()
         s.tasks.append(asyncio.ensure_future(s.session.shutdown()))
         await s.took(t, n)
+    elif t == T.HANDLING_FAILED:
+        # recording a failure failed too (tests/test_durable_session: a failing store)
+        s.cell._executor.fire(T.HANDLING_FAILED, error_text="planted failure")
+        await s.took(t, n)
     elif t == T.EFFECT_FAILED:
         # a failing guard or effect is a bug: plant its consequence (tests/test_session_failures
         # makes real effects fail through the public API)

@@ -290,10 +290,13 @@ class CellExecutor:
             source,
             exc_info=exc,
         )
-        if trigger is Trigger.EFFECT_FAILED:
+        if trigger is Trigger.HANDLING_FAILED:
             raise LifecycleError(f"cell {self.cell_id}: handling a failure failed") from exc
         text = f"{RUNTIME_LOST_TEXT}: {trigger} failed: {type(exc).__name__}: {describe(exc)}"
-        self.fire(Trigger.EFFECT_FAILED, error_text=text)
+        failure = (
+            Trigger.HANDLING_FAILED if trigger is Trigger.EFFECT_FAILED else Trigger.EFFECT_FAILED
+        )
+        self.fire(failure, error_text=text)
         observer = data.get("observer")
         if isinstance(observer, Observer) and observer is not self._observer:
             # not attached, so nothing would wake it: let it look again, on the next iteration
@@ -643,9 +646,15 @@ class CellExecutor:
         self, *, error_text: str | None, writes: dict[str, JsonValue] | None = None, **_: Any
     ) -> None:
         """Buffer the completion (with the host's failure, if any, as its error) until it is
-        claimed; wake the observer to claim it. A durable cell records it in its store."""
-        self._error_text = self._failure or error_text
+        claimed; wake the observer to claim it. A durable cell records it in its store (last:
+        a store that fails leaves the completion announced)."""
+        self.announce_completion(error_text=error_text)
         self._journal.completed(self._outbox.content, self._error_text, writes or {})
+
+    def announce_completion(self, *, error_text: str | None, **_: Any) -> None:
+        """Buffer the completion (the host's failure, if any, as its error) until it is
+        claimed, and wake the observer to claim it; nothing is recorded."""
+        self._error_text = self._failure or error_text
         if self._observer is not None:
             self._observer.disarm()
             self._observer.wake()
@@ -703,7 +712,9 @@ class CellExecutor:
             observer.wake()
 
     def close_cell(self, **_: Any) -> None:
-        """Final: release the engine (on a worker) and tell the session (also if that fails)."""
+        """Final: release the engine (on a worker), forget the cell in its store, and tell the
+        session. Cannot fail (a final state has no row to fail through): a failure to release
+        or forget is logged."""
         self._timers.cancel_all()
         try:
             if self._step is None or self._step.done():
@@ -711,6 +722,8 @@ class CellExecutor:
             else:
                 self._step.add_done_callback(lambda _t: close_engine(self._engine))
             self._journal.closed()
+        except Exception:
+            log.exception("%s cell %s: closing failed", self.kind, self.cell_id)
         finally:
             self._host.closed(self.cell_id)
             self.closed.set()

@@ -69,6 +69,7 @@ class Effect(StrEnum):
     COMMIT_WRITES = "commit_writes"
     RECORD_FAILURE = "record_failure"
     RECORD_COMPLETION = "record_completion"
+    ANNOUNCE_COMPLETION = "announce_completion"
     CLAIM_COMPLETION = "claim_completion"
     BEGIN_TERMINATION = "begin_termination"
     PUBLISH_TERMINATED = "publish_terminated"

@@ -29,6 +29,8 @@ decided.
 A cell *fails* when its undelivered output outgrows `SessionConfig.output_limit` or a guard or
 effect raises (`effect_failed`, fed by the executor): it is stopped at its step end and
 completes through `runtime_lost` with the failure as its error, so no cell is ever left stuck.
+If recording a completed cell's failure raises too (`handling_failed`: a store that keeps
+failing), the completion carries the failure without being recorded, and is claimed as usual.
 
 Rows for the same (state, trigger) are tried in order, first match wins. Requests that match no
 row are refused with the error named in `REJECTIONS`; anything else unmatched is a bug.
@@ -306,6 +308,9 @@ ROWS: tuple[Row, ...] = (
     _row(T.EFFECT_FAILED, S.COMPLETED, None, "the completion carries the failure",
          effects=(E.RECORD_FAILURE, E.RECORD_COMPLETION)),
     _row(T.EFFECT_FAILED, S.TERMINATING, None, "the termination goes on"),
+    _row(T.HANDLING_FAILED, S.COMPLETED, None,
+         "recording the failure failed too (a failing store): the completion carries it, "
+         "unrecorded", effects=(E.RECORD_FAILURE, E.ANNOUNCE_COMPLETION)),
 )
 # fmt: on
 

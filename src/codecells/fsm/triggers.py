@@ -62,6 +62,9 @@ class Trigger(StrEnum):
     # the executor's own failure
     EFFECT_FAILED = "effect_failed"
     """A guard or effect raised (a host bug, or a broken engine or delegate): the cell fails."""
+    HANDLING_FAILED = "handling_failed"
+    """An effect of `effect_failed` raised too (say a store that keeps failing): the cell ends
+    without it."""
 
 
 ENGINE_TRIGGERS: frozenset[Trigger] = frozenset(
