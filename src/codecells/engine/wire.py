@@ -73,7 +73,8 @@ def messages(text: str) -> Iterable[Any]:
         parsed: list[Any] = _scan_json("[" + text + "]", 0)[0]
     else:
         parsed = _one_by_one(text)  # type: ignore[assignment]
-    if _SURROGATE_ESCAPE in text:
+    # a one-character search is a memchr (~0.5 us per 56 KB), the escape's ~60 times slower
+    if "\\" in text and _SURROGATE_ESCAPE in text:
         return map(_well_formed_message, parsed)
     return parsed
 
