@@ -29,6 +29,7 @@ from codecells.engine.protocol import (
     YieldRequested,
 )
 from codecells.fsm import Trigger
+from codecells.json_types import JsonValue
 from codecells.store import MemoryStore, SQLiteStore
 from codecells.testing import Gate, ScriptedEngine, check_trace
 
@@ -107,6 +108,42 @@ async def test_two_processes_resuming_one_generation_run_it_once(tmp_path: Path)
     finally:
         await first.shutdown()
         await second.shutdown()
+
+
+DEEP_ECHO = """
+let o = 1;
+for (let i = 0; i < 799; i++) o = [o];
+let back = await tools.wrap({value: o}), depth = 0;
+await tools.approve();
+while (Array.isArray(back)) { back = back[0]; depth++; }
+text(depth);
+"""
+
+
+async def test_a_result_as_deep_as_an_input_is_journaled_and_replayed(tmp_path: Path) -> None:
+    async def wrap(value: JsonValue) -> JsonValue:  # 800 levels: as deep as an input may be
+        assert isinstance(value, dict)
+        return [value["value"]]
+
+    def deep_session() -> cc.Session:
+        tools = [APPROVE, cc.HandledTool(cc.ToolDefinition(name="wrap"), wrap)]
+        return cc.Session(tools, store=SQLiteStore(tmp_path / "c.db"), session_id=SID)
+
+    async with deep_session() as session:
+        cell = await session.create_pausable_cell(DEEP_ECHO)
+        first = await cell.wait_to_pending()
+        assert isinstance(first, cc.Pending)
+        await until(lambda: any(s.trigger == Trigger.TOOL_RESULT for s in cell.trace.steps))
+        await cell.resume(first.generation)  # the result is applied: recorded in the journal
+        second = await cell.wait_to_pending()
+        assert isinstance(second, cc.Pending) and second.pending_tool_call_ids == ["tool-2"]
+    async with deep_session() as session:  # another process: the journal is replayed
+        restored = session.pausable_cell(cell.id)
+        await restored.answer("tool-2", True)
+        assert await restored.resume(second.generation) == cc.ResumeOutcome.RESUMED
+        done = await restored.wait_to_pending()
+    assert isinstance(done, cc.Completed) and done.error_text is None
+    assert texts(done) == ["800"]
 
 
 async def test_idle_frontiers_are_suspended_automatically() -> None:

@@ -36,13 +36,15 @@ from ..engine.protocol import (
     Lost,
     Output,
     Quiescent,
+    ResolveTool,
     TimerCleared,
     TimerSet,
     ToolCallRequested,
 )
+from ..engine.wire import trusted
 from ..errors import ReplayDiverged, StoreError
 from ..events import Completed, Item, Pending
-from ..json_types import JsonValue
+from ..json_types import JsonValue, json_problem
 from .records import CallRecord, JournalEntry, StepRecord, Store
 
 __all__ = ["CellJournal", "ClockedEngine", "Durability", "arrival_key", "chain_hash"]
@@ -54,8 +56,8 @@ class _EndedElsewhere(Exception):
     """The store no longer holds the cell: another process resumed it and saw it end."""
 
 
-_COMMANDS: TypeAdapter[list[AnyEngineCommand]] = TypeAdapter(list[EngineCommand])
 _COMMAND: TypeAdapter[AnyEngineCommand] = TypeAdapter(EngineCommand)
+_RESOLVE_FIELDS = frozenset({"type", "call_id", "value"})
 
 
 class ClockedEngine(Engine, Protocol):
@@ -146,7 +148,7 @@ class CellJournal:
         key = arrival_key(command)
         try:
             fresh = self._d.store.record_arrival(
-                self._d.session_id, self.cell_id, key, command.model_dump_json()
+                self._d.session_id, self.cell_id, key, command_json(command)
             )
         except StoreError:
             log.warning("cell %s: arrival %s not recorded", self.cell_id, key, exc_info=True)
@@ -210,7 +212,7 @@ class CellJournal:
         n = self._steps + 1
         digest = events_digest(events)
         chain = chain_hash(self._chain, self._d.session_id, self.cell_id, n, digest)
-        commands = json.dumps([command.model_dump(mode="json") for _, command in batch])
+        commands = "[" + ",".join(command_json(command) for _, command in batch) + "]"
         content = self._content + [e.item for e in events if isinstance(e, Output)]
         end = events[-1]
         frontier = finish = None
@@ -305,7 +307,7 @@ class CellJournal:
 
     def _commands(self, entry: JournalEntry) -> list[AnyEngineCommand]:
         try:
-            return _COMMANDS.validate_json(entry.commands)
+            return _parse_commands(entry.commands)
         except ValueError:
             raise ReplayDiverged(
                 self.cell_id, entry.n, "its recorded commands are not valid"
@@ -415,6 +417,37 @@ class _Replay:
         return None
 
 
+def command_json(command: AnyEngineCommand) -> str:
+    """A command's JSON text as the store keeps it, written by `json`: pydantic writes and
+    validates only ~255 levels deep, and a tool result may nest `MAX_JSON_DEPTH`."""
+    return json.dumps(command.__dict__, separators=(",", ":"))
+
+
 def parse_command(text: str) -> AnyEngineCommand:
-    """A recorded command (JSON)."""
-    return _COMMAND.validate_json(text)
+    """A recorded command (JSON); ValueError if it is none."""
+    return _command(_loads(text))
+
+
+def _parse_commands(text: str) -> list[AnyEngineCommand]:
+    data = _loads(text)
+    if not isinstance(data, list):
+        raise ValueError("recorded commands are not a list")
+    return [_command(item) for item in data]
+
+
+def _loads(text: str) -> object:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("recorded commands nest too deep") from None
+
+
+def _command(data: object) -> AnyEngineCommand:
+    """A parsed command, validated; a tool result by `json_problem`, at any depth."""
+    if isinstance(data, dict) and data.keys() == _RESOLVE_FIELDS:
+        call_id, value = data["call_id"], data["value"]
+        if data["type"] == "resolve_tool" and isinstance(call_id, str):
+            if json_problem(value) is not None:
+                raise ValueError(f"recorded result of {call_id} is not JSON")
+            return trusted(ResolveTool, call_id=call_id, value=value)
+    return _COMMAND.validate_python(data)
