@@ -85,12 +85,31 @@ async def test_the_largest_accepted_limits_run_a_cell() -> None:
         )
 
 
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+async def test_an_answer_nests_as_deep_as_an_input() -> None:
+    async with cc.Session([APPROVE], store=MemoryStore(), session_id="s") as session:
+        source = "let r = await tools.approve({}), d = 0; while (Array.isArray(r)) { r = r[0]; d++ }; text(d)"
+        cell = await session.create_pausable_cell(source)
+        pending = await cell.wait_to_pending()
+        await cell.answer("tool-1", _nested(800))  # type: ignore[arg-type]
+        assert await cell.resume(pending.generation) is cc.ResumeOutcome.RESUMED
+        done = await cell.wait_to_pending()
+    assert done == cc.Completed(content_items=[cc.TextItem(text="800")], error_text=None)
+
+
 @pytest.mark.parametrize(
     ("call_id", "result", "error", "where"),
     [
         ("tool-1", math.nan, None, "value"),
         ("tool-1", object(), None, "value"),
         ("tool-1", {1: 2}, None, "value"),
+        ("tool-1", _nested(801), None, "value: it is nested deeper than 800 levels"),
         (1, "x", None, "call_id"),
         ("tool-1", None, 5, "message"),
     ],

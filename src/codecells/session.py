@@ -574,15 +574,26 @@ def _resolution(name: str, call_id: str, value: JsonValue) -> ToolResult:
     (An integer too long for Python to write is rejected by the engine, with the same text.)"""
     if type(value) in _JSON_SCALARS or (type(value) is float and math.isfinite(value)):
         return trusted(ResolveTool, call_id=call_id, value=value)  # valid as it is: no check
+    resolved = _resolve(call_id, value)
+    if isinstance(resolved, str):
+        return RejectTool(call_id=call_id, message=not_json_text(name, resolved))
+    return resolved
+
+
+def _resolve(call_id: str, value: JsonValue) -> ResolveTool | str:
+    """The command that resolves call `call_id` with `value`, or why `value` is not JSON
+    (ValidationError for a `call_id` that is not a str)."""
     try:
         return ResolveTool(call_id=call_id, value=value)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
+        if error["loc"][:1] != ("value",):
+            raise
         # pydantic validates 255 levels deep; a result may nest as deep as an input
         problem = json_problem(value) if error["type"] == _TOO_DEEP else error["msg"]
         if problem is None:
             return trusted(ResolveTool, call_id=call_id, value=value)
-        return RejectTool(call_id=call_id, message=not_json_text(name, problem))
+        return problem
 
 
 class _ToolCallMaker:
@@ -697,16 +708,19 @@ class _Handle:
         cell runs on with it and a pausable cell applies it at its next resume (durable: it is
         recorded in the store). `UnknownToolCall` if no such call waits; ValueError (nothing
         recorded, the call still waits) if `result` is not JSON or `error` not a str."""
+        command: ResolveTool | RejectTool | str
         try:
-            command: ResolveTool | RejectTool = (
-                ResolveTool(call_id=call_id, value=result)
+            command = (
+                _resolve(call_id, result)
                 if error is None
                 else RejectTool(call_id=call_id, message=error)
             )
-        except ValidationError as exc:  # not JSON (NaN and infinities too), or not a str
+        except ValidationError as exc:  # a call id or message that is not a str
             problem = exc.errors(include_url=False)[0]
             where = ".".join(str(part) for part in problem["loc"])
             raise ValueError(f"answer to call {call_id!r}: {where}: {problem['msg']}") from None
+        if isinstance(command, str):  # not JSON (NaN and infinities too)
+            raise ValueError(f"answer to call {call_id!r}: value: {command}")
         self._session._answer(self._live(), command)
 
     def __repr__(self) -> str:
