@@ -235,13 +235,28 @@ async def test_every_way_a_tool_fails_settles_its_promise(
     assert event == cc.Completed(content_items=[cc.TextItem(text=f"rejected: {message}")])
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, [1, {"x": math.nan}]])
+FINITE = "Input should be a finite number"
+LONG = "an integer with more than 4,300 digits"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (math.nan, FINITE),
+        (math.inf, FINITE),
+        (-math.inf, FINITE),
+        ([1, {"x": math.nan}], FINITE),
+        (10**5000, LONG),
+        ([1, {"n": -(10**5000)}], LONG),
+    ],
+    ids=["nan", "inf", "-inf", "nested-nan", "long-int", "nested-long-int"],
+)
 @pytest.mark.parametrize("as_function", [True, False])
-async def test_nan_and_infinities_reject_like_any_non_json_result(
-    value: object, as_function: bool
+async def test_a_result_the_script_cannot_receive_rejects_only_its_call(
+    value: object, reason: str, as_function: bool
 ) -> None:
     def odd() -> object:
-        """Returns a float JSON cannot hold."""
+        """Returns a number JSON cannot hold, or Python cannot write."""
         return value
 
     async def handler(call: cc.ToolCall) -> object:
@@ -249,38 +264,14 @@ async def test_nan_and_infinities_reject_like_any_non_json_result(
 
     tools: list[object] = [odd if as_function else cc.ToolDefinition(name="odd")]
     delegate = RecordingDelegate({"odd": handler})
-    source = 'text(await tools.odd().catch(e => `rejected: ${e}`)); text("still running")'
-    event = await run(source, tools, delegate=delegate)
-    assert event.error_text is None
-    assert texts(event) == [
-        "rejected: tool odd returned a value that is not JSON: Input should be a finite number",
-        "still running",
-    ]
-
-
-@pytest.mark.parametrize("value", [10**5000, [1, {"n": -(10**5000)}]], ids=["int", "nested"])
-@pytest.mark.parametrize("as_function", [True, False])
-async def test_an_integer_too_long_to_write_rejects_only_its_call(
-    value: object, as_function: bool
-) -> None:
-    def big() -> object:
-        """Returns an integer of 5,001 digits."""
-        return value
-
-    async def handler(call: cc.ToolCall) -> object:
-        return value
-
-    tools: list[object] = [big if as_function else cc.ToolDefinition(name="big")]
-    delegate = RecordingDelegate({"big": handler})
     async with cc.Session(tools, delegate=delegate) as session:  # type: ignore[arg-type]
-        source = 'store("k", 1); text(await tools.big().catch((e) => `rejected: ${e}`))'
-        event = await (await session.create_cell(source + '; text("runs on")')).wait()
+        source = 'store("k", 1); text(await tools.odd().catch((e) => `rejected: ${e}`))'
+        event = await (await session.create_cell(source + '; text("still running")')).wait()
         assert session.stored_values == {"k": 1}
     assert event.error_text is None
     assert texts(event) == [
-        "rejected: tool big returned a value that is not JSON: an integer with more than 4,300 "
-        "digits",
-        "runs on",
+        f"rejected: tool odd returned a value that is not JSON: {reason}",
+        "still running",
     ]
 
 
