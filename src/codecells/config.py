@@ -54,7 +54,10 @@ class SessionConfig(BaseModel):
         256 * 1024 * 1024,
         gt=0,
         le=sys.maxsize,
-        description="bytes of JavaScript heap per cell (None: unlimited)",
+        description=(
+            "bytes of JavaScript heap per cell, and characters of input the host holds for its "
+            "outstanding tool calls (None: unlimited)"
+        ),
     )
     stack_limit: int | None = Field(
         1024 * 1024,
