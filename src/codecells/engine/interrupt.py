@@ -188,7 +188,7 @@ def _verified_layout() -> ContextLayout | None:
         usable = (
             _counter_counts_polls(counted) and _counter_polls_next(counted) and _self_test(counted)
         )
-    except (OSError, AttributeError):  # the C API could not be loaded
+    except (OSError, AttributeError, KeyError):  # the C API could not be loaded
         usable = False
     return counted if usable else _LAYOUT
 
