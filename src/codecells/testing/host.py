@@ -137,6 +137,7 @@ class HostDriver:
         self.context = HostContext(self.definition)
         self.timeout = timeout
         self.traces: list[Trace] = []
+        self.taken: list[Step] = []  # the steps applied since reset, the failing one last
         self._session: Session | None = None
 
     # --- Driver ----------------------------------------------------------------------------
@@ -173,7 +174,7 @@ class HostDriver:
         self.completed = False  # the script ended (finished or lost) before any termination
         self.shut_down = False
         self.resumes = 0  # resume() calls that resumed the current frontier
-        self.taken: list[Step] = []  # the steps applied since reset, the failing one last
+        self.taken = []
         create = (
             self._session.create_cell
             if self.kind is CellKind.CONTINUING
