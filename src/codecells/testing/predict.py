@@ -398,6 +398,8 @@ EFFECTS: dict[Effect, EffectModel] = {
         predict=_record_completion,
         matters=(lambda f: f.open_calls > 0, lambda f: f.noted),
     ),
+    # `handling_failed` only (a failing store), which the host suite never produces
+    Effect.ANNOUNCE_COMPLETION: EffectModel(),
     Effect.CLAIM_COMPLETION: EffectModel(
         facts=_delivered, predict=_claim_completion, matters=_BUFFERED
     ),
