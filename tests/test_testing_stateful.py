@@ -123,5 +123,7 @@ class Stuck(MachineDriver):
 
 def test_teardown_insists_on_ending_in_a_final_state() -> None:
     machine = lifecycle_state_machine("pausable", lambda: Stuck("pausable"))
-    with pytest.raises(AssertionError, match="system is terminating, model is terminated"):
+    # cleanup ends terminating and detaching alike: the search finds either, as the table allows
+    stuck = "system is (terminating|detaching), model is (terminated|detached)"
+    with pytest.raises(AssertionError, match=stuck):
         run_state_machine_as_test(machine, settings=NO_SHRINK)
