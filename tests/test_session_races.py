@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from support import BLOCK, RecordingDelegate, texts, until
@@ -132,3 +134,76 @@ async def test_closed_delegate_hook_failures_are_contained() -> None:
         cell = await session.create_cell('text("ok")')
         assert texts(await cell.wait()) == ["ok"]
         assert session.is_alive
+
+
+class SelfStopping:
+    """Function tools for a cell that terminates itself: `hold` waits until `go` is set (so a
+    step can be started when an observer is attached), `stop` terminates cell "1". The tool
+    task of `stop`, dispatched before the script's next wake-up of its observer, begins the
+    termination before that observer looks again."""
+
+    def __init__(self) -> None:
+        self.go = asyncio.Event()
+        self.session: cc.Session | None = None
+
+    def tools(self) -> list[Callable[[], Awaitable[None]]]:
+        async def hold() -> None:
+            """Waits for the test."""
+            await self.go.wait()
+
+        async def stop() -> None:
+            """Terminates cell 1 (this tool's call is cancelled with the cell's others)."""
+            assert self.session is not None
+            await self.session.terminate("1")
+
+        return [hold, stop]
+
+    async def observe(self, wait: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
+        """Start the observer `wait()` and return once it is attached."""
+        attached = asyncio.Event()
+
+        async def observer() -> Any:
+            attached.set()  # the wait below attaches in this same step
+            return await wait()
+
+        task = asyncio.ensure_future(observer())
+        await attached.wait()
+        return task
+
+
+def looked_again_while_terminating(cell: cc.Cell | cc.PausableCell) -> bool:
+    return any(s.trigger == "observe" and s.source == "terminating" for s in cell.trace.steps)
+
+
+async def test_an_observer_woken_as_the_termination_begins_gets_terminated() -> None:
+    race = SelfStopping()
+    async with cc.Session(race.tools()) as session:
+        race.session = session
+        cell = await session.create_cell(
+            'await tools.hold(); text("a"); tools.stop(); yield_control(); await tools.hold()'
+        )
+        observer = await race.observe(lambda: cell.wait(yield_after=3600))
+        race.go.set()  # yield_control() wakes the observer, the stop tool terminates the cell
+        assert await asyncio.wait_for(observer, 5) == cc.Terminated(
+            content_items=[cc.TextItem(text="a")]
+        )
+        assert looked_again_while_terminating(cell)
+        with pytest.raises(cc.MissingCell):
+            await session.terminate(cell.id)
+
+
+async def test_a_pausable_observer_woken_by_a_frontier_as_the_termination_begins() -> None:
+    race = SelfStopping()
+    async with cc.Session(race.tools()) as session:
+        race.session = session
+        cell = await session.create_pausable_cell(
+            'await tools.hold(); text("a"); tools.stop(); await tools.hold()'
+        )
+        first = await cell.wait_to_pending()
+        assert isinstance(first, cc.Pending)
+        await cell.resume(first.generation)  # running, waiting for hold's answer
+        observer = await race.observe(cell.wait_to_pending)
+        race.go.set()  # the next frontier wakes the observer, the stop tool terminates the cell
+        final = await asyncio.wait_for(observer, 5)
+        assert final == cc.Terminated(content_items=[cc.TextItem(text="a")])
+        assert looked_again_while_terminating(cell)

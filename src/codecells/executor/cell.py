@@ -382,6 +382,10 @@ class CellExecutor:
         """An observer is attached."""
         return self._observer is not None
 
+    def already_attached(self, *, observer: Observer | None = None, **_: Any) -> bool:
+        """The observer is the one attached: woken, it looks again."""
+        return observer is not None and observer is self._observer
+
     def yield_ready(self, *, observer: Observer | None = None, **_: Any) -> bool:
         """Output is due now: an initial yield is buffered, or this observer's yield is due."""
         return self._outbox.initial_yield is not None or bool(observer and observer.due)

@@ -22,7 +22,8 @@ Finishing commits the stored-value writes and records `Completed`, which waits i
 until it is claimed (observed, terminated or shut down) and the cell moves to `closed`. A
 termination request moves `running`/`pending` to `terminating`; engine events that still arrive
 there are absorbed (output is kept for the `Terminated` event, a finish loses: its writes are
-discarded); when cleanup is done the cell is `terminated`. Exactly one of `completed` and
+discarded); the observer attached then stays attached (also one woken just before, which looks
+again there) and gets the same `Terminated`; when cleanup is done the cell is `terminated`. Exactly one of `completed` and
 `terminating` is entered from a live state, so the table is the one place where "who won" is
 decided.
 
@@ -91,6 +92,7 @@ STATE_DESCRIPTIONS: dict[State, str] = {
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.OBSERVER_FREE: "no other observer is attached",
     G.OBSERVER_ATTACHED: "an observer is attached",
+    G.ALREADY_ATTACHED: "the observer is the one attached: woken, it looks again",
     G.YIELD_READY: "output is due now: an initial yield is buffered, or this observer's yield "
     "was requested or its deadline passed",
     G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
@@ -271,6 +273,9 @@ ROWS: tuple[Row, ...] = (
     # --- termination -----------------------------------------------------------------------------
     _row(T.TERMINATE, LIVE, S.TERMINATING, "stop the script, cancel tools and notifications",
          effects=(E.BEGIN_TERMINATION,)),
+    _row(T.OBSERVE, S.TERMINATING, None,
+         "the attached observer, woken as the termination began: it gets the terminal event",
+         when=(G.ALREADY_ATTACHED,)),
     _row(T.SHUTDOWN, LIVE, S.TERMINATING, "session shutdown stops the cell",
          effects=(E.BEGIN_TERMINATION,)),
     _row(T.SHUTDOWN, S.TERMINATING, None, "already stopping"),
@@ -333,7 +338,9 @@ REJECTIONS: tuple[RejectionRow, ...] = (
         R.BUSY_OBSERVER,
         "another observer is attached",
     ),
-    RejectionRow(T.OBSERVE, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping"),
+    RejectionRow(
+        T.OBSERVE, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping (a new observer)"
+    ),
     RejectionRow(
         T.TERMINATE, (S.TERMINATING,), R.ALREADY_TERMINATING, "a termination is in progress"
     ),
