@@ -30,6 +30,8 @@ decided.
 A cell *fails* when its undelivered output outgrows `SessionConfig.output_limit` or a guard or
 effect raises (`effect_failed`, fed by the executor): it is stopped at its step end and
 completes through `runtime_lost` with the failure as its error, so no cell is ever left stuck.
+Every completion commits the writes the script made (CONTRACT §5: "also with an error"): the
+engine's end carries them, also when the engine was stopped or lost.
 
 Rows for the same (state, trigger) are tried in order, first match wins. Requests that match no
 row are refused with the error named in `REJECTIONS`; anything else unmatched is a bug.
@@ -258,8 +260,9 @@ ROWS: tuple[Row, ...] = (
          effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
     _row(T.FINISHED_ERROR, S.RUNNING, S.COMPLETED, "commit writes; buffer Completed with error",
          effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
-    _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED, "no writes; Completed with the loss as error",
-         effects=(E.RECORD_COMPLETION,)),
+    _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED,
+         "commit the writes made so far; buffer Completed with the loss (or failure) as error",
+         effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
     _row(T.TOOL_RESULT, S.COMPLETED, None, "the script already settled: dropped"),
     _row(T.OBSERVE, S.COMPLETED, None,
          "a yield came first (initial split, or this observer's due yield): deliver Yielded",
