@@ -148,6 +148,8 @@ def test_handle_never_raises_for_arbitrary_json(
         @example("wait", {"cell_id": LIVE, "max_tokens": float("nan")})
         @example("wait", '{"cell_id": ' + "1" * 5000 + "}")
         @example("exec", '{"code": ' + "[" * 50_000 + "]" * 50_000 + "}")
+        @example("exec", {"code": '// @exec: {"yield_time_ms": 1' + "0" * 5000 + "}\ntext(1)"})
+        @example("exec", {"code": "// @exec: " + "[" * 100_000 + "\ntext(1)"})
         def one_call(name: str, arguments: Any) -> None:
             runner.run(harness.call(name, arguments))
 

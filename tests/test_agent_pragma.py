@@ -104,6 +104,22 @@ def test_invalid_json_names_the_parse_error() -> None:
         parse_exec_source("// @exec: {yield_time_ms: 1}\nx")
 
 
+@pytest.mark.parametrize(
+    ("directive", "reason"),
+    [
+        ('{"yield_time_ms": 1' + "0" * 5000 + "}", "Exceeds the limit"),
+        ("[" * 100_000, "nested too deeply"),
+    ],
+    ids=["5000-digit-number", "nested-100000-deep"],
+)
+def test_json_python_cannot_read_is_a_pragma_error(directive: str, reason: str) -> None:
+    """What `json.loads` refuses beyond syntax (Python's integer digit limit, its recursion
+    limit) is a pragma error too, not an exception escaping `CodeMode.handle`."""
+    with pytest.raises(PragmaError, match=r"^exec pragma must be valid JSON") as caught:
+        parse_exec_source(f"// @exec: {directive}\ntext(1)")
+    assert reason in str(caught.value)
+
+
 def test_largest_safe_integer_is_accepted() -> None:
     parsed = parse_exec_source('// @exec: {"yield_time_ms": 9007199254740991}\nx')
     assert parsed.yield_time_ms == 2**53 - 1

@@ -65,6 +65,9 @@ async def test_wait_refuses_a_yield_after_that_is_not_a_number(bad: object) -> N
         ("console", "yes"),
         ("stack_limit", 1),
         ("stack_limit", 8 * 1024),
+        ("stack_limit", 6 * 1024 * 1024 + 1),  # beyond the engine's largest stack
+        ("cpu_time_limit", 10**400),
+        ("default_yield_after", 10**400),
     ],
 )
 def test_session_config_refuses_wrong_types_and_sizes_the_engine_cannot_take(
@@ -72,6 +75,50 @@ def test_session_config_refuses_wrong_types_and_sizes_the_engine_cannot_take(
 ) -> None:
     with pytest.raises(ValueError, match=field):
         cc.SessionConfig(**{field: bad})  # type: ignore[arg-type]
+
+
+async def test_wait_refuses_a_yield_after_too_large_for_a_float() -> None:
+    async with cc.Session() as session:
+        cell = await session.create_cell('text("x")')
+        with pytest.raises(ValueError, match="yield_after must be a finite number"):
+            await cell.wait(yield_after=10**400)
+        assert await cell.wait() == cc.Completed(
+            content_items=[cc.TextItem(text="x")], error_text=None
+        )
+
+
+class _NotADelegate:
+    """Has neither of a delegate's methods."""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"config": {"cpu_time_limit": 1.0}}, "config must be a SessionConfig instance"),
+        ({"config": cc.SessionConfig}, "config must be a SessionConfig instance"),
+        ({"tools": None}, "tools must be an iterable"),
+        ({"tools": "echo"}, "tools must be an iterable"),
+        ({"delegate": _NotADelegate()}, "delegate must implement invoke_tool"),
+    ],
+    ids=["config-dict", "config-class", "tools-none", "tools-str", "delegate-without-methods"],
+)
+def test_session_refuses_arguments_of_the_wrong_kind_at_once(
+    arguments: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        cc.Session(**arguments)  # type: ignore[arg-type]
+
+
+async def test_a_delegate_with_only_notify_is_accepted() -> None:
+    heard: list[str] = []
+
+    class Notes:
+        async def notify(self, call_id: str, cell_id: str, text: str) -> None:
+            heard.append(text)
+
+    async with cc.Session(delegate=Notes()) as session:
+        event = await (await session.create_cell('await notify("hi"); text("ok")')).wait()
+    assert texts(event) == ["ok"] and heard == ["hi"]
 
 
 async def test_the_largest_accepted_limits_run_a_cell() -> None:

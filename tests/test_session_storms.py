@@ -7,7 +7,8 @@ import asyncio
 import gc
 
 import codecells as cc
-from codecells.engine.protocol import ToolCallRequested
+from codecells.engine.failures import tool_input_limit_text
+from codecells.engine.protocol import EngineLimits, ToolCallRequested
 from codecells.engine.quickjs_engine import (
     MAX_PENDING_TIMERS,
     MAX_PENDING_TOOL_CALLS,
@@ -283,3 +284,43 @@ async def test_a_steps_events_are_released_once_fed_while_the_cell_waits() -> No
         )
         assert isinstance(await cell.terminate(), cc.Terminated)
     assert alive == 0
+
+
+INPUT_LIMITS = cc.SessionConfig(memory_limit=6 * 1024 * 1024)
+MEGA = 'const s = "x".repeat(1e6);'
+
+
+async def test_outstanding_calls_hold_no_more_input_than_the_memory_limit() -> None:
+    """The host holds each call's input until it is answered, outside the cell's heap (which
+    frees it once the step's messages are drained): a cell leaving calls outstanding step
+    after step ends at its memory limit instead (10,000 calls of 1 MB held 10 GB)."""
+
+    async def hold(s: str) -> int:
+        await asyncio.Event().wait()
+        return 0
+
+    async with cc.Session([hold], config=INPUT_LIMITS) as session:
+        cell = await session.create_cell(
+            MEGA + 'text("before"); for (let i = 0; i < 10; i++) {'
+            " tools.hold({s}); await new Promise((r) => setTimeout(r, 0)); }"
+        )
+        event = await cell.wait(yield_after=WAIT)
+        sent = [step for step in cell.trace.steps if step.trigger is Trigger.TOOL_CALL]
+    assert isinstance(event, cc.Completed)
+    limits = EngineLimits(memory=INPUT_LIMITS.memory_limit)
+    assert event.error_text == tool_input_limit_text(limits)
+    assert event.content_items == [cc.TextItem(text="before")]
+    assert len(sent) == 6  # the seventh megabyte was refused before it reached the host
+
+
+async def test_answered_calls_free_their_input_from_the_count() -> None:
+    async def size(s: str) -> int:
+        return len(s)
+
+    async with cc.Session([size], config=INPUT_LIMITS) as session:
+        cell = await session.create_cell(
+            MEGA + "let total = 0; for (let i = 0; i < 20; i++) total += await tools.size({s});"
+            "text(total)"
+        )
+        event = await cell.wait(yield_after=WAIT)
+    assert event == cc.Completed(content_items=[cc.TextItem(text=str(20 * 10**6))])

@@ -153,6 +153,30 @@ def test_cli_runs_a_host_and_its_traces_combine(
     assert main(["coverage", *map(str, files)]) == 0
     assert f"pausable: {len(files)} traces" in capsys.readouterr().out
     assert main(["test-host", "examples.my_host"]) == 2
-    assert "expected module:factory" in capsys.readouterr().err
+    assert "expects MODULE:ATTR" in capsys.readouterr().err
     assert main(["test-host", "examples.my_host:nothing_here"]) == 2
     assert "cannot load" in capsys.readouterr().err
+
+
+def _raising_factory() -> Any:
+    raise RuntimeError("factory broke")
+
+
+@pytest.mark.parametrize(
+    ("factory", "message"),
+    [
+        ("os:getcwd", "the host factory returned '"),
+        (f"{__name__}:_raising_factory", "the host factory raised RuntimeError: factory broke"),
+    ],
+    ids=["not-a-host", "raises"],
+)
+def test_cli_test_host_reports_a_broken_factory_in_one_line(
+    factory: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A factory that raises or returns no `Host` is a usage error (status 2, one line), not a
+    traceback (an AttributeError of the suite's own driver hid the cause)."""
+    from codecells.cli import main
+
+    assert main(["test-host", factory, "--examples", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"codecells test-host: {message}") and err.count("\n") == 1

@@ -8,6 +8,8 @@ import sys
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .engine.failures import MAX_STACK_BYTES
+
 __all__ = ["DEFAULT_OUTPUT_LIMIT", "MIN_STACK_LIMIT", "SessionConfig", "check_yield_after"]
 
 DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024
@@ -22,9 +24,15 @@ def check_yield_after(seconds: float) -> float:
     (TypeError for what is not a real number: a bool or a str is a mistake, not a duration)."""
     if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
         raise TypeError(f"yield_after must be a number of seconds, got {seconds!r}")
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"yield_after must be a finite number of seconds >= 0, got {seconds}")
-    return float(seconds)
+    try:
+        as_float = float(seconds)
+    except OverflowError:  # an int past the largest float
+        as_float = math.inf
+    if not math.isfinite(as_float) or as_float < 0:
+        shown = repr(seconds)
+        shown = shown if len(shown) <= 40 else f"{shown[:20]}…"
+        raise ValueError(f"yield_after must be a finite number of seconds >= 0, got {shown}")
+    return as_float
 
 
 class SessionConfig(BaseModel):
@@ -46,12 +54,18 @@ class SessionConfig(BaseModel):
         256 * 1024 * 1024,
         gt=0,
         le=sys.maxsize,
-        description="bytes of JavaScript heap per cell (None: unlimited)",
+        description=(
+            "bytes of JavaScript heap per cell, and characters of input the host holds for its "
+            "outstanding tool calls (None: unlimited)"
+        ),
     )
     stack_limit: int | None = Field(
         1024 * 1024,
         ge=MIN_STACK_LIMIT,
-        description="bytes of JavaScript stack per cell, at least 32 KiB (None: engine default)",
+        le=MAX_STACK_BYTES,  # the worker threads' C stack must hold it
+        description=(
+            "bytes of JavaScript stack per cell, 32 KiB to 6 MiB (None: engine default, 4 MiB)"
+        ),
     )
     output_limit: int | None = Field(
         DEFAULT_OUTPUT_LIMIT,

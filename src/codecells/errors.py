@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 __all__ = [
     "AlreadyTerminating",
     "BusyObserver",
@@ -20,7 +22,24 @@ __all__ = [
 
 
 class CodeCellsError(Exception):
-    """Base class of every codecells error."""
+    """Base class of every codecells error. Errors pickle and copy as they were raised (their
+    constructor's arguments are kept: the message is built from them)."""
+
+    _made_with: tuple[tuple[Any, ...], dict[str, Any]]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        error = super().__new__(cls, *args)
+        error._made_with = (args, kwargs)
+        return error
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args, kwargs = self._made_with
+        state = {name: value for name, value in vars(self).items() if name != "_made_with"}
+        return (_rebuild, (type(self), args, kwargs), state)
+
+
+def _rebuild(cls: type[CodeCellsError], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    return cls(*args, **kwargs)
 
 
 class ShuttingDown(CodeCellsError):
@@ -79,7 +98,7 @@ class InvalidGeneration(CodeCellsError):
         self.cell_id = cell_id
         self.requested = requested
         self.latest = latest
-        shown = "none" if latest is None else str(latest)
+        shown = latest or "none"  # as CONTRACT §7 writes it (generations start at 1)
         super().__init__(
             f"exec cell {cell_id} cannot resume generation {requested}; latest generation is {shown}"
         )

@@ -151,6 +151,7 @@ class Session:
         lease: float = DEFAULT_LEASE,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        _check_arguments(tools, delegate, config)
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
         refuse_name_clashes(t.definition for t in self._tools)
@@ -528,6 +529,24 @@ class Session:
                 cell_closed(cell_id)
             except Exception:
                 log.warning("delegate.cell_closed(%s) failed", cell_id, exc_info=True)
+
+
+def _check_arguments(tools: object, delegate: object, config: object) -> None:
+    """TypeError, at the call, for arguments of the wrong kind (they failed later, unclearly)."""
+    if isinstance(tools, (str, bytes)) or not isinstance(tools, Iterable):
+        raise TypeError(f"tools must be an iterable of functions or ToolDefinitions, got {tools!r}")
+    if config is not None and not isinstance(config, SessionConfig):
+        raise TypeError(
+            f"config must be a SessionConfig instance, got {config!r}"
+            " (e.g. SessionConfig(cpu_time_limit=5.0))"
+        )
+    if delegate is not None and not any(
+        callable(getattr(delegate, method, None)) for method in ("invoke_tool", "notify")
+    ):
+        raise TypeError(
+            f"delegate must implement invoke_tool(call) and/or notify(call_id, cell_id, text),"
+            f" got {delegate!r}"
+        )
 
 
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import math
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from ..function_tools import bind_tool
+from ..loading import load_attribute
 from ..tools import refuse_name_clashes
 from .catalog import DEFAULT_CATALOG_THRESHOLD, with_tool_catalog
 from .run import run_script
@@ -169,18 +168,10 @@ def _load_tools(spec: str | None) -> Sequence[Tool]:
         from ..demo.tools import DEMO_TOOLS
 
         return list(DEMO_TOOLS)
-    module_name, sep, attr = spec.partition(":")
-    if not (module_name and sep and attr):
-        raise ValueError(f"--tools expects MODULE:ATTR, got {spec!r}")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
     try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        raise
-    except Exception as err:  # noqa: BLE001 - the module's own failure, told in one line
-        raise ValueError(f"importing {module_name} failed: {type(err).__name__}: {err}") from None
-    value = getattr(module, attr, None)
+        value = load_attribute(spec)
+    except ValueError as err:
+        raise ValueError(f"--tools {err}") from None
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"{spec} must be a list of ToolDefinitions and/or functions")
     try:  # refused here as the session would refuse them: a usage error, not a traceback

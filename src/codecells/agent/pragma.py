@@ -64,10 +64,11 @@ def parse_exec_source(source: str) -> ExecSource:
     directive = stripped[len(PRAGMA_PREFIX) :].strip()
     try:
         settings = json.loads(directive)
-    except json.JSONDecodeError as err:
+    except (ValueError, RecursionError) as err:  # also numbers past Python's digit limit
         if not directive:
             raise PragmaError(f"exec pragma must be a JSON object with {_SUPPORTED}") from None
-        raise PragmaError(f"exec pragma must be valid JSON with {_SUPPORTED}: {err}") from None
+        reason = "nested too deeply" if isinstance(err, RecursionError) else err
+        raise PragmaError(f"exec pragma must be valid JSON with {_SUPPORTED}: {reason}") from None
     if not isinstance(settings, dict):
         raise PragmaError(f"exec pragma must be a JSON object with {_SUPPORTED}")
     for key in settings:

@@ -16,6 +16,7 @@ __all__ = [
     "output_limit_text",
     "script_error_text",
     "stack_limit_text",
+    "tool_input_limit_text",
 ]
 
 MAX_STACK_BYTES = 6 * 1024 * 1024
@@ -43,6 +44,15 @@ def memory_limit_text(limits: EngineLimits) -> str:
         return "memory_limit exceeded: the JavaScript engine ran out of memory"
     return (
         f"memory_limit exceeded: the cell used more than {limits.memory} bytes of JavaScript memory"
+    )
+
+
+def tool_input_limit_text(limits: EngineLimits) -> str:
+    """The error text for a cell whose outstanding tool calls' inputs, held by the host until
+    each call is answered, outgrew its memory limit (counted in characters of their JSON)."""
+    return (
+        f"memory_limit exceeded: the cell's outstanding tool calls held more than {limits.memory}"
+        " characters of input (await some before making more)"
     )
 
 

@@ -6,7 +6,7 @@
 //   ["t", text] ["i", url, detail] ["c", callId, toolIndex, input] ["n", text] ["y"]
 //   ["ts", timerId, delayMs] ["tc", timerId] ["s", key, valueJson]
 //   ["d", errorText | null, limit | null]   limit: "memory" | "stack" | "null" (see S.fail),
-//                                           or "calls" | "timers" (S.overCap)
+//                                           or "calls" | "timers" | "inputs" (S.overCap)
 //   ["o"] (output beyond the limit: the script ends with output_limit's error)
 //
 // Every built-in used after cell code starts is captured in `D` first. QuickJS compiles
@@ -77,6 +77,7 @@
       chunks: { __proto__: null }, ended: false, settled: 0, callCount: 0, out: 0,
       outLimit: config.outputLimit ?? Infinity, itemCost: config.itemOverhead,
       calling: 0, maxCalls: config.maxToolCalls, timing: 0, maxTimers: config.maxTimers,
+      inputs: 0, maxInputs: config.maxInputChars ?? Infinity,
       EXIT: O.freeze({ __proto__: null }),
     };
     S.emit = (message) => {
@@ -98,11 +99,14 @@
       S.ended = true;
     };
     // One more outstanding tool call (`S.calling`) or pending timer (`S.timing`) than the host
-    // allows ends the cell here, before its message: Python never receives a storm beyond the
-    // cap (the error text, named by `limit`, is Python's). Throws to stop the script.
+    // allows, or more characters of input held by the host for outstanding calls (`S.inputs`:
+    // the host holds them outside the heap), ends the cell here, before its message: Python
+    // never receives a storm beyond the cap (the error text, named by `limit`, is Python's).
+    // Throws to stop the script.
     S.overCap = (limit) => {
       if (!S.ended) S.finish(limit + " over the cap", limit);
-      throw limit === "calls" ? "tool_call_limit exceeded" : "timer_limit exceeded";
+      throw limit === "calls" ? "tool_call_limit exceeded"
+        : limit === "timers" ? "timer_limit exceeded" : "memory_limit exceeded";
     };
     // "memory" or "stack" if `error` is the engine's own limit error, else null. Decided by the
     // error's brand, exact built-in prototype and own message, never by its text: a thrown
@@ -178,9 +182,12 @@
           + D.MAX_DEPTH + " levels";
       }
       if (!S.ended && ++S.calling > S.maxCalls) S.overCap("calls");
+      if (!S.ended && (S.inputs += json.length) > S.maxInputs) S.overCap("inputs");
       const id = "tool-" + ++S.callCount;
       let settle;
-      const promise = new D.P((resolve, reject) => { settle = { __proto__: null, resolve, reject }; });
+      const promise = new D.P((resolve, reject) => {
+        settle = { __proto__: null, resolve, reject, size: json.length };
+      });
       if (!S.ended) S.calls[id] = settle;
       S.emit('["c","' + id + '",' + index + "," + json + "]");
       return promise;
@@ -239,6 +246,7 @@
           else {
             delete S.calls[a];
             S.calling--;
+            S.inputs -= settle.size;
             (op === "resolve" ? settle.resolve : settle.reject)(D.parse(b));
           }
         } else if (op === "fire") {

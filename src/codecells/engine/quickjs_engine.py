@@ -28,6 +28,7 @@ from .failures import (
     output_limit_text,
     script_error_text,
     stack_limit_text,
+    tool_input_limit_text,
 )
 from .interrupt import ContextLayout, memory_interrupts
 from .precompiled import Prelude, install_prelude
@@ -335,6 +336,7 @@ class QuickJSEngine:
             "itemOverhead": ITEM_OVERHEAD,
             "maxToolCalls": MAX_PENDING_TOOL_CALLS,  # the prelude enforces the caps (S.overCap)
             "maxTimers": MAX_PENDING_TIMERS,
+            "maxInputChars": self._limits.memory,  # outstanding calls' inputs, held by the host
             # without a sticky stop (docs/engine.md, security model)
             "bindStatics": self._layout is None or not _THREAD_CLOCKS,
         }
@@ -494,11 +496,13 @@ class QuickJSEngine:
     def _script_error_text(self, text: str, limit: str | None) -> str:
         """The script's failure: `limit` is the prelude's verdict from the error object itself
         ("memory", "stack", or "null" for a thrown `null`), or the cap it ended the cell at
-        ("calls", "timers"), never derived from the text."""
+        ("calls", "timers", "inputs"), never derived from the text."""
         if limit == "calls":
             return tool_call_limit_text()
         if limit == "timers":
             return timer_limit_text()
+        if limit == "inputs":
+            return tool_input_limit_text(self._limits)
         if limit == "memory" or (limit == "null" and self._near_memory_limit()):
             return memory_limit_text(self._limits)
         if limit == "stack":

@@ -184,11 +184,11 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _test_host(args: argparse.Namespace) -> int:
-    from .suite import load_factory, run_host_suite
+    from .suite import FactoryError, load_factory, run_host_suite
 
     try:
         factory = load_factory(args.factory)
-    except (ImportError, AttributeError, ValueError) as exc:
+    except ValueError as exc:
         raise CliError(f"cannot load {args.factory}: {exc}") from None
     kinds = tuple(CellKind(k) for k in args.kind or [k.value for k in CellKind])
     if not args.verbose:  # the report says what went wrong; the session's own warnings repeat it
@@ -201,7 +201,7 @@ def _test_host(args: argparse.Namespace) -> int:
             steps=args.steps,
             timeout=args.timeout,
         )
-    except ImportError as exc:
+    except (ImportError, FactoryError) as exc:
         raise CliError(str(exc)) from None
     print(report.text())
     if args.traces is not None:

@@ -137,6 +137,7 @@ class HostDriver:
         self.context = HostContext(self.definition)
         self.timeout = timeout
         self.traces: list[Trace] = []
+        self.taken: list[Step] = []  # the steps applied since reset, the failing one last
         self._session: Session | None = None
 
     # --- Driver ----------------------------------------------------------------------------
@@ -172,7 +173,7 @@ class HostDriver:
         self.ended_by: Trigger | None = None  # the finish (or loss) before any termination
         self.shut_down = False
         self.resumes = 0  # resume() calls that resumed the current frontier
-        self.taken: list[Step] = []  # the steps applied since reset, the failing one last
+        self.taken = []
         create = (
             self._session.create_cell
             if self.kind is CellKind.CONTINUING

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 
 from ..fsm import LifecycleDefinition, Trace
 from ..kinds import CellKind
+from ..loading import load_attribute
 from ._aio import resolve
 from ._defs import Lifecycle, lifecycle
 from .coverage import Coverage, coverage_of
@@ -27,6 +27,7 @@ from .stateful import lifecycle_state_machine
 
 __all__ = [
     "HostFactory",
+    "FactoryError",
     "HostReport",
     "check_host",
     "host_suite",
@@ -106,7 +107,7 @@ async def _run_paths(
     for path in {str(p): p for p in chosen}.values():
         if stop(report):
             return
-        driver = HostDriver(d, await resolve(factory()), timeout=timeout)
+        driver = HostDriver(d, await _make_host(factory), timeout=timeout)
         try:
             await driver.reset()
             for step in path.steps:
@@ -191,7 +192,7 @@ class _LazyHostDriver(HostDriver):
         self._factory = factory
 
     async def reset(self) -> None:
-        self.host = await resolve(self._factory())
+        self.host = await _make_host(self._factory)
         await super().reset()
 
 
@@ -264,13 +265,26 @@ def host_suite(factory: HostFactory, **options: Any) -> Callable[[], None]:
 
 
 def load_factory(spec: str) -> HostFactory:
-    """``module:attribute`` -> that factory (a callable returning a `Host`, or a `Host`)."""
-    module_name, _, attribute = spec.partition(":")
-    if not module_name or not attribute:
-        raise ValueError(f"expected module:factory, got {spec!r}")
-    target = getattr(importlib.import_module(module_name), attribute)
+    """``module:attribute`` -> that factory (a callable returning a `Host`, or a `Host`);
+    ValueError with a one-line reason."""
+    target = load_attribute(spec)
     if isinstance(target, Host):
         return lambda: target
     if not callable(target):
         raise ValueError(f"{spec} is neither a Host nor a callable returning one")
     return target  # type: ignore[no-any-return]
+
+
+class FactoryError(Exception):
+    """The host factory raised, or returned something that is not a `Host`."""
+
+
+async def _make_host(factory: HostFactory) -> Host:
+    """`factory()`'s host, awaited if need be; `FactoryError` if it fails or is no `Host`."""
+    try:
+        host = await resolve(factory())
+    except Exception as exc:  # noqa: BLE001 - the factory's own failure, reported as such
+        raise FactoryError(f"the host factory raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(host, Host):
+        raise FactoryError(f"the host factory returned {host!r}, not a codecells.testing.Host")
+    return host
