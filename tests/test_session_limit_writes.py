@@ -50,6 +50,7 @@ TOOLS = [tick, never]
 async def run_unobserved(session: cc.Session, kind: str, source: str) -> cc.Completed:
     """Run `source` with nobody observing (a pausable cell's frontiers are resumed unseen);
     return the event then observed."""
+    event: cc.Yielded | cc.Pending | cc.Completed | cc.Terminated
     if kind == "continuing":
         cell = await session.create_cell(source)
         await until(lambda: cell.state == "completed")

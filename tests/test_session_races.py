@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -137,16 +138,17 @@ async def test_closed_delegate_hook_failures_are_contained() -> None:
 
 
 class SelfStopping:
-    """Function tools for a cell that terminates itself: `hold` waits until `go` is set (so a
-    step can be started when an observer is attached), `stop` terminates cell "1". The tool
-    task of `stop`, dispatched before the script's next wake-up of its observer, begins the
-    termination before that observer looks again."""
+    """A session whose cell "1" terminates itself: `hold` waits until the race starts (so the
+    step that follows runs with an observer attached), `stop` terminates cell "1". The task of
+    `stop`, dispatched in the step before the script wakes its observer, begins the termination
+    before that observer looks again."""
 
     def __init__(self) -> None:
         self.go = asyncio.Event()
         self.session: cc.Session | None = None
 
-    def tools(self) -> list[Callable[[], Awaitable[None]]]:
+    @contextlib.asynccontextmanager
+    async def open(self) -> AsyncIterator[cc.Session]:
         async def hold() -> None:
             """Waits for the test."""
             await self.go.wait()
@@ -156,10 +158,14 @@ class SelfStopping:
             assert self.session is not None
             await self.session.terminate("1")
 
-        return [hold, stop]
+        async with cc.Session([hold, stop]) as self.session:
+            yield self.session
 
-    async def observe(self, wait: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
-        """Start the observer `wait()` and return once it is attached."""
+    async def race(
+        self, cell: cc.Cell | cc.PausableCell, wait: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        """Attach the observer `wait()`, then let the step run that wakes it and terminates the
+        cell; the observer's event, once it looked again while the cell was terminating."""
         attached = asyncio.Event()
 
         async def observer() -> Any:
@@ -168,42 +174,33 @@ class SelfStopping:
 
         task = asyncio.ensure_future(observer())
         await attached.wait()
-        return task
-
-
-def looked_again_while_terminating(cell: cc.Cell | cc.PausableCell) -> bool:
-    return any(s.trigger == "observe" and s.source == "terminating" for s in cell.trace.steps)
+        self.go.set()
+        event = await asyncio.wait_for(task, 5)
+        looked_again = [s for s in cell.trace.steps if s.trigger == "observe"][-1]
+        assert looked_again.source == "terminating", cell.trace
+        return event
 
 
 async def test_an_observer_woken_as_the_termination_begins_gets_terminated() -> None:
     race = SelfStopping()
-    async with cc.Session(race.tools()) as session:
-        race.session = session
+    async with race.open() as session:
         cell = await session.create_cell(
             'await tools.hold(); text("a"); tools.stop(); yield_control(); await tools.hold()'
         )
-        observer = await race.observe(lambda: cell.wait(yield_after=3600))
-        race.go.set()  # yield_control() wakes the observer, the stop tool terminates the cell
-        assert await asyncio.wait_for(observer, 5) == cc.Terminated(
-            content_items=[cc.TextItem(text="a")]
-        )
-        assert looked_again_while_terminating(cell)
+        final = await race.race(cell, lambda: cell.wait(yield_after=3600))  # woken by the yield
+        assert final == cc.Terminated(content_items=[cc.TextItem(text="a")])
         with pytest.raises(cc.MissingCell):
             await session.terminate(cell.id)
 
 
 async def test_a_pausable_observer_woken_by_a_frontier_as_the_termination_begins() -> None:
     race = SelfStopping()
-    async with cc.Session(race.tools()) as session:
-        race.session = session
+    async with race.open() as session:
         cell = await session.create_pausable_cell(
             'await tools.hold(); text("a"); tools.stop(); await tools.hold()'
         )
         first = await cell.wait_to_pending()
         assert isinstance(first, cc.Pending)
         await cell.resume(first.generation)  # running, waiting for hold's answer
-        observer = await race.observe(cell.wait_to_pending)
-        race.go.set()  # the next frontier wakes the observer, the stop tool terminates the cell
-        final = await asyncio.wait_for(observer, 5)
+        final = await race.race(cell, cell.wait_to_pending)  # woken by the next frontier
         assert final == cc.Terminated(content_items=[cc.TextItem(text="a")])
-        assert looked_again_while_terminating(cell)
