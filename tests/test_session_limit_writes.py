@@ -21,6 +21,10 @@ BREAKS = {
     "output-in-one-step": ("output_limit", 'for (;;) text("x".repeat(500))'),
     # output piling up over steps nobody observed: the host stops the cell at a step end
     "output-over-steps": ("output_limit", 'for (;;) { text("x".repeat(500)); await tools.tick() }'),
+    "tool-input": (
+        "memory_limit",
+        'const s = "x".repeat(1e6); for (;;) { tools.never({s}); await tools.tick() }',
+    ),
     "tool-calls": (
         "tool_call_limit",
         f"for (let i = 0; i <= {MAX_PENDING_TOOL_CALLS}; i++) tools.never()",
@@ -39,7 +43,7 @@ async def tick() -> None:
     """Ends the script's step."""
 
 
-async def never() -> None:
+async def never(s: str = "") -> None:
     """Never answers (its call stays outstanding until cancelled)."""
     await asyncio.Event().wait()
 
