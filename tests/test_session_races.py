@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from support import BLOCK, RecordingDelegate, texts, until
+from support import BLOCK, RecordingDelegate, observing, texts, until
 
 import codecells as cc
 
@@ -166,14 +166,7 @@ class SelfStopping:
     ) -> Any:
         """Attach the observer `wait()`, then let the step run that wakes it and terminates the
         cell; the observer's event, once it looked again while the cell was terminating."""
-        attached = asyncio.Event()
-
-        async def observer() -> Any:
-            attached.set()  # the wait below attaches in this same step
-            return await wait()
-
-        task = asyncio.ensure_future(observer())
-        await attached.wait()
+        task = await observing(wait)
         self.go.set()
         event = await asyncio.wait_for(task, 5)
         looked_again = [s for s in cell.trace.steps if s.trigger == "observe"][-1]
