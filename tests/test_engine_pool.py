@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -163,3 +165,119 @@ def test_first_steps_and_closes_are_not_weighed() -> None:
         job.release.set()
         until(job.reported)
     assert young_steps_admitted(pool) == 1
+
+
+SOON = 0.005  # a wall-clock limit blocked steps soon reach: they turn long
+
+
+def eventually(condition: Callable[[], bool]) -> None:
+    """Wait for a pool state no event announces (a step turning long, a thread retiring)."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "the pool never got there"
+        time.sleep(0.001)
+
+
+def test_long_steps_never_starve_a_short_one() -> None:
+    # More long steps than there used to be threads for (32): a short step still runs.
+    pool = WorkerPool("test-starve", young_steps=1, long_wall=SOON)
+    reports: list[Step] = []
+    blocked = [submit(pool, Step(reports, hold="block")) for _ in range(40)]
+    for job in blocked:
+        until(job.entered)
+    short = submit(pool, Step(reports))
+    until(short.reported)
+    assert reports == [short] and not any(job.release.is_set() for job in blocked)
+    for job in blocked:
+        job.release.set()
+    for job in blocked:
+        until(job.reported)
+
+
+def test_long_steps_take_threads_up_to_the_bound() -> None:
+    pool = WorkerPool("test-bound", young_steps=1, long_wall=SOON, threads=2)
+    reports: list[Step] = []
+    first, second = (submit(pool, Step(reports, hold="block")) for _ in range(2))
+    until(second.entered)  # admitted once `first` turned long
+    short = submit(pool, Step(reports))
+    eventually(lambda: pool.state().young == 0)  # `second` is long too: no young step runs
+    state = pool.state()
+    assert (state.threads, state.running, state.waiting) == (2, 2, 1), "no third thread"
+    first.release.set()  # its thread takes the waiting step
+    until(short.reported)
+    assert reports == [first, short]
+    second.release.set()
+    until(second.reported)
+
+
+def test_idle_threads_beyond_the_kept_ones_end() -> None:
+    pool = WorkerPool(
+        "test-retire", young_steps=1, long_wall=SOON, kept_threads=1, idle_seconds=0.05
+    )
+    reports: list[Step] = []
+    burst = [submit(pool, Step(reports, hold="block")) for _ in range(4)]
+    for job in burst:
+        until(job.entered)
+    assert pool.state().threads == 4
+    for job in burst:
+        job.release.set()
+        until(job.reported)
+    # Steps keep coming one at a time: the most recently idle thread takes each, so the others
+    # idle long enough to end.
+    deadline = time.monotonic() + WAIT
+    while pool.state().threads > 1:
+        assert time.monotonic() < deadline, "idle threads did not end"
+        until(submit(pool, Step(reports)).reported)
+    until(submit(pool, Step(reports)).reported)
+    assert pool.state().threads == 1
+
+
+class Refusals:
+    """`threading.Thread.start` failing for a pool's threads, as when the process is out of
+    threads or memory."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, prefixes: tuple[str, ...]) -> None:
+        self.on = threading.Event()
+        self.refused = threading.Event()
+        start = threading.Thread.start
+
+        def maybe_refuse(thread: threading.Thread) -> None:
+            if self.on.is_set() and thread.name.startswith(prefixes):
+                self.refused.set()
+                raise RuntimeError("can't start new thread")
+            start(thread)
+
+        monkeypatch.setattr(threading.Thread, "start", maybe_refuse)
+
+
+def test_a_thread_the_platform_refuses_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The short step waits (nothing raises), and runs as soon as a thread can be started.
+    refusals = Refusals(monkeypatch, ("test-refused-",))
+    pool = WorkerPool("test-refused", young_steps=1, long_wall=SOON)
+    reports: list[Step] = []
+    blocked = submit(pool, Step(reports, hold="block"))
+    until(blocked.entered)
+    refusals.on.set()
+    short = submit(pool, Step(reports))
+    until(refusals.refused)
+    assert pool.state().threads == 1 and not short.entered.is_set()
+    refusals.on.clear()
+    until(short.reported)
+    assert not blocked.release.is_set() and pool.state().threads == 2
+    blocked.release.set()
+    until(blocked.reported)
+
+
+def test_without_new_threads_a_step_waits_for_a_busy_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not even the supervisor starts: the waiting step runs once a worker is free again.
+    refusals = Refusals(monkeypatch, ("test-threadless-", "supervisor of test-threadless"))
+    pool = WorkerPool("test-threadless", young_steps=1, long_wall=SOON)
+    reports: list[Step] = []
+    blocked = submit(pool, Step(reports, hold="block"))
+    until(blocked.entered)
+    refusals.on.set()
+    short = submit(pool, Step(reports))
+    assert refusals.refused.is_set() and pool.state().waiting == 1
+    blocked.release.set()
+    until(short.reported)
+    assert reports == [blocked, short] and pool.state().threads == 1

@@ -146,8 +146,8 @@ async def test_a_step_that_outlives_its_event_loop_keeps_its_worker() -> None:
     await asyncio.to_thread(on_another_loop)
     gate.release.set()
     await wait_for(gate.returned)
-    # All the workers there may be, the one that answered a closed loop included, take steps.
-    gates = [Gate() for _ in range(WORKER_THREADS)]
+    # Every worker there is, the one that answered a closed loop included, takes steps.
+    gates = [Gate() for _ in range(len(workers()) + 1)]
     steps = [run_step(g) for g in gates]
     for g in gates:
         await wait_for(g.entered)

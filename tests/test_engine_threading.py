@@ -6,11 +6,12 @@ import asyncio
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from hostile.engine_driver import INTERRUPTED, engine, finished, run, running_script, texts
 
-from codecells.engine import fallback_only, memory_interrupts, run_step
+from codecells.engine import fallback_only, interrupt, memory_interrupts, run_step
 from codecells.engine.failures import cpu_limit_text
 from codecells.engine.interrupt import ContextLayout
 from codecells.engine.protocol import (
@@ -23,6 +24,9 @@ from codecells.engine.protocol import (
 )
 
 UNLIMITED = EngineLimits()
+# ~10-80 ms per call, and QuickJS runs its interrupt handler only every 10,000 polls: unless
+# the stop brings the next run forward, it lands after minutes.
+LONG_NATIVE_CALLS = 'const s = "x".repeat(5e7); let n = 0; for (;;) n += s.indexOf("y")'
 
 
 def verified_layout() -> ContextLayout:
@@ -62,6 +66,7 @@ def test_memory_interrupt_is_verified_here() -> None:
         "/^(a+)+$/.test('a'.repeat(50) + 'b')",
         "for (;;) await null;",
         "const f = () => { Promise.resolve().then(f) }; f(); await new Promise(() => {})",
+        LONG_NATIVE_CALLS,
     ],
 )
 async def test_interrupt_stops_a_cpu_bound_step_within_a_second(source: str) -> None:
@@ -76,6 +81,27 @@ async def test_interrupt_stops_a_cpu_bound_step_within_a_second(source: str) -> 
     assert time.monotonic() - interrupted_at < 1.0
     assert events[-1] == INTERRUPTED
     assert eng.step() == [INTERRUPTED]
+
+
+async def test_the_cpu_limit_ends_a_loop_of_long_native_calls() -> None:
+    limits = EngineLimits(cpu_time=0.3)
+    events = await asyncio.wait_for(run_step(engine(LONG_NATIVE_CALLS, limits=limits)), 10)
+    assert finished(events).error_text == cpu_limit_text(limits)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the memory interrupt is verified on Linux")
+@pytest.mark.parametrize(
+    "failure",
+    [("_INTERRUPT_COUNTER", 544), ("_counter_polls_next", lambda layout: False)],
+    ids=["offset-of-another-field", "polls-not-brought-forward"],
+)
+def test_the_interrupt_counter_is_written_only_where_verified(failure: tuple[str, object]) -> None:
+    # Where the counter does not check out, a stop writes the limit alone (slower, still safe).
+    layout = verified_layout()
+    assert layout.interrupt_counter is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(interrupt, *failure)
+        assert interrupt._verified_layout() == replace(layout, interrupt_counter=None)
 
 
 async def test_interrupt_keeps_output_and_writes_made_before_it() -> None:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from support import BLOCK, RecordingDelegate, observing, until
 
 import codecells as cc
+from codecells.engine.protocol import Output, Quiescent, Started
+from codecells.testing import ScriptedEngine
+
+# A loop of long native calls: QuickJS polls for interrupts only every 10,000 operations, so a
+# stop that only waited for the next poll landed after minutes (~80 ms per `indexOf`).
+NATIVE_CALLS = 'const s = "x".repeat(5e7); let n = 0; while (true) { n += s.indexOf("y"); }'
 
 
-async def test_shutdown_stops_cpu_bound_cells_within_a_second() -> None:
+@pytest.mark.parametrize("busy", ["while (true) {}", NATIVE_CALLS])
+async def test_shutdown_stops_cpu_bound_cells_within_a_second(busy: str) -> None:
     session = cc.Session()
-    cells = [await session.create_cell("while (true) {}") for _ in range(3)]
+    cells = [await session.create_cell(busy) for _ in range(3)]
     cells.append(await session.create_cell("for (;;) { await null; }"))
     loop = asyncio.get_running_loop()
     began = loop.time()
@@ -88,3 +96,34 @@ async def test_observers_attached_at_shutdown_get_terminated() -> None:
             cc.Terminated(content_items=[cc.TextItem(text="c")]),
             cc.Terminated(content_items=[]),
         ]
+
+
+class Unstoppable(ScriptedEngine):
+    """An engine whose first step runs on after an interrupt, as one endless native call or an
+    engine without a cross-thread interrupt would, until the test releases it."""
+
+    def __init__(self) -> None:
+        late = Output(item=cc.TextItem(text="late"))
+        super().__init__([[Started(), late, Quiescent()]], interruptible=False)
+        self.gate = self.hold()
+        self.released_engine = threading.Event()
+
+    def close(self) -> None:
+        super().close()
+        self.released_engine.set()
+
+
+@pytest.mark.parametrize("stop", ["terminate", "shutdown"])
+async def test_a_step_that_does_not_stop_is_given_up_on(stop: str) -> None:
+    engine = Unstoppable()
+    session = cc.Session(engine_factory=lambda spec: engine)
+    cell = await session.create_cell("/* scripted */")
+    await asyncio.to_thread(engine.gate.entered.wait, 10)
+    if stop == "terminate":
+        assert await asyncio.wait_for(cell.terminate(), 10) == cc.Terminated(content_items=[])
+    await asyncio.wait_for(session.shutdown(), 10)
+    assert cell.state == "terminated" and engine.interrupted
+    assert not engine.closed, "the engine is not closed under its running step"
+    engine.gate.release()  # the step ends at last: its events are dropped, the engine closed
+    assert await asyncio.to_thread(engine.released_engine.wait, 10)
+    assert [event.type for event in engine.returned[0]] == ["started", "output", "quiescent"]

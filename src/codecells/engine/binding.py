@@ -1,7 +1,8 @@
 """What the engine relies on of the quickjs-ng binding beyond its public Python API.
 
 Two optimisations reach into the binding (see docs/engine.md): the cross-thread interrupt
-(`interrupt.py`) writes a field of the ``quickjs.Context`` object, and the precompiled prelude
+(`interrupt.py`) writes a field of the ``quickjs.Context`` object and the interrupt counter of
+quickjs-ng's ``JSContext`` (``int interrupt_counter`` at offset 548), and the precompiled prelude
 (`precompiled.py`) calls quickjs-ng C functions the extension module exports. Both are used
 only with the pinned binding version on 64-bit Linux or macOS, only after a self-test on a
 live context, and never when `CODECELLS_NO_BINDING_INTERNALS` is set or inside

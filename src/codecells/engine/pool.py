@@ -9,10 +9,14 @@ time (`Job.step_cpu`: mostly JavaScript, which runs without the GIL) above `HEAV
 a young step per core. A step turns *long* once it has used `LONG_STEP_CPU` seconds of its
 thread's CPU (JavaScript burning a core), has sat that long in a host call (a plain `def` tool
 that blocks), or has lasted `LONG_STEP_WALL` whatever it does: it then gives up its slot and
-the next waiting job is admitted, on another thread if none is free, up to `WORKER_THREADS`
-steps at once plus those in host calls. A supervisor thread, awake only while jobs wait, finds long
-steps. So CPU-bound or blocked cells delay other cells' short steps by a few milliseconds,
-never starve them, and the pool is back to `YOUNG_STEPS` as soon as the long steps end.
+the next waiting job is admitted, on another thread if none is idle. Long steps hold threads,
+not slots: up to `WORKER_THREADS` threads step at once (threads in host calls not counted), so
+however many cells burn CPU or block, a short step still gets a thread. A supervisor thread,
+awake only while jobs wait, finds long steps. So CPU-bound or blocked cells delay other cells'
+short steps by a few milliseconds, never starve them, and the pool is back to `YOUNG_STEPS` as
+soon as the long steps end. Idle threads beyond `KEPT_THREADS` end after `IDLE_SECONDS` without
+a job (the most recently idle thread takes the next job, so a burst's extra threads do idle),
+and a thread the platform refuses to start is retried later, the job waiting meanwhile.
 
 A worker that finishes a step takes the next waiting job itself (no hand-off to another
 thread) and holds the finished job's report back for up to `REPORT_DELAY` (the supervisor hands
@@ -22,9 +26,9 @@ scheduling").
 
 from __future__ import annotations
 
+import logging
 import math
 import os
-import queue
 import threading
 import time
 from collections import deque
@@ -35,9 +39,12 @@ __all__ = [
     "CORES",
     "HEAVY_STEP_CPU",
     "HEAVY_WEIGHT",
+    "IDLE_SECONDS",
+    "KEPT_THREADS",
     "REPORT_DELAY",
     "LONG_STEP_CPU",
     "LONG_STEP_WALL",
+    "SPAWN_RETRY",
     "WORKER_STACK_BYTES",
     "WORKER_THREADS",
     "Job",
@@ -58,9 +65,17 @@ CORES = _usable_cores()
 YOUNG_STEPS = max(1, CORES - 1)
 """Young steps admitted at once: a core each, one core left to the event loop (the thread that
 feeds their events to the cells and runs `async def` tools)."""
-WORKER_THREADS = 32
-"""Steps running at once at most, long ones included (workers in a host call not counted: a
-blocking tool holds only its cell). More threads would add stack reservations, not throughput."""
+WORKER_THREADS = 256
+"""Threads stepping at once at most, long steps included (threads in a host call not counted: a
+blocking tool holds only its cell). Only long steps grow the pool past `YOUNG_STEPS`, so this
+bounds the threads (and their stack reservations) that many CPU-bound or blocked cells take;
+beyond it, the next steps wait for a thread."""
+KEPT_THREADS = max(4, CORES)
+"""Idle threads kept however long they idle."""
+IDLE_SECONDS = 5.0
+"""Seconds an idle thread beyond `KEPT_THREADS` waits for a job before it ends."""
+SPAWN_RETRY = 0.05
+"""Seconds before starting a thread is tried again after the platform refused one."""
 WORKER_STACK_BYTES = 8 * 1024 * 1024
 """C stack per worker: QuickJS's stack limit (1 MB default, up to 6 MB) must fit with room to
 spare, also where the platform default is small (musl: 128 KB)."""
@@ -80,6 +95,7 @@ REPORT_DELAY = 0.005
 job: the event loop is woken once for a batch instead of taking the GIL between every step."""
 _MIN_PAUSE = 0.0002
 _THREAD_CLOCKS = hasattr(time, "pthread_getcpuclockid")
+log = logging.getLogger("codecells")
 
 
 class Job(Protocol):
@@ -111,7 +127,7 @@ class PoolState:
 
 
 class _Worker:
-    __slots__ = ("clock", "cpu_began", "began", "host_since", "job", "young")
+    __slots__ = ("clock", "cpu_began", "began", "handed", "host_since", "job", "wake", "young")
 
     def __init__(self) -> None:
         self.clock = time.pthread_getcpuclockid(threading.get_ident()) if _THREAD_CLOCKS else 0
@@ -120,6 +136,9 @@ class _Worker:
         self.cpu_began = 0.0
         self.host_since = math.inf
         self.young = False
+        self.handed: Job | None = None  # the next job, handed over while idle (None: end)
+        self.wake = threading.Lock()  # released once `handed` is set
+        self.wake.acquire()
 
     def long_in(self, now: float, long_wall: float) -> float:
         """Seconds until this step is long at the earliest (<= 0: it is long now)."""
@@ -135,8 +154,9 @@ class _Worker:
 
 class WorkerPool:
     """Runs `Job`s on persistent daemon threads, admitting them as described above
-    (`young_steps`, `heavy_young_steps` and `long_wall` default to `YOUNG_STEPS`, `CORES` and
-    `LONG_STEP_WALL`)."""
+    (`young_steps`, `heavy_young_steps`, `long_wall`, `threads`, `kept_threads` and
+    `idle_seconds` default to `YOUNG_STEPS`, `CORES`, `LONG_STEP_WALL`, `WORKER_THREADS`,
+    `KEPT_THREADS` and `IDLE_SECONDS`)."""
 
     def __init__(
         self,
@@ -145,6 +165,9 @@ class WorkerPool:
         young_steps: int = YOUNG_STEPS,
         heavy_young_steps: int | None = None,
         long_wall: float = LONG_STEP_WALL,
+        threads: int = WORKER_THREADS,
+        kept_threads: int = KEPT_THREADS,
+        idle_seconds: float = IDLE_SECONDS,
     ) -> None:
         self._name = name
         self._young_steps = young_steps
@@ -154,14 +177,19 @@ class WorkerPool:
         self._step_cpu = 0.0  # running mean of `Job.step_cpu` (see `_weigh`)
         self._young_limit = young_steps
         self._long_wall = long_wall
+        self._max_threads = threads
+        self._kept_threads = kept_threads
+        self._idle_seconds = idle_seconds
         self._lock = threading.Lock()  # guards everything below
-        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()  # admitted, in order
         self._waiting: deque[Job] = deque()  # not admitted yet, in order of submission
         self._busy: set[_Worker] = set()
+        self._idle: list[_Worker] = []  # threads waiting for a job, the most recent last
         self._local = threading.local()
         self._threads = 0
-        self._idle = 0  # threads waiting for an admitted job and not yet promised one
-        self._running = 0  # admitted jobs, queued or running
+        self._started = 0  # threads ever started (their names' numbers)
+        self._spawn_after = 0.0  # monotonic time before which no thread is started
+        self._refused = False  # the last try to start a thread failed (logged once)
+        self._running = 0  # admitted jobs, handed over or running
         self._young = 0  # admitted jobs not found long
         self._exiting = False
         self._supervisor: threading.Thread | None = None
@@ -177,74 +205,111 @@ class WorkerPool:
         with self._lock:
             if self._exiting:
                 raise RuntimeError("cannot run a step while the interpreter exits")
-            if not self._waiting and self._has_room():
-                self._admit(job)
-                return
-            self._waiting.append(job)
-            self._wake_supervisor()
+            if self._waiting or not self._admit(job):
+                self._waiting.append(job)
+                self._wake_supervisor()
 
     def _wake_supervisor(self) -> None:
         if self._supervisor is None:
-            self._supervisor = threading.Thread(
+            supervisor = threading.Thread(
                 target=self._supervise, name=f"supervisor of {self._name}", daemon=True
             )
-            self._supervisor.start()
+            if self._started_thread(supervisor):  # else a later wake-up tries again
+                self._supervisor = supervisor
         elif self._asleep:
             self._asleep = False
             self._nudge.set()
 
-    def _has_room(self) -> bool:
+    def _admit(self, job: Job) -> bool:
+        """Hand `job` to the most recently idle thread, or to a new one, if a young slot is
+        free; False if it must wait."""
         if self._young >= self._young_limit:
             return False
-        if self._running < WORKER_THREADS:
-            return True
-        in_host = sum(worker.host_since < math.inf for worker in self._busy)
-        return self._running < WORKER_THREADS + in_host
-
-    def _admit(self, job: Job) -> None:
+        if self._idle:
+            worker = self._idle.pop()
+            worker.handed = job
+            worker.wake.release()
+        elif not (self._may_spawn() and self._spawn(job)):
+            return False
         self._young += 1
         self._running += 1
-        if self._idle:
-            self._idle -= 1
-        else:
-            self._spawn()
-        self._jobs.put(job)
+        return True
 
     def _admit_waiting(self) -> None:
-        while self._waiting and self._has_room():
-            self._admit(self._waiting.popleft())
+        while self._waiting and self._admit(self._waiting[0]):
+            self._waiting.popleft()
 
-    def _spawn(self) -> None:
-        """Start a worker with `WORKER_STACK_BYTES` of stack (a process-wide setting, changed
-        only around this thread's creation). Daemon threads: one blocked in a plain `def` tool
-        must not keep the interpreter from exiting (see `stop_all`)."""
-        self._threads += 1
+    def _may_spawn(self) -> bool:
+        if self._threads >= self._max_threads:
+            in_host = sum(worker.host_since < math.inf for worker in self._busy)
+            if self._threads >= self._max_threads + in_host:
+                return False
+        return self._spawn_after <= time.monotonic()
+
+    def _spawn(self, job: Job) -> bool:
+        """Start a worker for `job` with `WORKER_STACK_BYTES` of stack (a process-wide setting,
+        changed only around this thread's creation); False if the platform refused it. Daemon
+        threads: one blocked in a plain `def` tool must not keep the interpreter from exiting
+        (see `stop_all`)."""
         previous = threading.stack_size(WORKER_STACK_BYTES)
         try:
-            name = f"{self._name}-{self._threads}"
-            threading.Thread(target=self._work, name=name, daemon=True).start()
+            name = f"{self._name}-{self._started + 1}"
+            worker = threading.Thread(target=self._work, args=(job,), name=name, daemon=True)
+            if not self._started_thread(worker):
+                self._spawn_after = time.monotonic() + SPAWN_RETRY
+                return False
         finally:
             threading.stack_size(previous)
+        self._started += 1
+        self._threads += 1
+        return True
+
+    def _started_thread(self, thread: threading.Thread) -> bool:
+        """Start `thread`; False (logged once in a row) if the platform refused it."""
+        try:
+            thread.start()
+        except (RuntimeError, MemoryError) as exc:  # "can't start new thread"
+            if not self._refused:
+                log.warning("%s: could not start a thread: %s", self._name, exc)
+            self._refused = True
+            return False
+        self._refused = False
+        return True
 
     # --- workers -----------------------------------------------------------------------
 
-    def _work(self) -> None:
+    def _work(self, job: Job) -> None:
         worker = self._local.worker = _Worker()
-        job = self._take()
-        while job is not None:
+        self._begin_on_this_thread(worker, job)
+        while True:
             job.run()
             following, reports = self._next(worker, job)
             for done in reports:
                 done.report()
-            job = following or self._take()
+            if following is None:
+                following = self._wait(worker)
+                if following is None:
+                    return
+            job = following
 
-    def _take(self) -> Job | None:
-        job = self._jobs.get()
-        if job is not None:
-            cpu = time.thread_time()
+    def _wait(self, worker: _Worker) -> Job | None:
+        """Idle: wait to be handed a job. None: this thread ends (it idled `idle_seconds`
+        beyond the kept threads, or the interpreter exits)."""
+        while not worker.wake.acquire(timeout=self._idle_seconds):
             with self._lock:
-                self._begin(self._local.worker, job, cpu)
+                if self._threads > self._kept_threads and worker in self._idle:
+                    self._idle.remove(worker)
+                    self._threads -= 1
+                    return None
+        job, worker.handed = worker.handed, None
+        if job is not None:
+            self._begin_on_this_thread(worker, job)
         return job
+
+    def _begin_on_this_thread(self, worker: _Worker, job: Job) -> None:
+        cpu = time.thread_time()
+        with self._lock:
+            self._begin(worker, job, cpu)
 
     def _begin(self, worker: _Worker, job: Job, cpu: float) -> None:
         worker.job = job
@@ -266,14 +331,18 @@ class WorkerPool:
                 if done.step_cpu is not None:
                     self._weigh(done.step_cpu)
             following = None
-            if self._waiting and not self._exiting and self._has_room():
+            if self._waiting and not self._exiting and self._young < self._young_limit:
                 following = self._waiting.popleft()
                 self._young += 1
                 self._running += 1
                 self._begin(worker, following, cpu)
             else:
-                self._idle += 1
                 worker.job = None  # an idle worker keeps no job alive
+                if self._exiting:  # nothing handed: `_wait` ends the thread
+                    self._threads -= 1
+                    worker.wake.release()
+                else:
+                    self._idle.append(worker)
             now = time.monotonic()
             if following is not None and now - self._unreported_since < REPORT_DELAY:
                 if not self._unreported:
@@ -301,7 +370,7 @@ class WorkerPool:
         return None if worker is None else worker.job
 
     def enter_host_call(self) -> None:
-        """This worker's job calls host code that may block: it does not count against
+        """This worker's job calls host code that may block: its thread does not count against
         `WORKER_THREADS`, and after `LONG_STEP_CPU` not against the young steps either (the
         supervisor then admits waiting jobs). A float written, no lock: plain tools are called
         thousands of times a second."""
@@ -373,7 +442,9 @@ class WorkerPool:
             self._waiting.clear()
             self._unreported.clear()
             running = [worker.job for worker in self._busy if worker.job is not None]
-            for _ in range(self._threads):
-                self._jobs.put(None)
+            idle, self._idle = self._idle, []
+            self._threads -= len(idle)
+        for worker in idle:
+            worker.wake.release()  # nothing handed: the thread ends
         for job in running:
             job.stop()

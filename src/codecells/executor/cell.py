@@ -56,13 +56,18 @@ from .delivery import Event, Observer, Outbox
 from .journal import NO_JOURNAL, Journal
 from .timers import Timers
 
-__all__ = ["RUNTIME_LOST_TEXT", "CellExecutor", "CellHost", "LifecycleError"]
+__all__ = ["RUNTIME_LOST_TEXT", "STOP_GRACE", "CellExecutor", "CellHost", "LifecycleError"]
 
 RUNTIME_LOST_TEXT = "exec runtime ended unexpectedly"
 FEED_SLICE = 0.004
 """Seconds of feeding a step's events per event-loop callback: a step that emitted more (an
 event storm) is fed over several loop iterations, so no callback stalls the loop."""
 _FEED_CHECK = 32  # events fed between two looks at the clock
+STOP_GRACE = 0.5
+"""Seconds a terminating cell waits for its interrupted step to end. A step still running then
+(one native call the interrupt cannot cut short, or an engine that cannot interrupt at all) is
+given up on: the cell ends `Terminated` without its last events, and the engine is closed once
+the step returns (docs/executor.md). Session shutdown stays within a second."""
 log = logging.getLogger("codecells")
 _FINAL = frozenset({State.TERMINATED.value, State.CLOSED.value, State.DETACHED.value})
 
@@ -688,9 +693,13 @@ class CellExecutor:
     async def _step_stopped(self) -> None:
         """Wait for the interrupted step's last events. A step inside a plain `def` tool
         stops only when the tool returns: after `CANCEL_GRACE` it is given up on (its events are
-        dropped), as a cancelled async tool would be."""
+        dropped), as a cancelled async tool would be; any other step after `STOP_GRACE`."""
+        give_up = time.monotonic() + STOP_GRACE
         while self._step is not None and not self._step.done():
-            await asyncio.wait({self._step}, timeout=CANCEL_GRACE)
+            left = give_up - time.monotonic()
+            if left <= 0:
+                return
+            await asyncio.wait({self._step}, timeout=min(CANCEL_GRACE, left))
             if in_host_call(self._engine):
                 return
 
