@@ -11,6 +11,7 @@ from support import until
 
 import codecells as cc
 from codecells.engine.quickjs_engine import MAX_PENDING_TIMERS, MAX_PENDING_TOOL_CALLS
+from codecells.fsm import Trigger
 from codecells.store import SQLiteStore
 
 CONFIG = cc.SessionConfig(cpu_time_limit=0.5, memory_limit=32 << 20, output_limit=10_000)
@@ -92,3 +93,16 @@ async def test_a_durable_cell_over_a_limit_commits_its_writes_to_the_store(
         assert session.stored_values == {"k": {"early": 1}, "late": 2}
     async with cc.Session(TOOLS, store=SQLiteStore(db), session_id="s") as reopened:
         assert reopened.stored_values == {"k": {"early": 1}, "late": 2}
+
+
+async def test_a_suspended_durable_cell_that_fails_keeps_its_writes(tmp_path: Path) -> None:
+    # a failing guard or effect is a host bug: its consequence is planted, as in
+    # tests/test_durable_session.py; the released engine is replayed for the writes
+    async with cc.Session(TOOLS, store=SQLiteStore(tmp_path / "c.db"), session_id="s") as session:
+        cell = await session.create_pausable_cell(WRITES)
+        assert isinstance(await cell.wait_to_pending(), cc.Pending)
+        await cell.suspend()
+        cell._executor.fire(Trigger.EFFECT_FAILED, error_text="planted failure")
+        event = await cell.wait_to_pending()
+        assert isinstance(event, cc.Completed) and event.error_text == "planted failure"
+        assert session.stored_values == {"k": {"early": 1}}

@@ -162,16 +162,13 @@ class CellJournal:
 
     def step(self) -> list[AnyEngineEvent]:
         """Run one step of the inner engine (restoring it first if released) and journal it."""
-        if self._interrupted:  # the inner engine's end carries the script's writes
-            inner = self._inner
-            if inner is None:
-                return [Interrupted()]
-            inner.interrupt()
-            return inner.step()
         try:
             inner = self._inner or self._replay()
         except (ReplayDiverged, StoreError) as exc:
             return [Lost(message=str(exc))]
+        if self._interrupted:  # its end carries the script's writes (a released engine's too)
+            inner.interrupt()
+            return inner.step()
         with self._lock:
             batch = list(self._queued)
             self._queued.clear()
