@@ -87,7 +87,8 @@ async def test_observers_attached_at_shutdown_get_terminated() -> None:
         frontier = await pausable.wait_to_pending()
         assert isinstance(frontier, cc.Pending)
         await pausable.resume(frontier.generation)  # running, waiting for block's answer
-        observers = [
+        await until(lambda: any(call.cell_id == continuing.id for call in delegate.calls))
+        observers = [  # the continuing cell's first step (its text, its call) was fed
             await observing(lambda: continuing.wait(yield_after=3600)),
             await observing(pausable.wait_to_pending),
         ]
