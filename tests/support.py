@@ -68,6 +68,20 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     await asyncio.wait_for(spin(), timeout)
 
 
+async def observing(wait: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
+    """Start `wait()` (a cell's `wait` / `wait_to_pending`) as a task; return the task once its
+    observe request was made (the observer is attached, unless it was answered at once)."""
+    started = asyncio.Event()
+
+    async def observer() -> Any:
+        started.set()  # the wait below makes its request in this same step
+        return await wait()
+
+    task = asyncio.ensure_future(observer())
+    await started.wait()
+    return task
+
+
 def texts(event: Any) -> list[str]:
     """The text of every text item of an event, in order."""
     return [item.text for item in event.content_items if item.type == "text"]

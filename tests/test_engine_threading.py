@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
-from hostile.engine_driver import engine, finished, run, running_script, texts
+from hostile.engine_driver import INTERRUPTED, engine, finished, run, running_script, texts
 
 from codecells.engine import fallback_only, interrupt, memory_interrupts, run_step
 from codecells.engine.failures import cpu_limit_text
@@ -79,8 +79,8 @@ async def test_interrupt_stops_a_cpu_bound_step_within_a_second(source: str) -> 
     eng.interrupt()
     events = await asyncio.wait_for(step, timeout=5)
     assert time.monotonic() - interrupted_at < 1.0
-    assert events[-1] == Interrupted()
-    assert eng.step() == [Interrupted()]
+    assert events[-1] == INTERRUPTED
+    assert eng.step() == [INTERRUPTED]
 
 
 async def test_the_cpu_limit_ends_a_loop_of_long_native_calls() -> None:
@@ -104,22 +104,33 @@ def test_the_interrupt_counter_is_written_only_where_verified(failure: tuple[str
         assert interrupt._verified_layout() == replace(layout, interrupt_counter=None)
 
 
-async def test_interrupt_keeps_output_emitted_before_it() -> None:
+async def test_interrupt_keeps_output_and_writes_made_before_it() -> None:
     layout = verified_layout()
-    eng = engine('text("before"); for (;;) {}', limits=UNLIMITED)
+    eng = engine('text("before"); store("a", [1]); for (;;) {}', limits=UNLIMITED)
     step = asyncio.ensure_future(run_step(eng))
     await running_script(eng, layout)
     eng.interrupt()
     events = await asyncio.wait_for(step, timeout=5)
     assert texts(events) == ["before"]
-    assert events[-1] == Interrupted()
+    end = events[-1]
+    assert isinstance(end, Interrupted) and end.all_writes() == {"a": [1]}
+    assert eng.step() == [end], "and so does every later step"
+
+
+def test_an_interrupt_between_steps_keeps_the_earlier_steps_writes() -> None:
+    eng = engine('store("a", 1); await tools.t(); store("b", 2)', tools=["t"])
+    assert isinstance(eng.step()[-1], Quiescent)
+    eng.interrupt()
+    eng.post(ResolveTool(call_id="tool-1", value=1))
+    (end,) = eng.step()
+    assert isinstance(end, Interrupted) and end.all_writes() == {"a": 1}
 
 
 def test_interrupt_before_the_first_step() -> None:
     eng = engine('text("never")')
     eng.interrupt()
-    assert eng.step() == [Interrupted()]
-    assert eng.step() == [Interrupted()]
+    assert eng.step() == [INTERRUPTED]
+    assert eng.step() == [INTERRUPTED]
 
 
 @pytest.mark.parametrize("fallback", [False, True])
@@ -129,7 +140,7 @@ def test_interrupt_between_steps(fallback: bool) -> None:
         assert isinstance(eng.step()[-1], Quiescent)
         eng.interrupt()
         eng.post(ResolveTool(call_id="tool-1", value=1))
-        assert eng.step() == [Interrupted()]
+        assert eng.step() == [INTERRUPTED]
 
 
 async def test_fallback_stops_an_interrupted_loop_at_its_budget() -> None:
@@ -142,7 +153,10 @@ async def test_fallback_stops_an_interrupted_loop_at_its_budget() -> None:
         eng.interrupt()
         events = await asyncio.wait_for(step, timeout=5)
     # Without memory interrupts the entry runs to its budget, then the interrupt wins.
-    assert events[-1] in (Interrupted(), Finished(error_text=cpu_limit_text(limits)))
+    assert events[-1] in (
+        INTERRUPTED,
+        Finished(error_text=cpu_limit_text(limits), fresh_writes=True),
+    )
 
 
 async def test_close_during_a_step_interrupts_it() -> None:
@@ -151,7 +165,7 @@ async def test_close_during_a_step_interrupts_it() -> None:
     step = asyncio.ensure_future(run_step(eng))
     await running_script(eng, layout)
     eng.close()
-    assert (await asyncio.wait_for(step, timeout=5))[-1] == Interrupted()
+    assert (await asyncio.wait_for(step, timeout=5))[-1] == INTERRUPTED
     eng.close()
 
 

@@ -127,7 +127,7 @@ async def test_output_piling_up_over_steps_is_bounded_by_the_limit() -> None:
         assert final.type == "completed" and final.error_text == LIMIT_ERROR
         fitting = LIMIT // item_size(cc.TextItem(text="x" * 100))
         assert len(final.content_items) == fitting
-        assert session.stored_values == {}  # stopped at a frontier by the host: like a stop
+        assert session.stored_values == {"k": 1}  # it completed: writes committed (CONTRACT §5)
         assert len(delegate.calls) == fitting + 1  # the step that overflowed made one more
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
-from support import BLOCK, RecordingDelegate, texts, until
+from support import BLOCK, RecordingDelegate, observing, texts, until
 
 import codecells as cc
 
@@ -132,3 +135,65 @@ async def test_closed_delegate_hook_failures_are_contained() -> None:
         cell = await session.create_cell('text("ok")')
         assert texts(await cell.wait()) == ["ok"]
         assert session.is_alive
+
+
+class SelfStopping:
+    """A session whose cell "1" terminates itself: `hold` waits until the race starts (so the
+    step that follows runs with an observer attached), `stop` terminates cell "1". The task of
+    `stop`, dispatched in the step before the script wakes its observer, begins the termination
+    before that observer looks again."""
+
+    def __init__(self) -> None:
+        self.go = asyncio.Event()
+        self.session: cc.Session | None = None
+
+    @contextlib.asynccontextmanager
+    async def open(self) -> AsyncIterator[cc.Session]:
+        async def hold() -> None:
+            """Waits for the test."""
+            await self.go.wait()
+
+        async def stop() -> None:
+            """Terminates cell 1 (this tool's call is cancelled with the cell's others)."""
+            assert self.session is not None
+            await self.session.terminate("1")
+
+        async with cc.Session([hold, stop]) as self.session:
+            yield self.session
+
+    async def race(
+        self, cell: cc.Cell | cc.PausableCell, wait: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        """Attach the observer `wait()`, then let the step run that wakes it and terminates the
+        cell; the observer's event, once it looked again while the cell was terminating."""
+        task = await observing(wait)
+        self.go.set()
+        event = await asyncio.wait_for(task, 5)
+        looked_again = [s for s in cell.trace.steps if s.trigger == "observe"][-1]
+        assert looked_again.source == "terminating", cell.trace
+        return event
+
+
+async def test_an_observer_woken_as_the_termination_begins_gets_terminated() -> None:
+    race = SelfStopping()
+    async with race.open() as session:
+        cell = await session.create_cell(
+            'await tools.hold(); text("a"); tools.stop(); yield_control(); await tools.hold()'
+        )
+        final = await race.race(cell, lambda: cell.wait(yield_after=3600))  # woken by the yield
+        assert final == cc.Terminated(content_items=[cc.TextItem(text="a")])
+        with pytest.raises(cc.MissingCell):
+            await session.terminate(cell.id)
+
+
+async def test_a_pausable_observer_woken_by_a_frontier_as_the_termination_begins() -> None:
+    race = SelfStopping()
+    async with race.open() as session:
+        cell = await session.create_pausable_cell(
+            'await tools.hold(); text("a"); tools.stop(); await tools.hold()'
+        )
+        first = await cell.wait_to_pending()
+        assert isinstance(first, cc.Pending)
+        await cell.resume(first.generation)  # running, waiting for hold's answer
+        final = await race.race(cell, cell.wait_to_pending)  # woken by the next frontier
+        assert final == cc.Terminated(content_items=[cc.TextItem(text="a")])

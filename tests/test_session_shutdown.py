@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 import pytest
-from support import BLOCK, RecordingDelegate, until
+from support import BLOCK, RecordingDelegate, observing, until
 
 import codecells as cc
 from codecells.engine.protocol import Output, Quiescent, Started
@@ -76,6 +76,27 @@ async def test_async_with_shuts_down_on_exit() -> None:
     async with cc.Session() as session:
         cell = await session.create_cell("await new Promise(() => {})")
     assert not session.is_alive and cell.state == "terminated"
+
+
+async def test_observers_attached_at_shutdown_get_terminated() -> None:
+    delegate = RecordingDelegate()
+    delegate.gate("block")
+    async with cc.Session([BLOCK], delegate=delegate) as session:
+        continuing = await session.create_cell('text("c"); await tools.block()')
+        pausable = await session.create_pausable_cell('await tools.block(); text("p")')
+        frontier = await pausable.wait_to_pending()
+        assert isinstance(frontier, cc.Pending)
+        await pausable.resume(frontier.generation)  # running, waiting for block's answer
+        await until(lambda: any(call.cell_id == continuing.id for call in delegate.calls))
+        observers = [  # the continuing cell's first step (its text, its call) was fed
+            await observing(lambda: continuing.wait(yield_after=3600)),
+            await observing(pausable.wait_to_pending),
+        ]
+        await session.shutdown()
+        assert await asyncio.gather(*observers) == [
+            cc.Terminated(content_items=[cc.TextItem(text="c")]),
+            cc.Terminated(content_items=[]),
+        ]
 
 
 class Unstoppable(ScriptedEngine):

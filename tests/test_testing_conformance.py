@@ -87,9 +87,9 @@ def test_trigger_names_replay_every_guarded_branch() -> None:
     assert report.states == {S.RUNNING, S.PENDING}  # failed and has_queued_input decide
     assert len(report.rows[1]) == 3
     with pytest.raises(TraceError) as info:
-        check_trace(CellKind.CONTINUING, ["terminate", "observe"])
+        check_trace(CellKind.CONTINUING, ["terminate", "terminate"])
     assert info.value.state == S.TERMINATING
-    assert "refused there with closed_cell" in str(info.value)
+    assert "refused there with already_terminating" in str(info.value)
 
 
 def test_kind_final_state_and_non_raising_reports() -> None:

@@ -83,6 +83,7 @@ class CellContext:
         expected = {
             "observer_free": not f.attached,
             "observer_attached": f.attached,
+            "already_attached": False,  # an observe step is a new observer
             "yield_ready": f.initial,
             "first_unobserved_yield": not f.observed and not f.initial,
             "generation_consumed": f.resumed,
@@ -432,12 +433,15 @@ async def finish_and_check(s: System) -> None:
 async def test_transition_cover_paths_on_real_sessions(kind: str) -> None:
     context = CellContext(kind)
     # a real cell of a session without a store can take every row but the durable ones
-    # (tests/test_durable_lifecycle.py takes those, on sessions with a store)
-    durable = durable_rows(kind)
-    assert set(uncovered_rows(kind, context=context)) == durable
+    # (tests/test_durable_lifecycle.py takes those, on sessions with a store) and the observer
+    # woken as a termination begins, which looks again there (raced for real in
+    # tests/test_session_races.py): this harness's observers are new ones
+    rows = definition(kind).transitions
+    raced = {i for i, t in enumerate(rows) if "already_attached" in t.conditions}
+    assert raced and set(uncovered_rows(kind, context=context)) == durable_rows(kind) | raced
     found = transition_paths(kind, context=context)
     assert {s.row_index for p in found for s in p.steps} == (
-        set(range(len(definition(kind).transitions))) - durable
+        set(range(len(rows))) - durable_rows(kind) - raced
     )
     model: TestModel[System] = TestModel(
         kind, {t: act for t in definition(kind).triggers}, {st: expect(st) for st in State}

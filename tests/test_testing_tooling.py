@@ -191,6 +191,9 @@ def test_the_host_context_leaves_out_only_rows_no_real_host_takes() -> None:
             if not _not_provoked(d, i)
         }
         allowed = {(S.COMPLETED, T.TOOL_RESULT), (S.TERMINATING, T.TOOL_RESULT)}
+        # the suite's woken observers claim their event at once, so none is still attached to
+        # look again once a termination began (tests/test_session_races.py races it for real)
+        allowed.add((S.TERMINATING, T.OBSERVE))
         if kind is P:  # a zero-delay timer fires before the frontier can be resumed
             allowed.add((S.RUNNING, T.TIMER_FIRED))
         assert missing == allowed

@@ -16,6 +16,7 @@ from codecells.engine.protocol import (
     EngineTool,
     Finished,
     FireTimer,
+    Interrupted,
     Output,
     Quiescent,
     Started,
@@ -26,6 +27,8 @@ from codecells.events import TextItem
 from codecells.json_types import JsonValue
 
 SMALL_LIMITS = EngineLimits(cpu_time=0.5, memory=32 * 1024 * 1024)
+INTERRUPTED = Interrupted(fresh_writes=True)
+"""How the engine ends an interrupted script that stored nothing."""
 
 
 def engine(

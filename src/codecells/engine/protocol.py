@@ -21,6 +21,7 @@ from ..json_types import JsonValue
 __all__ = [
     "AnyEngineCommand",
     "AnyEngineEvent",
+    "CellEnd",
     "Engine",
     "EngineCommand",
     "EngineEvent",
@@ -137,8 +138,10 @@ class Quiescent(_Msg):
     pending_tool_call_ids: list[str] = Field(default_factory=list)
 
 
-class Finished(_Msg):
-    """Step end: the module body settled (error_text None on success, incl. `exit()`).
+class CellEnd(_Msg):
+    """A step end that ends the cell (`Finished`, `Lost`, `Interrupted`): it carries the
+    stored-value writes the script made before it ended, whichever way it ended (the table
+    decides whether they are committed).
 
     `fresh_writes`: the engine made `stored_value_writes` for the host alone (parsed from JSON,
     no reference kept), so the host may keep them without copying or checking them.
@@ -146,8 +149,6 @@ class Finished(_Msg):
     `JSON.stringify`), for the host to parse only when it reads them; a key is in one of the
     two mappings at most."""
 
-    type: Literal["finished"] = "finished"
-    error_text: str | None = None
     stored_value_writes: dict[str, JsonValue] = Field(default_factory=dict)
     fresh_writes: bool = False
     stored_json_writes: dict[str, str] = Field(default_factory=dict)
@@ -158,14 +159,21 @@ class Finished(_Msg):
         return {**self.stored_value_writes, **parsed}
 
 
-class Lost(_Msg):
+class Finished(CellEnd):
+    """Step end: the module body settled (error_text None on success, incl. `exit()`)."""
+
+    type: Literal["finished"] = "finished"
+    error_text: str | None = None
+
+
+class Lost(CellEnd):
     """Step end: the engine broke down (not the script's fault); the cell cannot go on."""
 
     type: Literal["lost"] = "lost"
     message: str
 
 
-class Interrupted(_Msg):
+class Interrupted(CellEnd):
     """Step end: `interrupt()` stopped the script; the engine is unusable."""
 
     type: Literal["interrupted"] = "interrupted"

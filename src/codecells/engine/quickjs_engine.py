@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import quickjs
 
@@ -36,6 +36,7 @@ from .precompiled import Prelude, install_prelude
 from .protocol import (
     AnyEngineCommand,
     AnyEngineEvent,
+    CellEnd,
     EngineLimits,
     EngineTool,
     Finished,
@@ -97,6 +98,7 @@ without the GIL (`release_context` costs a fresh empty runtime, ~0.1 ms; a scrip
 heap that takes long to free in less time than this)."""
 _NO_LIMIT_BACKSTOP = 1e6  # seconds; keeps the binding's interrupt handler installed
 _NEAR_MEMORY_LIMIT = 0.9
+_End = TypeVar("_End", bound=CellEnd)
 # Characters the binding cannot pass in source text (a C string of UTF-8), with the
 # backslashes before them: NUL and lone surrogates.
 _UNPASSABLE = re.compile(r"(\\*)([\x00\ud800-\udfff])")
@@ -235,7 +237,7 @@ class QuickJSEngine:
         """Run until quiescent or over; blocking. The first step starts the script."""
         if self._interrupted:
             self._discard()
-            return [Interrupted()]
+            return [self._ending(Interrupted)]
         with self._ctx_lock:
             if self._closed or self._over or self._stepping:
                 return [Lost(message="the cell's engine is closed or already over")]
@@ -257,14 +259,14 @@ class QuickJSEngine:
         except _CellOver as over:
             end = over.event
         except Exception as exc:  # noqa: BLE001 - our machinery broke: report, never raise
-            end = Lost(message=f"engine failure: {type(exc).__name__}: {exc}")
+            end = self._ending(Lost, message=f"engine failure: {type(exc).__name__}: {exc}")
         finally:
             _stepping.engine = None
             watchdog.idle(self)
             self._cpu_used += time.thread_time() - started
             self.step_cpu_time = None if first else self._cpu_used - used_before
         if self._interrupted:
-            end = Interrupted()
+            end = self._ending(Interrupted)
         events.append(end)
         with self._ctx_lock:
             self._stepping = False
@@ -477,7 +479,7 @@ class QuickJSEngine:
     def _stopped(self) -> _CellOver:
         self._salvage_output()
         if self._interrupted or self._stop == "interrupt":
-            return _CellOver(Interrupted())
+            return _CellOver(self._ending(Interrupted))
         return self._finished(cpu_limit_text(self._limits))
 
     def _salvage_output(self) -> None:
@@ -532,12 +534,16 @@ class QuickJSEngine:
         return _CellOver(self._finished_message(error_text))
 
     def _finished_message(self, error_text: str | None) -> Finished:
+        return self._ending(Finished, error_text=error_text)
+
+    def _ending(self, end: type[_End], **fields: Any) -> _End:
+        """The cell's end, with the stored-value writes the script made so far."""
         return trusted(
-            Finished,
-            error_text=error_text,
+            end,
             stored_value_writes=dict(self._writes),
             fresh_writes=True,
             stored_json_writes=dict(self._json_writes),
+            **fields,
         )
 
     # --- messages from JavaScript ----------------------------------------------------------

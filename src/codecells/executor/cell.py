@@ -364,22 +364,24 @@ class CellExecutor:
         self._report_end(end)
 
     def _report_end(self, end: Finished | Lost | Interrupted) -> None:
+        """The cell's end, with the writes its script made (the rows decide their fate)."""
         if isinstance(end, Finished):
             trigger = Trigger.FINISHED_OK if end.error_text is None else Trigger.FINISHED_ERROR
-            self.fire(
-                trigger,
-                writes=end.stored_value_writes,
-                fresh=end.fresh_writes,
-                json_writes=end.stored_json_writes,
-                error_text=end.error_text,
-            )
+            text = end.error_text
         else:
+            trigger = Trigger.RUNTIME_LOST
             text = (
                 RUNTIME_LOST_TEXT
                 if isinstance(end, Interrupted)
                 else (f"{RUNTIME_LOST_TEXT}: {end.message}")
             )
-            self.fire(Trigger.RUNTIME_LOST, writes={}, error_text=text)
+        self.fire(
+            trigger,
+            writes=end.stored_value_writes,
+            fresh=end.fresh_writes,
+            json_writes=end.stored_json_writes,
+            error_text=text,
+        )
 
     # ------------------------------------------------------------------ guards
     def observer_free(self, *, observer: Observer | None = None, **_: Any) -> bool:
@@ -389,6 +391,10 @@ class CellExecutor:
     def observer_attached(self, **_: Any) -> bool:
         """An observer is attached."""
         return self._observer is not None
+
+    def already_attached(self, *, observer: Observer | None = None, **_: Any) -> bool:
+        """The observer is the one attached: woken, it looks again."""
+        return observer is not None and observer is self._observer
 
     def yield_ready(self, *, observer: Observer | None = None, **_: Any) -> bool:
         """Output is due now: an initial yield is buffered, or this observer's yield is due."""

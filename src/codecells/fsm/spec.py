@@ -31,6 +31,7 @@ class Guard(StrEnum):
 
     OBSERVER_FREE = "observer_free"
     OBSERVER_ATTACHED = "observer_attached"
+    ALREADY_ATTACHED = "already_attached"
     YIELD_READY = "yield_ready"
     FIRST_UNOBSERVED_YIELD = "first_unobserved_yield"
     HAS_QUEUED_INPUT = "has_queued_input"

@@ -22,13 +22,16 @@ Finishing commits the stored-value writes and records `Completed`, which waits i
 until it is claimed (observed, terminated or shut down) and the cell moves to `closed`. A
 termination request moves `running`/`pending` to `terminating`; engine events that still arrive
 there are absorbed (output is kept for the `Terminated` event, a finish loses: its writes are
-discarded); when cleanup is done the cell is `terminated`. Exactly one of `completed` and
+discarded); the observer attached then stays attached (also one woken just before, which looks
+again there) and gets the same `Terminated`; when cleanup is done the cell is `terminated`. Exactly one of `completed` and
 `terminating` is entered from a live state, so the table is the one place where "who won" is
 decided.
 
 A cell *fails* when its undelivered output outgrows `SessionConfig.output_limit` or a guard or
 effect raises (`effect_failed`, fed by the executor): it is stopped at its step end and
 completes through `runtime_lost` with the failure as its error, so no cell is ever left stuck.
+Every completion commits the writes the script made (CONTRACT §5: "also with an error"): the
+engine's end carries them, also when the engine was stopped or lost.
 If recording a completed cell's failure raises too (`handling_failed`: a store that keeps
 failing), the completion carries the failure without being recorded, and is claimed as usual.
 
@@ -93,6 +96,7 @@ STATE_DESCRIPTIONS: dict[State, str] = {
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
     G.OBSERVER_FREE: "no other observer is attached",
     G.OBSERVER_ATTACHED: "an observer is attached",
+    G.ALREADY_ATTACHED: "the observer is the one attached: woken, it looks again",
     G.YIELD_READY: "output is due now: an initial yield is buffered, or this observer's yield "
     "was requested or its deadline passed",
     G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
@@ -258,8 +262,9 @@ ROWS: tuple[Row, ...] = (
          effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
     _row(T.FINISHED_ERROR, S.RUNNING, S.COMPLETED, "commit writes; buffer Completed with error",
          effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
-    _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED, "no writes; Completed with the loss as error",
-         effects=(E.RECORD_COMPLETION,)),
+    _row(T.RUNTIME_LOST, S.RUNNING, S.COMPLETED,
+         "commit the writes made so far; buffer Completed with the loss (or failure) as error",
+         effects=(E.COMMIT_WRITES, E.RECORD_COMPLETION)),
     _row(T.TOOL_RESULT, S.COMPLETED, None, "the script already settled: dropped"),
     _row(T.OBSERVE, S.COMPLETED, None,
          "a yield came first (initial split, or this observer's due yield): deliver Yielded",
@@ -273,6 +278,9 @@ ROWS: tuple[Row, ...] = (
     # --- termination -----------------------------------------------------------------------------
     _row(T.TERMINATE, LIVE, S.TERMINATING, "stop the script, cancel tools and notifications",
          effects=(E.BEGIN_TERMINATION,)),
+    _row(T.OBSERVE, S.TERMINATING, None,
+         "the attached observer, woken as the termination began: it gets the terminal event",
+         when=(G.ALREADY_ATTACHED,)),
     _row(T.SHUTDOWN, LIVE, S.TERMINATING, "session shutdown stops the cell",
          effects=(E.BEGIN_TERMINATION,)),
     _row(T.SHUTDOWN, S.TERMINATING, None, "already stopping"),
@@ -338,7 +346,9 @@ REJECTIONS: tuple[RejectionRow, ...] = (
         R.BUSY_OBSERVER,
         "another observer is attached",
     ),
-    RejectionRow(T.OBSERVE, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping"),
+    RejectionRow(
+        T.OBSERVE, (S.TERMINATING,), R.CLOSED_CELL, "the cell is stopping (a new observer)"
+    ),
     RejectionRow(
         T.TERMINATE, (S.TERMINATING,), R.ALREADY_TERMINATING, "a termination is in progress"
     ),

@@ -164,12 +164,13 @@ class CellJournal:
 
     def step(self) -> list[AnyEngineEvent]:
         """Run one step of the inner engine (restoring it first if released) and journal it."""
-        if self._interrupted:
-            return [Interrupted()]
         try:
             inner = self._inner or self._replay()
         except (ReplayDiverged, StoreError) as exc:
             return [Lost(message=str(exc))]
+        if self._interrupted:  # its end carries the script's writes (a released engine's too)
+            inner.interrupt()
+            return inner.step()
         with self._lock:
             batch = list(self._queued)
             self._queued.clear()

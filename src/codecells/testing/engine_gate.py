@@ -17,6 +17,7 @@ from typing import Literal
 from ..engine.protocol import (
     AnyEngineCommand,
     AnyEngineEvent,
+    CellEnd,
     Engine,
     Interrupted,
     Lost,
@@ -144,14 +145,16 @@ class GatedEngine(CommandQueue):
         for command in consumed:
             self._real.post(command)
         plan = [*ops]
-        if end == "finished_ok":
-            plan += [["s", "ended", json.dumps(end)], ["ok"]]
-        elif end == "finished_error":
-            plan += [["s", "ended", json.dumps(end)], ["err", "host suite: finished with error"]]
+        if end != "quiescent":
+            ending = (
+                ["err", "host suite: finished with error"] if end == "finished_error" else ["ok"]
+            )
+            plan += [["s", "ended", json.dumps(end)], ending]
         self._real.post(ResolveTool(call_id=self._control, value=plan))
         events += self._visible(self._real.step())
-        if end == "runtime_lost":
-            events[-1] = Lost(message="host suite: runtime lost")
+        if end == "runtime_lost":  # the script finished: report it lost, with its writes
+            writes = {name: getattr(events[-1], name) for name in CellEnd.model_fields}
+            events[-1] = Lost(message="host suite: runtime lost", **writes)
         return events
 
     def _visible(self, events: list[AnyEngineEvent]) -> list[AnyEngineEvent]:

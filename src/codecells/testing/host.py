@@ -170,8 +170,7 @@ class HostDriver:
         self.delivered: list[Yielded | Pending | Completed | Terminated] = []
         self.replies: list[str] = []
         self.emitted = 0  # outputs of the engine steps released so far
-        self.completed_by_script: Trigger | None = None  # a finish the cell was not stopping for
-        self.completed = False  # the script ended (finished or lost) before any termination
+        self.ended_by: Trigger | None = None  # the finish (or loss) before any termination
         self.shut_down = False
         self.resumes = 0  # resume() calls that resumed the current frontier
         self.taken = []
@@ -274,9 +273,7 @@ class HostDriver:
             self.emitted += sum(1 for op in ops if op[0] == "t")
             assert isinstance(self.facts, Facts)
             if not self.facts.stopping and t is not T.QUIESCENT:
-                self.completed = True
-                if t is not T.RUNTIME_LOST:
-                    self.completed_by_script = t
+                self.ended_by = t
             self.engine.release(ops, t.value)  # type: ignore[arg-type]
         elif t is T.TOOL_RESULT:
             self.recorder.answer()
@@ -462,12 +459,12 @@ class HostDriver:
             raise PredictionError("every item delivered exactly once, in order", emitted, items)
         stored = self._session.stored_values if self._session is not None else None
         if stored is not None:
-            ended = self.completed_by_script
+            ended = self.ended_by
             want = {} if ended is None else {"ended": ended.value}
             if stored != want:
                 raise PredictionError("writes committed only by a completion", want, stored)
         answers = [e for who, e, _ in self.events if who == "terminate"]
-        want_answer = "completed" if self.completed else "terminated"
+        want_answer = "terminated" if self.ended_by is None else "completed"
         if any(a != want_answer for a in answers):
             raise PredictionError("what terminate() returns", want_answer, answers)
         if final and self.recorder.waiting:

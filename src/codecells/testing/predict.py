@@ -96,6 +96,8 @@ class Facts(NamedTuple):
 GUARD_FACTS: dict[Guard, Callable[[Facts], bool | None]] = {
     Guard.OBSERVER_FREE: lambda f: not f.attached,
     Guard.OBSERVER_ATTACHED: lambda f: f.attached,
+    # an `observe` step is a new observer: a woken one claims its event before anything else
+    Guard.ALREADY_ATTACHED: lambda f: False,
     Guard.YIELD_READY: lambda f: f.initial,
     Guard.FIRST_UNOBSERVED_YIELD: lambda f: not f.observed and not f.initial,
     Guard.GENERATION_CLAIMED: lambda f: True,  # no store: nobody else can claim a generation
