@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 import pytest
@@ -281,3 +283,18 @@ def test_without_new_threads_a_step_waits_for_a_busy_one(monkeypatch: pytest.Mon
     blocked.release.set()
     until(short.reported)
     assert reports == [blocked, short] and pool.state().threads == 1
+
+
+def test_a_reported_job_is_not_kept_alive_by_the_pool(pool: WorkerPool) -> None:
+    """Once reported, a job (and the cell it refers to) belongs to nobody in the pool: not to
+    the thread it started (a Thread keeps its arguments while it runs), nor to an idle worker
+    waiting for the next job."""
+    first, second = Step([]), Step([])
+    submit(pool, first)
+    until(first.reported)
+    submit(pool, second)  # on the thread `first` started, now idle
+    until(second.reported)
+    kept = [weakref.ref(first), weakref.ref(second)]
+    del first, second
+    gc.collect()
+    assert [ref() for ref in kept] == [None, None]

@@ -254,7 +254,9 @@ class WorkerPool:
         previous = threading.stack_size(WORKER_STACK_BYTES)
         try:
             name = f"{self._name}-{self._started + 1}"
-            worker = threading.Thread(target=self._work, args=(job,), name=name, daemon=True)
+            # the job in a list the thread empties: a Thread keeps its arguments while it runs,
+            # and with a thread's first job it kept that job's cell and output for good
+            worker = threading.Thread(target=self._work, args=([job],), name=name, daemon=True)
             if not self._started_thread(worker):
                 self._spawn_after = time.monotonic() + SPAWN_RETRY
                 return False
@@ -278,15 +280,16 @@ class WorkerPool:
 
     # --- workers -----------------------------------------------------------------------
 
-    def _work(self, job: Job) -> None:
+    def _work(self, handed: list[Job]) -> None:
+        job = handed.pop()
         worker = self._local.worker = _Worker()
         self._begin_on_this_thread(worker, job)
         while True:
             job.run()
             following, reports = self._next(worker, job)
-            for done in reports:
-                done.report()
+            _report(reports)
             if following is None:
+                del job, reports  # an idle worker keeps no job alive, nor a cell through it
                 following = self._wait(worker)
                 if following is None:
                     return
@@ -394,8 +397,8 @@ class WorkerPool:
                 else:
                     self._asleep = True
                     self._nudge.clear()
-            for done in reports:
-                done.report()
+            _report(reports)
+            del reports  # nor does the supervisor while it sleeps
             if pause is None:
                 self._nudge.wait()
             else:
@@ -448,3 +451,9 @@ class WorkerPool:
             worker.wake.release()  # nothing handed: the thread ends
         for job in running:
             job.stop()
+
+
+def _report(jobs: list[Job]) -> None:
+    """Report `jobs` in order (a function: its frame, and with it the last job, ends here)."""
+    for job in jobs:
+        job.report()
