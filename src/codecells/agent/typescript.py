@@ -1,7 +1,9 @@
 """Render JSON Schema as TypeScript types for the model-facing tool declarations.
 
 The rendering is exact where TypeScript can say it, total (every schema gives *some* type;
-what it cannot express becomes ``unknown``), and linear in the size of the schema:
+what it cannot express becomes ``unknown``), and linear in the size of the schema (a schema
+built in Python that shares dicts or contains itself is first copied into a tree by
+`schema_tree`: what it contains again becomes a ``$ref``):
 
 - every ``$ref`` target (``#/$defs/X``, ``#/definitions/X``, any local ``#/...`` pointer, ``#``)
   becomes a named ``type`` alias, defined once; recursion is exact (``Node = { children:
@@ -37,6 +39,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..tools import normalize_js_name
+from .schema_tree import schema_tree
 
 __all__ = ["MAX_DEPTH", "TypeScriptRenderer", "doc_comment", "schema_to_typescript"]
 
@@ -134,6 +137,7 @@ class TypeScriptRenderer:
 
     def render(self, schema: Any) -> str:
         """The TypeScript type of `schema`; aliases it needs are added to `aliases`."""
+        schema = schema_tree(schema)  # a Python-built schema may share dicts, or contain itself
         root = len(self._roots)
         self._roots.append(schema)
         self._targets.append(_ref_targets(schema))
@@ -444,8 +448,8 @@ def _lookup(node: Any, path: Sequence[str]) -> Any:
 
 
 def _ref_targets(schema: Any) -> set[tuple[str, ...]]:
-    """The paths every local ``$ref`` in `schema` points at (found without recursion; a
-    schema built in Python may contain itself: each container is visited once)."""
+    """The paths every local ``$ref`` in `schema` points at (found without recursion; each
+    container is visited once, as `schema_tree` may share a small one)."""
     targets: set[tuple[str, ...]] = set()
     stack = [schema]
     seen: set[int] = set()
@@ -508,7 +512,10 @@ def _literal(value: Any, depth: int = 0) -> str:
         return "{ " + members + " }" if members else "{}"
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v, depth + 1) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return "unknown"  # not a JSON value (`REPEATED`, an object of Python's own)
 
 
 def _key(name: str) -> str:
