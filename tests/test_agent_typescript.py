@@ -37,32 +37,57 @@ from codecells.agent.typescript import doc_comment
         ),
         ({"type": "array", "items": {"type": "string"}}, "string[]"),
         ({"type": "array", "items": {"type": ["string", "null"]}}, "(string | null)[]"),
-        (
+        (  # `minItems` absent is 0: every element may be left out
             {"type": "array", "prefixItems": [{"type": "string"}, {"type": "number"}]},
+            "[string?, number?, ...unknown[]]",
+        ),
+        (
+            {"prefixItems": [{"type": "string"}, {"type": "number"}], "minItems": 2},
             "[string, number, ...unknown[]]",
         ),
         (
-            {"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "number"}},
+            {"prefixItems": [{"type": "string"}], "items": {"type": "number"}, "minItems": 1},
             "[string, ...number[]]",
         ),
-        ({"prefixItems": [{"type": "string"}], "items": False}, "[string]"),
+        ({"prefixItems": [{"type": "string"}], "items": False, "minItems": 1}, "[string]"),
         (
             {"items": [{"type": "string"}, {"type": "number"}], "additionalItems": False},
-            "[string, number]",
+            "[string?, number?]",
         ),
         (
-            {"items": [{"type": "string"}], "additionalItems": {"type": "null"}},
+            {"items": [{"type": "string"}], "additionalItems": {"type": "null"}, "minItems": 1},
             "[string, ...null[]]",
         ),
         (
             {"items": [{"type": "string"}, {"type": "number"}], "maxItems": 2, "minItems": 1},
             "[string, number?]",
         ),
+        (  # elements past `maxItems` cannot be there
+            {"prefixItems": [{"type": "string"}, {"type": "number"}, {}], "maxItems": 1},
+            "[string?]",
+        ),
+        (
+            {"prefixItems": [{"type": "string"}, {"type": "number"}], "maxItems": 0},
+            "[]",
+        ),
         ({"type": "array"}, "unknown[]"),
         ({"items": {"type": "boolean"}}, "boolean[]"),
         ({"enum": []}, "never"),
         ({"type": "string", "nullable": True}, "string | null"),
         ({"type": "string", "enum": ["a", "b"], "nullable": True}, '"a" | "b" | null'),
+        (  # OpenAPI 3.0: `nullable` applies to the whole schema, combinators included
+            {"anyOf": [{"type": "string"}, {"type": "number"}], "nullable": True},
+            "string | number | null",
+        ),
+        (
+            {"allOf": [{"type": "string"}, {"minLength": 1}], "nullable": True},
+            "string | null",
+        ),
+        (
+            {"allOf": [{"properties": {"a": {}}}, {"properties": {"b": {}}}], "nullable": True},
+            "{ a?: unknown } & { b?: unknown } | null",
+        ),
+        ({"nullable": True}, "unknown"),
         ({"const": {"k": [1, "x"]}}, '{ k: [1, "x"] }'),
     ],
 )
@@ -275,3 +300,34 @@ def test_deeply_nested_values_do_not_exhaust_the_stack() -> None:
         assert renderer.render({"$defs": {"X": {"const": value}}, "$ref": "#/$defs/X"}).startswith(
             "X"
         )
+
+
+def test_nullable_next_to_a_reference_is_the_reference_or_null() -> None:
+    schema = {
+        "$defs": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
+        "type": "object",
+        "properties": {
+            "pet": {"allOf": [{"$ref": "#/$defs/Pet"}], "nullable": True},
+            "other": {"$ref": "#/$defs/Pet", "nullable": True},
+        },
+        "required": ["pet", "other"],
+    }
+    assert ts(schema) == (
+        "{ pet: Pet | null; other: Pet | null }\n\ntype Pet = { name?: string };"
+    )
+
+
+def test_tuple_counts_the_tuple_cannot_say_are_documented() -> None:
+    schema = {
+        "properties": {
+            "said": {"prefixItems": [{}, {}], "minItems": 1, "maxItems": 2},
+            "unsaid": {"prefixItems": [{}], "items": {"type": "number"}, "minItems": 3, "maxItems": 5},
+        }
+    }
+    assert ts(schema) == (
+        "{\n"
+        "  said?: [unknown, unknown?];\n"
+        "  /** @minItems 3 @maxItems 5 */\n"
+        "  unsaid?: [unknown, ...number[]];\n"
+        "}"
+    )

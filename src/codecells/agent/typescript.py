@@ -287,31 +287,30 @@ class TypeScriptRenderer:
                 self._node(root, (*path, "allOf", str(i)), v, depth + 1, guarded=guarded)
                 for i, v in enumerate(variants)
             ]
-        return _intersection(parts)
+        whole = _intersection(parts)
+        if schema.get("nullable") is True and whole.text != "unknown":  # OpenAPI 3.0
+            return _union([whole, _Type("null")])  # also next to `allOf: [{$ref}]`
+        return whole
 
     def _core(
         self, root: int, path: tuple[str, ...], schema: Mapping[str, Any], depth: int, g: bool
     ) -> _Type:
         """The schema's own type: ``const``, ``enum`` or ``type`` (``unknown`` if none)."""
         if "const" in schema:
-            core = _Type(_literal(schema["const"]))
-        elif isinstance(schema.get("enum"), list):
-            core = _union(_Type(_literal(v)) for v in schema["enum"])
-        else:
-            kind = schema.get("type")
-            kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
-            names = [k for k in kinds if isinstance(k, str)]
-            if not names and not isinstance(kind, (str, list)):
-                if any(k in schema for k in ("properties", "additionalProperties", "required")):
-                    names = ["object"]
-                elif "items" in schema or "prefixItems" in schema:
-                    names = ["array"]
-            if not names:
-                return _UNKNOWN
-            core = _union(self._typed(root, path, schema, k, depth) for k in names)
-        if schema.get("nullable") is True and core.text not in ("unknown", "null"):
-            core = _union([core, _Type("null")])
-        return core
+            return _Type(_literal(schema["const"]))
+        if isinstance(schema.get("enum"), list):
+            return _union(_Type(_literal(v)) for v in schema["enum"])
+        kind = schema.get("type")
+        kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+        names = [k for k in kinds if isinstance(k, str)]
+        if not names and not isinstance(kind, (str, list)):
+            if any(k in schema for k in ("properties", "additionalProperties", "required")):
+                names = ["object"]
+            elif "items" in schema or "prefixItems" in schema:
+                names = ["array"]
+        if not names:
+            return _UNKNOWN
+        return _union(self._typed(root, path, schema, k, depth) for k in names)
 
     def _typed(
         self, root: int, path: tuple[str, ...], schema: Mapping[str, Any], kind: str, depth: int
@@ -345,15 +344,15 @@ class TypeScriptRenderer:
                 return _Type("unknown[]")
             element = self._node(root, (*path, rest_key), rest, depth + 1, guarded=True)
             return _Type(element.wrapped(_ATOM) + "[]")
-        min_items = schema.get("minItems")
-        required = min_items if isinstance(min_items, int) else len(prefix)
+        min_items, max_items = _count(schema, "minItems"), _count(schema, "maxItems")
+        if max_items is not None:
+            prefix = prefix[:max_items]  # elements past `maxItems` cannot be there
         elements = []
         for i, item in enumerate(prefix):
             element = self._node(root, (*path, prefix_key, str(i)), item, depth + 1, guarded=True)
-            optional = "?" if i >= required else ""
+            optional = "?" if i >= (min_items or 0) else ""  # `minItems` absent: 0
             elements.append(element.wrapped(_ATOM if optional else _UNION) + optional)
-        max_items = schema.get("maxItems")
-        closed = rest is False or (isinstance(max_items, int) and max_items <= len(prefix))
+        closed = rest is False or (max_items is not None and max_items <= len(prefix))
         if not closed:
             tail = self._node(root, (*path, rest_key), rest, depth + 1, guarded=True)
             elements.append(f"...{tail.wrapped(_ATOM)}[]")
@@ -518,6 +517,12 @@ def _literal(value: Any, depth: int = 0) -> str:
         return "unknown"  # not a JSON value (`REPEATED`, an object of Python's own)
 
 
+def _count(schema: Mapping[str, Any], keyword: str) -> int | None:
+    """`schema[keyword]` when it is a count (a non-negative integer), else None."""
+    value = schema.get(keyword)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def _key(name: str) -> str:
     return name if _IDENTIFIER.fullmatch(name) else json.dumps(name, ensure_ascii=False)
 
@@ -548,14 +553,16 @@ def _sole_variant(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def _tags(schema: Mapping[str, Any]) -> list[str]:
-    tuple_like = "prefixItems" in schema or isinstance(schema.get("items"), list)
+    prefix = schema.get("items")
+    prefix = prefix if isinstance(prefix, list) else schema.get("prefixItems")
     tags = []
     for tag in _DOC_TAGS:
         value = schema.get(tag)
         if tag not in schema or isinstance(value, bool) and tag.startswith("exclusive"):
             continue  # a draft-04 exclusive flag is shown with the bound it modifies
-        if tuple_like and tag in ("minItems", "maxItems"):
-            continue  # the tuple type says it
+        if isinstance(prefix, list) and tag in ("minItems", "maxItems"):
+            if (_count(schema, tag) or 0) <= len(prefix):
+                continue  # the tuple type says it
         if tag in ("minimum", "maximum") and value in (-_SAFE_INTEGER, _SAFE_INTEGER):
             continue  # the safe-integer range is what an integer means in JavaScript anyway
         if tag in ("minimum", "maximum") and schema.get(f"exclusiveM{tag[1:]}") is True:

@@ -3,7 +3,7 @@ type T = { point: [number, number] };
 // ---- tuple_rest (zod-to-json-schema z.tuple().rest())
 type T = [string, boolean?, ...number[]];
 // ---- tuple_open (items list, additionalItems absent)
-type T = [string, ...unknown[]];
+type T = [string?, ...unknown[]];
 // ---- definitions_and_refs
 type T = { home?: address; work?: address };
 /** A postal address. */

@@ -1,7 +1,7 @@
 // ---- prefixItems_with_rest
-type T = [string, number, ...boolean[]];
+type T = [string?, number?, ...boolean[]];
 // ---- prefixItems_closed
-type T = [string, number];
+type T = [string?, number?];
 // ---- prefixItems_optional_elements
 type T = [string, number?, null?];
 // ---- defs_with_descriptions_and_sibling_keywords
@@ -44,3 +44,8 @@ type weird_name_v2 = boolean;
 type T = { p?: a_b; q?: x_y };
 type a_b = string;
 type x_y = number;
+// ---- nullable_reference (OpenAPI 3.0 idiom)
+type T = { pet: Pet | null; kind: "a" | "b" | null };
+type Pet = { name: string };
+// ---- prefixItems_cut_by_maxItems
+type T = [string, number?];
