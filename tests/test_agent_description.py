@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import pytest
 from pydantic import BaseModel, Field
 
 from codecells import ToolDefinition, ToolKind
@@ -62,6 +63,39 @@ def test_tool_types_place_a_signature_in_a_namespace_block() -> None:
     assert (
         types.declaration("my-ns")
         == "declare const tools: { my_ns: { get(): Promise<unknown>; } };"
+    )
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {},
+        {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
+        {"type": "object", "title": "Nothing", "minProperties": 0, "x-vendor": {"a": 1}},
+    ],
+)
+def test_a_schema_asking_for_nothing_declares_no_argument(schema: dict[str, Any]) -> None:
+    assert tool_types(ToolDefinition(name="go", input_schema=schema)).signature == (
+        "go(): Promise<unknown>;"
+    )
+
+
+@pytest.mark.parametrize(
+    ("schema", "parameter"),
+    [
+        ({"enum": ["fast", "slow"]}, '"fast" | "slow"'),
+        ({"const": "go"}, '"go"'),
+        ({"type": "object", "minProperties": 1}, "{ [key: string]: unknown }"),
+        ({"not": {"type": "null"}}, "unknown"),
+        ({"type": "object", "unevaluatedProperties": True}, "{ [key: string]: unknown }"),
+        ({"type": "object", "dependentRequired": {"a": ["b"]}}, "{ [key: string]: unknown }"),
+    ],
+)
+def test_a_schema_asking_for_a_value_declares_the_argument(
+    schema: dict[str, Any], parameter: str
+) -> None:
+    assert tool_types(ToolDefinition(name="go", input_schema=schema)).signature == (
+        f"go(args: {parameter}): Promise<unknown>;"
     )
 
 

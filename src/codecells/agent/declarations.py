@@ -79,15 +79,25 @@ def tool_declaration(tool: Tool) -> str:
 
 def takes_no_arguments(schema: Mapping[str, Any]) -> bool:
     """Whether an input schema describes an object with no arguments at all (the tool is
-    then declared ``name()``): no properties, required names, pattern or additional
-    properties, references or combinators."""
+    then declared ``name()``): an object (``type`` absent or ``"object"``) without properties,
+    required names, extra properties or any other keyword that asks for a value (``enum``,
+    ``const``, ``not``, ``minProperties``, references, combinators, …). Keywords that assert
+    nothing (``title``, ``description``, unknown ones) do not count."""
     return (
         schema.get("type", "object") == "object"
         and not schema.get("properties")
         and not schema.get("required")
+        and not schema.get("minProperties")
         and schema.get("additionalProperties") in (None, False)
-        and not any(k in schema for k in ("patternProperties", "$ref", "anyOf", "oneOf", "allOf"))
+        and schema.get("unevaluatedProperties") in (None, False)
+        and not any(k in schema for k in _ASKS_FOR_A_VALUE)
     )
+
+
+_ASKS_FOR_A_VALUE = (
+    "enum", "const", "not", "if", "then", "else", "$ref", "$dynamicRef", "anyOf", "oneOf",
+    "allOf", "patternProperties", "dependentRequired", "dependentSchemas", "dependencies",
+)  # fmt: skip
 
 
 def _block(prefix: str, member: str) -> str:
