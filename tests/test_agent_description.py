@@ -18,6 +18,7 @@ from codecells.agent import (
     tool_types,
     wait_description,
 )
+from codecells.agent.description import markdown_safe
 
 MCP_OUTPUT: dict[str, Any] = {
     "type": "object",
@@ -195,3 +196,23 @@ def test_wait_description() -> None:
     assert "Script running with cell ID" in text
     for field in ("`cell_id`", "`yield_time_ms`", "`max_tokens`", "`terminate: true`"):
         assert field in text
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("Fetch.\n```", "Fetch.\n```\n```"),
+        ("Fetch.\r````", "Fetch.\r````\n````"),
+        ("Fetch.\r\n~~~", "Fetch.\r\n~~~\n~~~"),
+        ("```py\nx\n```", "```py\nx\n```"),
+        # markdown ends lines at \n, \r\n and \r only: no fence here, nothing to close
+        ("Fetch.\u2028```", "Fetch.\u2028```"),
+        ("Fetch.\x85````", "Fetch.\x85````"),
+        ("Fetch.\x0b```", "Fetch.\x0b```"),
+        # a closing fence may be followed by spaces and tabs only
+        ("```\nx\n``` \t", "```\nx\n``` \t"),
+        ("```\nx\n```\u2028", "```\nx\n```\u2028\n```"),
+    ],
+)
+def test_markdown_safe_closes_a_fence_as_markdown_reads_it(text: str, safe: str) -> None:
+    assert markdown_safe(text) == safe

@@ -145,24 +145,40 @@ def test_hostile_text_cannot_break_the_comment_or_the_fence() -> None:
     assert "*/ end the comment" not in tool_declaration(tool)
 
 
+@pytest.mark.parametrize("separator", ["\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x1c"])
+@pytest.mark.parametrize("marks", ["```", "````", "~~~", "```\u2028"])
+def test_no_description_opens_a_fence_that_outlives_it(separator: str, marks: str) -> None:
+    tools = [
+        ToolDefinition(name="fetch", description=f"Fetch a page.{separator}{marks}"),
+        ToolDefinition(name="other", description="Another tool."),
+    ]
+    description = exec_description(tools)
+    assert _fenced_blocks(description) == [tool_declaration(t) for t in tools]
+    namespaced = [t.model_copy(update={"namespace": "ns"}) for t in tools]
+    description = exec_description(namespaced, namespaces={"ns": f"About.{separator}{marks}"})
+    assert _fenced_blocks(description) == [tool_declaration(t) for t in namespaced]
+
+
 def _fenced_blocks(markdown: str) -> list[str]:
-    """The contents of the ```ts blocks, as a CommonMark reader sees them."""
+    """The contents of the ```ts blocks, as a CommonMark reader sees them (lines end at
+    ``\n``, ``\r\n`` and ``\r`` only; a closing fence is followed by spaces and tabs only);
+    a fence still open at the end counts as a block."""
     blocks, current, fence = [], [], None
-    for line in markdown.splitlines():
-        match = re.fullmatch(r" {0,3}(`{3,}|~{3,})\s*(\S*).*", line)
+    for line in re.split(r"\r\n|\n|\r", markdown):
+        match = re.fullmatch(r" {0,3}(`{3,}|~{3,})(.*)", line, re.DOTALL)
         if fence is None:
-            if match:
+            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
                 fence, current = match.group(1), []
-                language = match.group(2)
+                language = match.group(2).strip(" \t")
         elif (
             match
             and match.group(1)[0] == fence[0]
             and len(match.group(1)) >= len(fence)
-            and not match.group(2)
+            and not match.group(2).strip(" \t")
         ):
             if language == "ts":
                 blocks.append("\n".join(current))
             fence = None
         else:
             current.append(line)
-    return blocks
+    return blocks if fence is None else [*blocks, "\n".join(current)]

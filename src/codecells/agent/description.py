@@ -66,6 +66,7 @@ _CATALOG_INTRO = """This session has {count} tools: below are their names and on
 `ALL_TOOLS` lists every tool too."""
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")  # markdown's line endings (CommonMark 2.1)
 
 _WAIT = """- Use `wait` only after `exec` returned `Script running with cell ID <id>`.
 - `cell_id` names the running cell.
@@ -164,9 +165,13 @@ def wait_description() -> str:
 
 
 def markdown_safe(text: str) -> str:
-    """`text` with a code fence it leaves open closed, so it cannot swallow what follows."""
+    """`text` with a code fence it leaves open closed, so it cannot swallow what follows.
+
+    Lines are read as markdown reads them: they end at a line feed, a carriage return or both
+    only (not at the other breaks of `str.splitlines`, such as U+2028 or U+0085), and a
+    closing fence may be followed by spaces and tabs only."""
     fence: str | None = None
-    for line in text.splitlines():
+    for line in _LINE_BREAK.split(text):
         match = _FENCE.match(line)
         if match is None:
             continue
@@ -177,7 +182,7 @@ def markdown_safe(text: str) -> str:
             fence is not None
             and marks[0] == fence[0]
             and len(marks) >= len(fence)
-            and not rest.strip()
+            and not rest.strip(" \t")
         ):
             fence = None
     return text if fence is None else f"{text}\n{fence}"
