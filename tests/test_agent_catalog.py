@@ -8,6 +8,7 @@ import pytest
 
 import codecells as cc
 from codecells.agent import (
+    MCP_TYPES,
     CodeMode,
     ToolStyle,
     exec_description,
@@ -100,3 +101,40 @@ async def test_search_ranks_name_matches_first_and_limits() -> None:
     assert [s.name for s in await search("")] == ["send_mail", "archive", "ping"]
     (info,) = await describe(["ping"])
     assert info.declaration == "declare const tools: { ping(args: unknown): Promise<unknown>; };"
+
+
+def test_a_large_catalog_of_mcp_tools_defines_the_mcp_types() -> None:
+    mcp_output = {
+        "type": "object",
+        "properties": {
+            "content": {"type": "array", "items": {"type": "object"}},
+            "isError": {"type": "boolean"},
+            "_meta": {"type": "object"},
+        },
+    }
+    tools = [t.model_copy(update={"output_schema": mcp_output}) for t in _tools(5)]
+    description = exec_description(with_tool_catalog(tools, threshold=4), catalog_threshold=4)
+    assert "Promise<CallToolResult>" not in description  # declared at run time only
+    assert f"Shared MCP types:\n```ts\n{MCP_TYPES}\n```" in description
+    assert "Shared MCP types" not in exec_description(
+        with_tool_catalog(_tools(5), threshold=4), catalog_threshold=4
+    )
+
+
+async def test_describe_tools_refuses_a_bare_name_shared_by_namespaces() -> None:
+    tools = [
+        cc.ToolDefinition(name="search", namespace=ns, description=f"Search {ns}.")
+        for ns in ("github", "jira")
+    ]
+    _, describe = tool_catalog([*tools, cc.ToolDefinition(name="ping"), _weather])
+    with pytest.raises(cc.ToolError) as refused:
+        await describe(["search", "nope", "ping"])
+    assert refused.value.message == (
+        "no tool named 'nope'; 'search' is ambiguous: github.search or jira.search; "
+        "find names with tools.search_tools"
+    )
+    found = await describe(["jira.search", "github.search", "ping", "_weather"])
+    assert [info.name for info in found] == ["jira.search", "github.search", "ping", "_weather"]
+    top_level = cc.ToolDefinition(name="search", description="Search everything.")
+    _, describe = tool_catalog([*tools, top_level])
+    assert [info.description for info in await describe(["search"])] == ["Search everything."]

@@ -79,10 +79,7 @@ _CATALOG_NAMES = {SEARCH_TOOLS, DESCRIBE_TOOLS}
 def tool_catalog(tools: Iterable[Tool]) -> list[Callable[..., Any]]:
     """The ``search_tools`` and ``describe_tools`` function tools over `tools`."""
     definitions = [tool_definition(t) for t in tools]
-    by_name: dict[str, ToolDefinition] = {}
-    for d in definitions:
-        for key in (d.name, d.js_name, _script_name(d)):
-            by_name.setdefault(key, d)
+    named = _names(definitions)
     words = [
         (d, set(_WORD.findall(_script_name(d).lower())), d.description.lower()) for d in definitions
     ]
@@ -112,17 +109,24 @@ def tool_catalog(tools: Iterable[Tool]) -> list[Callable[..., Any]]:
             list[str], Field(min_length=1, max_length=100, description="tool names, as listed")
         ],
     ) -> list[ToolInfo]:
-        """The full description and TypeScript declaration of each named tool."""
-        unknown = [n for n in names if n not in by_name]
-        if unknown:
-            raise ToolError(
-                f"no tool named {', '.join(map(repr, unknown))}; find names with tools.search_tools"
-            )
+        """The full description and TypeScript declaration of each named tool (a bare name
+        shared by several namespaces is refused: name it `namespace.name`)."""
+        found = {n: named(n) for n in names}
+        problems = []
+        if unknown := [n for n, m in found.items() if not m]:
+            problems.append(f"no tool named {', '.join(map(repr, unknown))}")
+        problems += [
+            f"{n!r} is ambiguous: {' or '.join(_script_name(d) for d in m)}"
+            for n, m in found.items()
+            if len(m) > 1
+        ]
+        if problems:
+            raise ToolError("; ".join([*problems, "find names with tools.search_tools"]))
         return [
             ToolInfo(
                 name=_script_name(d), description=d.description, declaration=tool_declaration(d)
             )
-            for d in (by_name[n] for n in names)
+            for (d,) in (found[n] for n in names)
         ]
 
     return [search_tools, describe_tools]
@@ -137,6 +141,17 @@ def with_tool_catalog(
     if threshold is None or len(tools) <= threshold:
         return tools
     return [*tools, *tool_catalog(tools)]
+
+
+def _names(definitions: Sequence[ToolDefinition]) -> Callable[[str], list[ToolDefinition]]:
+    """The tools a name given to ``describe_tools`` means: the one a script reaches by it, else
+    every tool with it as its bare name (raw or normalised), in any namespace."""
+    exact = {_script_name(d): d for d in definitions}
+    bare: dict[str, list[ToolDefinition]] = {}
+    for d in definitions:
+        for key in dict.fromkeys((d.name, d.js_name)):
+            bare.setdefault(key, []).append(d)
+    return lambda name: [exact[name]] if name in exact else bare.get(name, [])
 
 
 def _script_name(definition: ToolDefinition) -> str:

@@ -143,7 +143,8 @@ def exec_description(
     if compact:
         sections.append(_CATALOG_INTRO.format(count=len(listed)))
         sections += [_tool_section(d) for d in catalog]
-    elif any(mcp_structured_schema(d.output_schema) is not None for d in definitions):
+    if any(mcp_structured_schema(d.output_schema) is not None for d in definitions):
+        # declarations use it: those below, and those `describe_tools` returns
         sections.append(f"Shared MCP types:\n```ts\n{MCP_TYPES}\n```")
     groups: dict[str | None, list[ToolDefinition]] = {None: []}
     for definition in listed if compact else definitions:
