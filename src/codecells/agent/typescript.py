@@ -10,12 +10,13 @@ built in Python that shares dicts or contains itself is first copied into a tree
   Node[] }``). A reference cycle TypeScript cannot express (``A = A | string``) is cut with
   ``unknown``. Remote references and anchors are ``unknown``;
 - ``true`` → ``unknown``, ``false`` → ``never``; ``const`` → a literal, ``enum`` → a literal
-  union (``enum: []`` → ``never``); ``type`` (a name or a list), ``nullable: true`` adds ``null``;
+  union (``enum: []`` → ``never``); ``type`` (a name or a list); ``nullable: true`` adds
+  ``null`` to the whole schema (``allOf: [{$ref}], nullable: true`` is ``X | null``);
 - the keywords of one schema combine as an intersection: ``$ref``, the type itself, ``anyOf`` /
   ``oneOf`` (a union each) and ``allOf``; so properties next to ``anyOf`` are kept;
 - arrays: ``items`` → ``T[]``; tuples from ``prefixItems`` (2020-12) or an ``items`` list
-  (draft-07), with the rest element from ``items`` / ``additionalItems`` and optional elements
-  past ``minItems``;
+  (draft-07), with the rest element from ``items`` / ``additionalItems``, optional elements
+  past ``minItems`` (absent: 0) and none past ``maxItems``;
 - objects: properties in declared order, ``?`` unless required, non-identifier names quoted,
   ``[key: string]: T`` for ``additionalProperties`` / ``patternProperties`` (or an object that
   declares nothing);
