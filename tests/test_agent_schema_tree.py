@@ -90,6 +90,9 @@ def test_a_large_shared_schema_is_declared_once() -> None:
 
 
 def test_shared_data_values_are_shown_up_to_a_repeat() -> None:
+    statuses = [f"s{i}" for i in range(100)]
+    shared = ts({"properties": {"a": {"enum": statuses}, "b": {"enum": statuses}}})
+    assert shared.count('"s99"') == 2
     value: dict[str, Any] = {"a": 1}
     value["self"] = value
     assert ts({"const": value}) == "{ a: 1; self: unknown }"

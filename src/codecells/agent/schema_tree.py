@@ -11,8 +11,10 @@ each Python container copied at most once as a schema and once as a data value:
 - a schema met again elsewhere is repeated when it is small (and not recursive), else it too
   becomes a ``$ref`` to its first place (so it is declared once, as an alias); a first place
   deeper than `MAX_REFERENCE_DEPTH` is not pointed at: the schema met again is ``true``;
-- a data value (``const``, ``enum``, ``default``, …) met again inside itself, or a large one
-  met again, becomes `REPEATED` (rendered ``unknown``, shown ``…``);
+- a data value (``const``, ``enum``, ``default``, …) met again is repeated, unless it is met
+  inside itself or the repeats would hold more than `SHARED_VALUES` values in all (as a
+  value whose parts share parts would, exponentially): then it becomes `REPEATED` (rendered
+  ``unknown``, shown ``…``);
 - mapping keys become strings, as in JSON.
 """
 
@@ -24,10 +26,13 @@ from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["MAX_REFERENCE_DEPTH", "REPEATED", "SHARED_INLINE", "schema_tree"]
+__all__ = ["MAX_REFERENCE_DEPTH", "REPEATED", "SHARED_INLINE", "SHARED_VALUES", "schema_tree"]
 
 SHARED_INLINE = 32
-"""A schema or data value met again is repeated when it holds at most this many values."""
+"""A schema met again is repeated when it holds at most this many values (else referenced)."""
+
+SHARED_VALUES = 1_000_000
+"""How many values the data values met again may repeat in all (beyond: `REPEATED`)."""
 
 MAX_REFERENCE_DEPTH = 256
 """A schema met again whose first place is nested deeper than this becomes ``true``
@@ -113,7 +118,9 @@ class _Copier:
         self._open: set[tuple[int, _Mode]] = set()  # being copied: met again, it is a cycle
         self._recursive: set[tuple[int, _Mode]] = set()  # met again inside themselves
         self._first: dict[int, _Place] = {}  # where each schema was copied
-        self._sizes: dict[tuple[int, _Mode], int] = {}
+        self._pointers: dict[int, str] = {}  # references to those places, once made
+        self._expanded: dict[int, int] = {}  # by the id of a finished copy
+        self._values_left = SHARED_VALUES
 
     def copy(self, root: Any) -> Any:
         holder: dict[str, Any] = {}
@@ -167,24 +174,41 @@ class _Copier:
         if mode is not _Mode.SCHEMA:
             return REPEATED
         first = self._first[id(node)]
-        return {"$ref": first.pointer()} if first.depth <= MAX_REFERENCE_DEPTH else True
+        if first.depth > MAX_REFERENCE_DEPTH:
+            return True
+        if id(node) not in self._pointers:
+            self._pointers[id(node)] = first.pointer()
+        return {"$ref": self._pointers[id(node)]}
 
     def _repeatable(self, key: tuple[int, _Mode]) -> bool:
-        """Whether the (finished) copy of `key` may be repeated: it holds at most
-        `SHARED_INLINE` values and is not a recursive schema."""
-        if key in self._recursive and key[1] is _Mode.SCHEMA:
-            return False  # a reference (an alias) says it better than a repeat
-        if key not in self._sizes:
-            count, pending = 0, [self._copies[key]]
-            while pending and count <= SHARED_INLINE:
-                value = pending.pop()
-                count += 1
-                if isinstance(value, dict):
-                    pending += value.values()
-                elif isinstance(value, list):
-                    pending += value
-            self._sizes[key] = count
-        return self._sizes[key] <= SHARED_INLINE
+        """Whether the (finished) copy of `key` may be repeated: a schema that is not recursive
+        and expands to at most `SHARED_INLINE` values, a value while the values repeated so far
+        stay within `SHARED_VALUES`."""
+        size = self._expanded_size(self._copies[key])
+        if key[1] is _Mode.SCHEMA:
+            return key not in self._recursive and size <= SHARED_INLINE
+        if size > self._values_left:
+            return False
+        self._values_left -= size
+        return True
+
+    def _expanded_size(self, copy: Any) -> int:
+        """How many values `copy` holds, each repeated copy counted every time it occurs
+        (computed once per copy: linear in the copies, however often they repeat)."""
+        stack: list[tuple[Any, bool]] = [(copy, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if id(node) in self._expanded:
+                continue
+            values = list(node.values() if isinstance(node, dict) else node)
+            containers = [v for v in values if isinstance(v, (dict, list))]
+            if children_done:
+                inner = sum(self._expanded[id(c)] for c in containers)
+                self._expanded[id(node)] = 1 + len(values) - len(containers) + inner
+            else:
+                stack.append((node, True))
+                stack += [(c, False) for c in containers]
+        return self._expanded[id(copy)]
 
 
 def _child_mode(mode: _Mode, keyword: str | None) -> _Mode:
