@@ -56,6 +56,20 @@ async def test_exec_and_wait_as_a_toolset_keep_images_and_running_cells() -> Non
     assert gone == ["exec cell 1 not found"]
 
 
+async def test_images_a_provider_rejects_are_left_out_and_jpg_becomes_jpeg() -> None:
+    code = (
+        'image("data:image/svg+xml;base64,PHN2Zy8+"); image("data:image/bmp;base64,Qk0=");'
+        ' image("data:image/jpg;base64,/9j/")'
+    )
+    model, seen = scripted(("exec", {"code": code}))
+    async with cc.Session() as session:
+        await Agent(model, toolsets=[code_mode_toolset(session)]).run("go")
+    [(_, svg, bmp, jpeg)] = seen
+    assert svg == "[image of type image/svg+xml left out: the model accepts gif, jpeg, png, webp]"
+    assert bmp == "[image of type image/bmp left out: the model accepts gif, jpeg, png, webp]"
+    assert jpeg == BinaryContent(data=b"\xff\xd8\xff", media_type="image/jpeg")
+
+
 def lookup(key: str) -> dict[str, str]:
     """Look a key up."""
     if key == "retry":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,9 +10,9 @@ from pydantic import ValidationError
 from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, Tool
 from pydantic_core import to_jsonable_python
 
-from ...agent import CodeMode, ToolOutput
-from ...agent.output import NOT_A_DATA_URL, parse_data_url
-from ...events import TextItem
+from ...agent import ANTHROPIC_IMAGE_TYPES, OPENAI_IMAGE_TYPES, CodeMode, ToolOutput
+from ...agent.output import model_image
+from ...events import Item, TextItem
 from ...function_tools import describe_validation_error
 from ...json_types import JsonValue
 from ...session import Session
@@ -19,7 +20,7 @@ from ...tools import HandledTool, ToolDefinition, ToolError
 from .._codemode import as_code_mode, descriptions
 from .._extra import describe
 
-__all__ = ["code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
+__all__ = ["MODEL_IMAGE_TYPES", "code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
 
 
 def code_mode_toolset(
@@ -56,19 +57,26 @@ def code_mode_toolset(
     return toolset
 
 
+MODEL_IMAGE_TYPES = OPENAI_IMAGE_TYPES & ANTHROPIC_IMAGE_TYPES
+"""The image media types passed to a pydantic-ai model, whichever provider it talks to."""
+
+
 def tool_return(output: ToolOutput) -> list[str | BinaryContent]:
-    """A code-mode output as a pydantic-ai tool return: strings and images."""
-    parts: list[str | BinaryContent] = []
-    for item in output.items:
-        if isinstance(item, TextItem):
-            parts.append(item.text)
-            continue
-        image = parse_data_url(item.image_url)
-        if image is None:
-            parts.append(NOT_A_DATA_URL)
-        else:
-            parts.append(BinaryContent(data=image.decode(), media_type=image.media_type))
-    return parts
+    """A code-mode output as a pydantic-ai tool return: strings and images.
+
+    An image of a type a provider rejects (not in `MODEL_IMAGE_TYPES`: svg, bmp, …) becomes a
+    string saying it was left out, and ``image/jpg`` is sent as ``image/jpeg``."""
+    return [_part(item) for item in output.items]
+
+
+def _part(item: Item) -> str | BinaryContent:
+    if isinstance(item, TextItem):
+        return item.text
+    image = model_image(item.image_url, MODEL_IMAGE_TYPES)
+    if isinstance(image, str):
+        return image
+    media_type, data = image
+    return BinaryContent(data=base64.b64decode(data), media_type=media_type)
 
 
 def from_pydantic_ai_tool(tool: Tool[Any], *, namespace: str | None = None) -> HandledTool:
