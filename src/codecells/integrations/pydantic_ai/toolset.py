@@ -7,17 +7,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, Tool
+from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, Tool, ToolFailed
 from pydantic_core import to_jsonable_python
 
-from ...agent import ANTHROPIC_IMAGE_TYPES, OPENAI_IMAGE_TYPES, CodeMode, ToolOutput
+from ...agent import (
+    ANTHROPIC_IMAGE_TYPES,
+    EXEC_TOOL_NAME,
+    OPENAI_IMAGE_TYPES,
+    WAIT_TOOL_NAME,
+    CodeMode,
+    ToolOutput,
+    ToolStyle,
+)
 from ...agent.output import model_image
 from ...events import Item, TextItem
 from ...function_tools import describe_validation_error
 from ...json_types import JsonValue
 from ...session import Session
 from ...tools import HandledTool, ToolDefinition, ToolError
-from .._codemode import as_code_mode, descriptions
+from .._codemode import as_code_mode
 from .._extra import describe
 
 __all__ = ["MODEL_IMAGE_TYPES", "code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
@@ -28,33 +36,39 @@ def code_mode_toolset(
 ) -> FunctionToolset[Any]:
     """``exec`` and ``wait`` as a pydantic-ai `FunctionToolset`, for ``Agent(toolsets=[...])``.
 
-    Results keep their images (as `BinaryContent`); the tool call id is the cell's
-    ``tool_call_id`` (passed to ``delegate.notify``).
+    Both are declared with `CodeMode`'s own descriptions and (non-strict) argument schemas, and
+    their arguments go to `CodeMode` as sent. Results keep their images (as `BinaryContent`); a
+    failed script or refused call is a failed tool result (`ToolFailed`: the provider's error
+    flag, e.g. Anthropic's ``is_error``), unless it carries images, which only an ordinary
+    result can. The tool call id is the cell's ``tool_call_id`` (passed to ``delegate.notify``).
     """
     code_mode = as_code_mode(target, namespaces, "code_mode_toolset")
 
-    async def exec(ctx: RunContext[Any], code: str) -> list[str | BinaryContent]:
-        return tool_return(await code_mode.handle_exec({"code": code}, call_id=ctx.tool_call_id))
+    async def exec(ctx: RunContext[Any], **arguments: Any) -> list[str | BinaryContent]:
+        return _result(await code_mode.handle_exec(arguments, call_id=ctx.tool_call_id))
 
-    async def wait(
-        cell_id: str,
-        yield_time_ms: int | None = None,
-        max_tokens: int | None = None,
-        terminate: bool = False,
-    ) -> list[str | BinaryContent]:
-        arguments = {
-            "cell_id": cell_id,
-            "yield_time_ms": yield_time_ms,
-            "max_tokens": max_tokens,
-            "terminate": terminate,
-        }
-        return tool_return(await code_mode.handle_wait(arguments))
+    async def wait(ctx: RunContext[Any], **arguments: Any) -> list[str | BinaryContent]:
+        return _result(await code_mode.handle_wait(arguments))
 
-    toolset: FunctionToolset[Any] = FunctionToolset()
-    described = descriptions(code_mode)
-    toolset.add_function(exec, name="exec", description=described["exec"])
-    toolset.add_function(wait, name="wait", description=described["wait"])
-    return toolset
+    run = {EXEC_TOOL_NAME: exec, WAIT_TOOL_NAME: wait}
+    return FunctionToolset(
+        [
+            Tool.from_schema(
+                run[spec["name"]],
+                spec["name"],
+                spec["description"],
+                spec["input_schema"],
+                takes_ctx=True,
+            )
+            for spec in code_mode.tool_specs(ToolStyle.ANTHROPIC)
+        ]
+    )
+
+
+def _result(output: ToolOutput) -> list[str | BinaryContent]:
+    if output.is_error and all(isinstance(item, TextItem) for item in output.items):
+        raise ToolFailed(output.text())
+    return tool_return(output)
 
 
 MODEL_IMAGE_TYPES = OPENAI_IMAGE_TYPES & ANTHROPIC_IMAGE_TYPES
