@@ -202,6 +202,31 @@ async def test_a_server_that_dies_mid_call_rejects_this_and_later_calls() -> Non
     assert later.startswith("MCP server 'gamma' failed to run search: ")
 
 
+async def test_an_http_server_that_dies_fails_only_the_task_holding_its_connection() -> None:
+    # The SDK's HTTP transport raises in the task group of the client's `async with` (see
+    # docs/integrations/mcp.md); held in a task of its own, the session's calls just reject.
+    with http_server("delta") as url:
+        ready: asyncio.Future[mcp.Client] = asyncio.get_running_loop().create_future()
+
+        async def hold() -> None:
+            async with mcp.Client(url) as client:
+                ready.set_result(client)
+                await asyncio.Event().wait()
+
+        holder = asyncio.create_task(hold())
+        async with cc.Session(await mcp_tools(await ready)) as session:
+            event = await run(
+                session,
+                "await tools.delta.die().catch((e) => text(e));"
+                'await tools.delta.search({q: "x"}).catch((e) => text(e))',
+            )
+        with pytest.raises(ExceptionGroup):
+            await asyncio.wait_for(holder, 20)
+    died, later = texts(event)
+    assert died.startswith("MCP server 'delta' failed to run die: ")
+    assert later.startswith("MCP server 'delta' failed to run search: ")
+
+
 async def test_wrong_objects_are_refused_clearly(beta_url: str) -> None:
     with pytest.raises(TypeError, match=r"expects a connected mcp\.ClientSession or mcp\.Client"):
         await mcp_tools(42)  # type: ignore[arg-type]
