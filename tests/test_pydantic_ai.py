@@ -19,7 +19,9 @@ from codecells.integrations.pydantic_ai import code_mode_toolset, from_pydantic_
 PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 
-def scripted(*calls: tuple[str, dict[str, Any]]) -> tuple[FunctionModel, list[ToolReturnPart]]:
+def scripted(
+    *calls: tuple[str, dict[str, Any] | str],
+) -> tuple[FunctionModel, list[ToolReturnPart]]:
     """A model making `calls` in turn, then answering "done"; returns it and the tool returns."""
     pending = list(calls)
     seen: list[ToolReturnPart] = []
@@ -63,10 +65,12 @@ async def test_a_failed_script_or_refused_call_is_a_failed_tool_result() -> None
         ("exec", {"code": "image('data:image/png;base64,iVBORw=='); throw new Error('drawn')"}),
         ("wait", {"cell_id": 7, "yield_time_ms": None}),  # a number is read as the id's text
         ("wait", {"cell_id": "1", "yield_time_ms": -1}),
+        ("wait", "[1]"),  # not an object: pydantic-ai asks the model again
     )
     async with cc.Session() as session:
         await Agent(model, toolsets=[code_mode_toolset(session)]).run("go")
-    failed, drawn, unknown, refused = seen
+    failed, drawn, unknown, refused, not_an_object = seen
+    assert not_an_object.outcome == "retried"
     assert failed.outcome == "failed" and failed.content.startswith(
         "Script failed\nOutput:\nScript error:\nError: boom"
     )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_ai import BinaryContent, FunctionToolset, ModelRetry, RunContext, Tool, ToolFailed
+from pydantic_ai.tools import ToolDefinition as PydanticAiToolDefinition
+from pydantic_ai.tools import ToolPrepareFunc
 from pydantic_core import to_jsonable_python
 
 from ...agent import (
@@ -53,16 +56,28 @@ def code_mode_toolset(
     run = {EXEC_TOOL_NAME: exec, WAIT_TOOL_NAME: wait}
     return FunctionToolset(
         [
-            Tool.from_schema(
+            Tool(
                 run[spec["name"]],
-                spec["name"],
-                spec["description"],
-                spec["input_schema"],
                 takes_ctx=True,
+                name=spec["name"],
+                description=spec["description"],
+                prepare=_declared_as(spec["input_schema"]),
             )
             for spec in code_mode.tool_specs(ToolStyle.ANTHROPIC)
         ]
     )
+
+
+def _declared_as(schema: dict[str, Any]) -> ToolPrepareFunc[Any]:
+    """A ``prepare`` hook declaring a tool with `schema`: its function takes ``**arguments``
+    (so pydantic-ai only checks that they are an object) and `CodeMode` validates them."""
+
+    async def prepare(
+        ctx: RunContext[Any], definition: PydanticAiToolDefinition
+    ) -> PydanticAiToolDefinition:
+        return replace(definition, parameters_json_schema=schema)
+
+    return prepare
 
 
 def _result(output: ToolOutput) -> list[str | BinaryContent]:
