@@ -82,11 +82,12 @@ class Durability:
     unforgotten: set[str] = field(default_factory=set)
 
     def forget_claimed(self) -> None:
-        """Delete the claimed cells a failing store kept (logged while it still fails)."""
+        """Delete the claimed cells a failing store kept (logged while it still fails; never
+        raises: it runs in the lease heartbeat and at shutdown)."""
         for cell_id in sorted(self.unforgotten):
             try:
                 self.store.delete_cell(self.session_id, cell_id)
-            except StoreError:
+            except Exception:
                 log.error(
                     "cell %s: claimed, but not removed from the store: until it is, a session "
                     "that opens %r delivers its completion again",
