@@ -503,12 +503,14 @@ async def test_every_durable_row_is_taken_by_real_cells(tmp_path: Path) -> None:
 
     broken = BrokenStore(tmp_path / "broken.db")
     async with open_session(broken) as session:  # the store breaks while the cell is suspended
-        cell = await session.create_pausable_cell(TWO_STEPS)
+        cell = await session.create_pausable_cell(
+            "await new Promise((r) => setTimeout(r, 30)); text('t')"
+        )
         traces.append(cell)
         await cell.wait_to_pending()
         await cell.suspend()
-        broken.broken = True
-        await cell.answer("tool-1", "x")
+        broken.broken = True  # the timer's firing cannot be recorded: the cell fails
+        await until(lambda: cell.state != "suspended")
         failed = await cell.wait_to_pending()
         assert isinstance(failed, cc.Completed) and "disk on fire" in (failed.error_text or "")
 

@@ -10,6 +10,7 @@ import pytest
 from mcp import types
 
 import codecells as cc
+from codecells.agent import CodeMode, ToolStyle, exec_parameters, wait_parameters
 from codecells.demo.tools import DEMO_TOOLS
 from codecells.integrations.mcp import code_mode_server
 
@@ -65,6 +66,37 @@ async def test_terminate_through_wait() -> None:
             assert text_of(running).startswith("Script running with cell ID 1")
             stopped = await client.call_tool("wait", {"cell_id": "1", "terminate": True})
             assert text_of(stopped) == "Script terminated\nOutput:"
+
+
+async def test_exec_and_wait_are_declared_and_handled_as_code_mode_does() -> None:
+    async with cc.Session() as session:
+        code_mode = CodeMode(session)
+        served = {spec["name"]: spec for spec in code_mode.tool_specs(ToolStyle.ANTHROPIC)}
+        async with mcp.Client(code_mode_server(code_mode)) as client:
+            listed = {t.name: t for t in (await client.list_tools()).tools}
+            assert {name: t.input_schema for name, t in listed.items()} == {
+                "exec": exec_parameters(),
+                "wait": wait_parameters(strict=False),
+            }
+            assert {name: t.description for name, t in listed.items()} == {
+                name: spec["description"] for name, spec in served.items()
+            }
+            await client.call_tool(
+                "exec", {"code": '// @exec: {"yield_time_ms": 0}\nawait new Promise(() => {})'}
+            )
+            # a number is read as the cell id's text, and null means the default
+            followed = await client.call_tool(
+                "wait", {"cell_id": 1, "yield_time_ms": 0, "max_tokens": None, "terminate": None}
+            )
+            assert text_of(followed) == "Script running with cell ID 1\nOutput:"
+            for arguments in ({"cell_id": "1", "yield_time_ms": 1e300}, {"id": "1"}, {}):
+                refused = await client.call_tool("wait", arguments)
+                expected = await code_mode.handle_wait(arguments)
+                assert refused.is_error and expected.is_error
+                assert text_of(refused) == expected.text()
+            refused = await client.call_tool("exec", {"code": 42})
+            assert refused.is_error
+            assert text_of(refused) == (await code_mode.handle_exec({"code": 42})).text()
 
 
 def test_code_mode_server_refuses_what_is_not_a_session() -> None:

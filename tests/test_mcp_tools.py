@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import mcp
@@ -16,7 +18,7 @@ from support import texts
 
 import codecells as cc
 from codecells.agent import exec_description
-from codecells.integrations.mcp import mcp_instructions, mcp_tools
+from codecells.integrations.mcp import MAX_TOOL_PAGES, mcp_instructions, mcp_tools
 
 RAW_SERVER = str(Path(__file__).parent / "integrations" / "raw_mcp_server.py")
 
@@ -143,14 +145,48 @@ async def test_malformed_results_reject_with_a_message_naming_the_server(beta_ur
 
 
 async def test_malformed_content_on_the_wire_rejects_with_the_first_problem() -> None:
-    params = mcp.StdioServerParameters(command=sys.executable, args=[RAW_SERVER])
-    async with mcp.stdio_client(params) as (read, write), mcp.ClientSession(read, write) as raw:
-        await raw.initialize()
+    async with raw_session() as raw:
         async with cc.Session(await mcp_tools(raw)) as session:
             event = await run(session, "await tools.raw.broken().catch((e) => text(e))")
     [message] = texts(event)
     assert message.startswith("MCP server 'raw' sent a malformed result for broken: content.0.")
     assert message.endswith("more problems)")
+
+
+@asynccontextmanager
+async def raw_session(paging: str = "one") -> AsyncIterator[mcp.ClientSession]:
+    params = mcp.StdioServerParameters(command=sys.executable, args=[RAW_SERVER, paging])
+    async with mcp.stdio_client(params) as (read, write), mcp.ClientSession(read, write) as raw:
+        await raw.initialize()
+        yield raw
+
+
+async def test_a_tool_list_that_never_ends_is_refused() -> None:
+    async with raw_session("repeat") as raw:
+        with pytest.raises(ValueError, match="sent the tools/list cursor 'again' twice"):
+            await asyncio.wait_for(mcp_tools(raw), 20)
+    async with raw_session("endless") as raw:
+        with pytest.raises(ValueError, match=f"more than {MAX_TOOL_PAGES} pages"):
+            await asyncio.wait_for(mcp_tools(raw), 60)
+
+
+@pytest.mark.parametrize(
+    ("timeout", "error", "problem"),
+    [
+        (0, ValueError, "a positive, finite"),
+        (-1.5, ValueError, "a positive, finite"),
+        (math.nan, ValueError, "a positive, finite"),
+        (math.inf, ValueError, "a positive, finite"),
+        ("1", TypeError, "a number of seconds or None"),
+        (True, TypeError, "a number of seconds or None"),
+    ],
+)
+async def test_a_timeout_that_is_not_a_positive_number_is_refused_at_once(
+    timeout: object, error: type[Exception], problem: str
+) -> None:
+    async with raw_session() as raw:
+        with pytest.raises(error, match=f"mcp_tools timeout must be {problem}"):
+            await mcp_tools(raw, timeout=timeout)  # type: ignore[arg-type]
 
 
 async def test_a_server_that_dies_mid_call_rejects_this_and_later_calls() -> None:
@@ -164,6 +200,31 @@ async def test_a_server_that_dies_mid_call_rejects_this_and_later_calls() -> Non
     died, later = texts(event)
     assert died == "MCP server 'gamma' failed to run die: Connection closed"
     assert later.startswith("MCP server 'gamma' failed to run search: ")
+
+
+async def test_an_http_server_that_dies_fails_only_the_task_holding_its_connection() -> None:
+    # The SDK's HTTP transport raises in the task group of the client's `async with` (see
+    # docs/integrations/mcp.md); held in a task of its own, the session's calls just reject.
+    with http_server("delta") as url:
+        ready: asyncio.Future[mcp.Client] = asyncio.get_running_loop().create_future()
+
+        async def hold() -> None:
+            async with mcp.Client(url) as client:
+                ready.set_result(client)
+                await asyncio.Event().wait()
+
+        holder = asyncio.create_task(hold())
+        async with cc.Session(await mcp_tools(await ready)) as session:
+            event = await run(
+                session,
+                "await tools.delta.die().catch((e) => text(e));"
+                'await tools.delta.search({q: "x"}).catch((e) => text(e))',
+            )
+        with pytest.raises(ExceptionGroup):
+            await asyncio.wait_for(holder, 20)
+    died, later = texts(event)
+    assert died.startswith("MCP server 'delta' failed to run die: ")
+    assert later.startswith("MCP server 'delta' failed to run search: ")
 
 
 async def test_wrong_objects_are_refused_clearly(beta_url: str) -> None:

@@ -21,6 +21,7 @@ from agents import (
 )
 from agents.models.interface import Model
 from agents.strict_schema import ensure_strict_json_schema
+from agents.tool_context import ToolContext
 from openai.types.responses import (
     ResponseFunctionToolCall,
     ResponseOutputMessage,
@@ -99,6 +100,30 @@ async def test_exec_and_wait_through_runner_keep_images_and_running_cells() -> N
     assert [part["text"] for part in second] == ["Script completed\nOutput:", "end"]
 
 
+IMAGES = (
+    'image("data:image/svg+xml;base64,PHN2Zy8+"); image("data:image/bmp;base64,Qk0=");'
+    ' image("data:image/jpg;base64,/9j/", "low")'
+)
+
+
+async def test_images_a_provider_rejects_are_left_out_and_jpg_becomes_jpeg() -> None:
+    model = Scripted(("exec", {"code": IMAGES}))
+    async with cc.Session() as session:
+        await run(session, model)
+    [parts] = outputs(model)
+    assert parts[1:] == [
+        {
+            "type": "input_text",
+            "text": "[image of type image/svg+xml left out: the model accepts gif, jpeg, png, webp]",
+        },
+        {
+            "type": "input_text",
+            "text": "[image of type image/bmp left out: the model accepts gif, jpeg, png, webp]",
+        },
+        {"type": "input_image", "image_url": "data:image/jpeg;base64,/9j/", "detail": "low"},
+    ]
+
+
 async def test_tool_schemas_are_strict_and_stay_so_under_the_sdk() -> None:
     async with cc.Session() as session:
         exec_tool, wait_tool = code_mode_tools(session)
@@ -134,13 +159,50 @@ async def test_sdk_function_tools_become_codecells_tools() -> None:
     down = FunctionTool("down", "Always down", {"type": "object", "properties": {}}, broken)
     tools = [from_function_tool(shout, namespace="sdk"), from_function_tool(down)]
     assert tools[0].definition.input_schema == shout.params_json_schema
-    shouted, down_message, invalid = await script_texts(
+    shouted, down_message = await script_texts(
         tools,
-        'text(await tools.sdk.shout({text: "hi"})); await tools.down().catch((e) => text(e));'
-        "text(await tools.sdk.shout({wrong: 1}))",
+        'text(await tools.sdk.shout({text: "hi"})); await tools.down().catch((e) => text(e));',
     )
     assert (shouted, down_message) == ("HI", "backend down")
-    assert "error" in invalid.lower()  # the SDK reports invalid arguments as its own error text
+
+
+@function_tool
+def population(city: str) -> int:
+    """The population of a city."""
+    raise LookupError(f"no data for {city}")
+
+
+async def test_a_decorated_tool_that_raises_or_is_refused_rejects_with_its_message() -> None:
+    # @function_tool's default failure_error_function would turn each of these into the
+    # resolved text "An error occurred while running the tool. Please try again."
+    tools = [from_function_tool(population), from_function_tool(shout)]
+    settled = await script_texts(
+        tools,
+        "for (const call of [() => tools.population({city: 'Atlantis'}),"
+        " () => tools.shout({wrong: 1}), () => tools.shout('hi')]) {"
+        " await call().then((r) => text('resolved ' + r), (e) => text('rejected ' + e)); }",
+    )
+    assert settled[0] == "rejected no data for Atlantis"
+    assert settled[1].startswith("rejected Invalid JSON input for tool shout")
+    assert settled[2] == "rejected Invalid JSON input for tool shout: expected a JSON object"
+
+
+async def test_a_refused_argument_is_detailed_when_the_sdk_keeps_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("agents._debug.DONT_LOG_TOOL_DATA", False)
+    [refused] = await script_texts(
+        [from_function_tool(shout)], "await tools.shout({}).catch((e) => text(e))"
+    )
+    assert refused == "invalid arguments for tool shout: text: Field required"
+
+
+async def test_the_sdk_still_reports_a_decorated_tool_failure_to_its_model() -> None:
+    from_function_tool(population)  # the caller's tool keeps its own failure handling
+    context: ToolContext[None] = ToolContext(
+        None, tool_name="population", tool_call_id="c", tool_arguments='{"city": "X"}'
+    )
+    assert "error occurred" in await population.on_invoke_tool(context, '{"city": "X"}')
 
 
 def test_wrong_objects_are_refused_clearly() -> None:

@@ -12,20 +12,22 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from support import script_texts
 
 import codecells as cc
+from codecells.agent import CodeMode, ToolStyle
 from codecells.demo.tools import DEMO_TOOLS
 from codecells.integrations.pydantic_ai import code_mode_toolset, from_pydantic_ai_tool
 
 PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 
-def scripted(*calls: tuple[str, dict[str, Any]]) -> tuple[FunctionModel, list[Any]]:
+def scripted(
+    *calls: tuple[str, dict[str, Any] | str],
+) -> tuple[FunctionModel, list[ToolReturnPart]]:
     """A model making `calls` in turn, then answering "done"; returns it and the tool returns."""
     pending = list(calls)
-    seen: list[Any] = []
+    seen: list[ToolReturnPart] = []
 
     def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
-        last = [p for p in getattr(messages[-1], "parts", []) if isinstance(p, ToolReturnPart)]
-        seen.extend(p.content for p in last)
+        seen.extend(p for p in getattr(messages[-1], "parts", []) if isinstance(p, ToolReturnPart))
         if pending:
             name, args = pending.pop(0)
             return ModelResponse(parts=[ToolCallPart(name, args, tool_call_id=f"c{len(pending)}")])
@@ -49,11 +51,64 @@ async def test_exec_and_wait_as_a_toolset_keep_images_and_running_cells() -> Non
         toolset = code_mode_toolset(session)
         result = await Agent(model, toolsets=[toolset]).run("go")
     assert result.output == "done"
-    running, completed, gone = seen
+    running, completed, gone = (part.content for part in seen)
     assert running[0] == "Script running with cell ID 1\nOutput:"
     assert isinstance(running[1], BinaryContent) and running[1].media_type == "image/png"
     assert completed == ["Script completed\nOutput:", "end"]
-    assert gone == ["exec cell 1 not found"]
+    assert [part.outcome for part in seen] == ["success", "success", "failed"]
+    assert gone == "exec cell 1 not found"
+
+
+async def test_a_failed_script_or_refused_call_is_a_failed_tool_result() -> None:
+    model, seen = scripted(
+        ("exec", {"code": "throw new Error('boom')"}),
+        ("exec", {"code": "image('data:image/png;base64,iVBORw=='); throw new Error('drawn')"}),
+        ("wait", {"cell_id": 7, "yield_time_ms": None}),  # a number is read as the id's text
+        ("wait", {"cell_id": "1", "yield_time_ms": -1}),
+        ("wait", "[1]"),  # not an object: pydantic-ai asks the model again
+    )
+    async with cc.Session() as session:
+        await Agent(model, toolsets=[code_mode_toolset(session)]).run("go")
+    failed, drawn, unknown, refused, not_an_object = seen
+    assert not_an_object.outcome == "retried"
+    assert failed.outcome == "failed" and failed.content.startswith(
+        "Script failed\nOutput:\nScript error:\nError: boom"
+    )
+    # images only travel in an ordinary result: its text still says the script failed
+    assert drawn.outcome == "success" and drawn.content[0] == "Script failed\nOutput:"
+    assert isinstance(drawn.content[1], BinaryContent)
+    assert (unknown.outcome, unknown.content) == ("failed", "exec cell 7 not found")
+    assert refused.outcome == "failed"
+    assert refused.content.startswith("invalid arguments for tool wait: yield_time_ms")
+
+
+async def test_exec_and_wait_are_declared_as_code_mode_declares_them() -> None:
+    declared: dict[str, Any] = {}
+
+    def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        declared.update({t.name: t for t in info.function_tools})
+        return ModelResponse(parts=[TextPart("done")])
+
+    async with cc.Session() as session:
+        await Agent(FunctionModel(respond), toolsets=[code_mode_toolset(session)]).run("go")
+        specs = CodeMode(session).tool_specs(ToolStyle.ANTHROPIC)
+    assert {name: (t.description, t.parameters_json_schema) for name, t in declared.items()} == {
+        spec["name"]: (spec["description"], spec["input_schema"]) for spec in specs
+    }
+
+
+async def test_images_a_provider_rejects_are_left_out_and_jpg_becomes_jpeg() -> None:
+    code = (
+        'image("data:image/svg+xml;base64,PHN2Zy8+"); image("data:image/bmp;base64,Qk0=");'
+        ' image("data:image/jpg;base64,/9j/")'
+    )
+    model, seen = scripted(("exec", {"code": code}))
+    async with cc.Session() as session:
+        await Agent(model, toolsets=[code_mode_toolset(session)]).run("go")
+    [(_, svg, bmp, jpeg)] = (part.content for part in seen)
+    assert svg == "[image of type image/svg+xml left out: the model accepts gif, jpeg, png, webp]"
+    assert bmp == "[image of type image/bmp left out: the model accepts gif, jpeg, png, webp]"
+    assert jpeg == BinaryContent(data=b"\xff\xd8\xff", media_type="image/jpeg")
 
 
 def lookup(key: str) -> dict[str, str]:

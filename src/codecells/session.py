@@ -161,6 +161,7 @@ class Session:
         clock: Callable[[], float] = time.time,
     ) -> None:
         _check_arguments(tools, delegate, config)
+        _check_durability(store, session_id, lease)
         self.config = config if config is not None else SessionConfig()
         self._tools: tuple[BoundTool, ...] = tuple(bind_tool(t) for t in tools)
         refuse_name_clashes(t.definition for t in self._tools)
@@ -190,7 +191,11 @@ class Session:
             InMemory()
             if store is None
             else DurableCells(
-                store, session_id or uuid.uuid4().hex, names, lease=lease, clock=clock
+                store,
+                uuid.uuid4().hex if session_id is None else session_id,
+                names,
+                lease=lease,
+                clock=clock,
             )
         )
         self._stored: dict[str, JsonValue] = self._keeper.stored_values
@@ -498,8 +503,8 @@ class Session:
         key = (executor.cell_id, command.call_id)
         if key not in self._awaiting_answer:
             raise UnknownToolCall(*key)
+        executor.answer(command)  # `StoreError`: not recorded, the call still waits
         self._awaiting_answer.discard(key)
-        executor.answer(command)
 
     async def _notify(self, call_id: str, cell_id: str, text: str) -> None:
         if self._delegate is not None:
@@ -556,6 +561,23 @@ def _check_arguments(tools: object, delegate: object, config: object) -> None:
             f"delegate must implement invoke_tool(call) and/or notify(call_id, cell_id, text),"
             f" got {delegate!r}"
         )
+
+
+def _check_durability(store: object, session_id: object, lease: object) -> None:
+    """Refuse, at the call, a store that is none, a session id that is no name, and a lease
+    that is no positive finite number of seconds (a lease <= 0 renews in a busy loop)."""
+    if store is not None and not isinstance(store, Store):
+        raise TypeError(
+            f"store must be a Store (e.g. codecells.store.SQLiteStore(path)), got {store!r}"
+        )
+    if session_id is not None and not isinstance(session_id, str):
+        raise TypeError(f"session_id must be a str or None, got {session_id!r}")
+    if session_id == "":
+        raise ValueError("session_id must not be empty (None opens a new session)")
+    if isinstance(lease, bool) or not isinstance(lease, (int, float)):
+        raise TypeError(f"lease must be a number of seconds, got {lease!r}")
+    if not (math.isfinite(lease) and lease > 0):
+        raise ValueError(f"lease must be a positive finite number of seconds, got {lease!r}")
 
 
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
@@ -726,7 +748,10 @@ class _Handle:
         with `result`, or reject it with the message `error`. Like any tool result, a continuing
         cell runs on with it and a pausable cell applies it at its next resume (durable: it is
         recorded in the store). `UnknownToolCall` if no such call waits; ValueError (nothing
-        recorded, the call still waits) if `result` is not JSON or `error` not a str."""
+        recorded, the call still waits) if `result` is not JSON, `error` not a str, or both are
+        given; `StoreError` (the call still waits) if a durable cell's store cannot record it."""
+        if result is not None and error is not None:
+            raise ValueError(f"answer to call {call_id!r}: give a result or an error, not both")
         command: ResolveTool | RejectTool | str
         try:
             command = (

@@ -1,10 +1,15 @@
 """A hand-written MCP server over stdio that answers every tool call with content that is not
-valid MCP (an image block without data), which a real SDK server would refuse to send."""
+valid MCP (an image block without data), which a real SDK server would refuse to send.
+
+Its argument says how it pages ``tools/list``: ``one`` (a single page), ``repeat`` (always the
+same ``nextCursor``) or ``endless`` (a new ``nextCursor`` on every page)."""
 
 from __future__ import annotations
 
 import json
 import sys
+
+PAGING = sys.argv[1] if len(sys.argv) > 1 else "one"
 
 
 def reply(request_id: object, result: dict[str, object]) -> None:
@@ -13,6 +18,7 @@ def reply(request_id: object, result: dict[str, object]) -> None:
 
 
 TOOL = {"name": "broken", "description": "Answers garbage.", "inputSchema": {"type": "object"}}
+pages = 0
 
 for line in sys.stdin:
     message = json.loads(line)
@@ -29,7 +35,13 @@ for line in sys.stdin:
             },
         )
     elif method == "tools/list":
-        reply(request_id, {"tools": [TOOL]})
+        pages += 1
+        if PAGING == "one":
+            reply(request_id, {"tools": [TOOL]})
+        else:
+            tool = {**TOOL, "name": f"broken{pages}"}
+            cursor = "again" if PAGING == "repeat" else f"page{pages}"
+            reply(request_id, {"tools": [tool], "nextCursor": cursor})
     elif method == "tools/call":
         reply(request_id, {"content": [{"type": "image", "mimeType": "image/png"}]})
     else:

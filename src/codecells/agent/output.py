@@ -30,6 +30,7 @@ __all__ = [
     "ToolOutput",
     "error_output",
     "format_event",
+    "model_image",
     "parse_data_url",
 ]
 
@@ -151,7 +152,7 @@ def _truncate(items: list[Item], max_tokens: int) -> list[Item]:
 def _openai_part(item: Item) -> dict[str, Any]:
     if isinstance(item, TextItem):
         return {"type": "input_text", "text": item.text}
-    image = _data_image(item.image_url, OPENAI_IMAGE_TYPES)
+    image = model_image(item.image_url, OPENAI_IMAGE_TYPES)
     if isinstance(image, str):
         return {"type": "input_text", "text": image}
     media_type, data = image
@@ -162,16 +163,17 @@ def _openai_part(item: Item) -> dict[str, Any]:
 def _anthropic_block(item: Item) -> dict[str, Any]:
     if isinstance(item, TextItem):
         return {"type": "text", "text": item.text}
-    image = _data_image(item.image_url, ANTHROPIC_IMAGE_TYPES)
+    image = model_image(item.image_url, ANTHROPIC_IMAGE_TYPES)
     if isinstance(image, str):
         return {"type": "text", "text": image}
     media_type, data = image
     return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}
 
 
-def _data_image(url: str, accepted: frozenset[str]) -> tuple[str, str] | str:
+def model_image(url: str, accepted: frozenset[str]) -> tuple[str, str] | str:
     """``(media type, base64 data)`` of a base64 ``data:`` URL of an `accepted` type (its
-    type normalised: ``image/jpg`` is ``image/jpeg``), else the text that stands for it."""
+    type normalised: ``image/jpg`` is ``image/jpeg``), else the text that stands for it
+    (``[image of type … left out: the model accepts …]``)."""
     image = parse_data_url(url)
     if image is None:
         return NOT_A_DATA_URL

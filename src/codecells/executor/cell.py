@@ -233,11 +233,13 @@ class CellExecutor:
         )
 
     def answer(self, command: ResolveTool | RejectTool) -> None:
-        """The result of an externally answered call: it arrives now (its task ends)."""
+        """The result of an externally answered call: it arrives now (its task ends). A
+        durable cell records it first: `StoreError` if it cannot, and nothing changes."""
+        fresh = self._journal.answer(command)
         task = self._callbacks.tools.pop(command.call_id, None)
         if task is not None:
             task.cancel()
-        self.fire(Trigger.TOOL_RESULT, command=command)
+        self.fire(Trigger.TOOL_RESULT, command=command, fresh=fresh)
 
     def hold_calls(self, calls: list[ToolCallRequested]) -> None:
         """Calls a restored cell made before and never got answered: `redispatch_calls`
@@ -247,7 +249,10 @@ class CellExecutor:
     def resume(self, generation: int) -> ResumeOutcome:
         """Resume the frontier `generation` (pausable)."""
         self._reply = ResumeOutcome.RESUMED  # also if the resume failed: the cell runs to its end
-        self.fire(Trigger.RESUME, generation=generation)
+        # claimed once, before the rows are tried (`generation_claimed` reads the answer):
+        # `StoreError` if the store fails, and the cell stays at its frontier
+        claimed = self.generation_current(generation=generation) and self._journal.claim(generation)
+        self.fire(Trigger.RESUME, generation=generation, claimed=claimed)
         outcome: ResumeOutcome = self._reply
         return outcome
 
@@ -417,9 +422,10 @@ class CellExecutor:
         """A tool result or timer firing is already queued for the script."""
         return self._engine.has_queued_input
 
-    def awaiting_input(self, **_: Any) -> bool:
-        """Resumed with nothing queued: the script waits for its next input."""
-        return self._awaiting_input
+    def awaiting_input(self, *, fresh: bool = True, **_: Any) -> bool:
+        """Resumed with nothing queued: the script waits for its next input, and this one is
+        new to it (not one the store held first, already queued or applied)."""
+        return self._awaiting_input and fresh
 
     def generation_current(self, *, generation: int = 0, **_: Any) -> bool:
         """The requested generation is the held frontier's."""
@@ -430,9 +436,10 @@ class CellExecutor:
         """The requested generation was already resumed."""
         return self._last_resumed is not None and 1 <= generation <= self._last_resumed
 
-    def generation_claimed(self, *, generation: int = 0, **_: Any) -> bool:
-        """The store grants this process that generation (always, without a store)."""
-        return self._journal.claim(generation)
+    def generation_claimed(self, *, claimed: bool = False, **_: Any) -> bool:
+        """The store granted this process that generation (always, without a store): claimed
+        by `resume` before the rows are tried."""
+        return claimed
 
     def journaled(self, **_: Any) -> bool:
         """The cell is kept in a durable store."""
@@ -514,7 +521,17 @@ class CellExecutor:
 
     def _tool_answered(self, command: AnyEngineCommand) -> None:
         if self.state not in _FINAL:  # a tool that ignored cancellation answers a closed cell
-            self.fire(Trigger.TOOL_RESULT, command=command)
+            self._arrived(Trigger.TOOL_RESULT, command)
+
+    def _arrived(self, trigger: Trigger, command: AnyEngineCommand) -> None:
+        """A host-run tool's result or a timer firing: recorded by the journal, then fed (a
+        journal that raises fails the cell, as a raising effect does)."""
+        try:
+            fresh = self._journal.arrive(command)
+        except Exception as exc:
+            self._effect_failed(trigger, self.state, exc, {})
+            return
+        self.fire(trigger, command=command, fresh=fresh)
 
     def dispatch_notification(self, *, text: str, **_: Any) -> None:
         """Send ``notify(text)`` to the host."""
@@ -529,7 +546,7 @@ class CellExecutor:
         self._timers.cancel(timer_id)
 
     def _timer_fired(self, timer_id: int) -> None:
-        self.fire(Trigger.TIMER_FIRED, command=trusted(FireTimer, timer_id=timer_id))
+        self._arrived(Trigger.TIMER_FIRED, trusted(FireTimer, timer_id=timer_id))
 
     # ------------------------------------------------------------------ effects: frontiers
     def open_frontier(self, *, pending_ids: list[str], **_: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ..engine.protocol import AnyEngineCommand
 from ..events import Item
 from ..json_types import JsonValue
 
@@ -25,7 +26,18 @@ class Journal(Protocol):
 
     def claim(self, generation: int) -> bool:
         """Whether this process may resume frontier `generation` (a compare-and-set in the
-        store: another process may have resumed it, or hold the cell)."""
+        store: another process may have resumed it, or hold the cell); `StoreError` if the
+        store fails (nothing claimed)."""
+        ...
+
+    def answer(self, command: AnyEngineCommand) -> bool:
+        """Record an answer before the machine sees it (`StoreError` if the store fails:
+        nothing changes); False when it brings the script nothing new."""
+        ...
+
+    def arrive(self, command: AnyEngineCommand) -> bool:
+        """`answer` for a host-run tool's result or a timer firing, which a failing store
+        never loses in this process; False when it brings the script nothing new."""
         ...
 
     def observed(self, generation: int) -> None:
@@ -59,6 +71,12 @@ class _NoJournal:
     durable = False
 
     def claim(self, generation: int) -> bool:
+        return True
+
+    def answer(self, command: AnyEngineCommand) -> bool:
+        return True
+
+    def arrive(self, command: AnyEngineCommand) -> bool:
         return True
 
     def observed(self, generation: int) -> None:

@@ -101,7 +101,8 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     "was requested or its deadline passed",
     G.FIRST_UNOBSERVED_YIELD: "never observed and no initial yield buffered yet",
     G.HAS_QUEUED_INPUT: "a tool result or timer firing is already queued for the script",
-    G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input",
+    G.AWAITING_INPUT: "resumed with nothing queued: the script waits for its next input (and "
+    "this one is new to it)",
     G.GENERATION_CURRENT: "the requested generation is the held frontier's",
     G.GENERATION_CONSUMED: "the requested generation (>= 1) was already resumed",
     G.GENERATION_CLAIMED: "the store grants this process that generation (no other resumed it)",

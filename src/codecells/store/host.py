@@ -303,8 +303,10 @@ class DurableCells:
             await asyncio.sleep(d.lease / 3)
             with contextlib.suppress(Exception):
                 d.store.renew(d.owner, d.clock() + d.lease)
+            d.forget_claimed()
 
     def stop(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             self._heartbeat = None
+        self._d.forget_claimed()

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from pydantic import BaseModel, TypeAdapter
@@ -71,13 +71,32 @@ class ClockedEngine(Engine, Protocol):
 @dataclass(frozen=True)
 class Durability:
     """What every durable cell of one session shares: the store, its session id, this
-    process's owner token and lease length, and the wall clock."""
+    process's owner token and lease length, the wall clock, and the ids of claimed cells the
+    store could not forget yet (`forget_claimed` retries them)."""
 
     store: Store
     session_id: str
     owner: str
     lease: float
     clock: Callable[[], float] = time.time
+    unforgotten: set[str] = field(default_factory=set)
+
+    def forget_claimed(self) -> None:
+        """Delete the claimed cells a failing store kept (logged while it still fails; never
+        raises: it runs in the lease heartbeat and at shutdown)."""
+        for cell_id in sorted(self.unforgotten):
+            try:
+                self.store.delete_cell(self.session_id, cell_id)
+            except Exception:
+                log.error(
+                    "cell %s: claimed, but not removed from the store: until it is, a session "
+                    "that opens %r delivers its completion again",
+                    cell_id,
+                    self.session_id,
+                    exc_info=True,
+                )
+                return
+            self.unforgotten.discard(cell_id)
 
 
 def arrival_key(command: AnyEngineCommand) -> str:
@@ -137,6 +156,9 @@ class CellJournal:
         self._frontier = frontier  # the last frontier reached
         self.frontier_observed = observed  # and whether it was delivered to an observer
         self._queued: deque[tuple[str, AnyEngineCommand]] = deque(queued)
+        self._arrived: dict[str, AnyEngineCommand] = {}  # recorded by `arrive`, for `post`
+        self._unrecorded: dict[str, AnyEngineCommand] = {}  # arrivals the store did not take
+        self._uncommitted: tuple[str, str] | None = None  # a completion the store did not take
         self._lock = threading.Lock()
         self._interrupted = False
         self._restoring: asyncio.Future[list[AnyEngineEvent]] | None = None
@@ -144,18 +166,61 @@ class CellJournal:
 
     # ------------------------------------------------------------------ Engine
     def post(self, command: AnyEngineCommand) -> None:
-        """Record a tool result or timer firing in the store, then queue it (first one wins)."""
+        """Queue a tool result or timer firing for the next step, as `arrive` recorded it (an
+        arrival not announced by `arrive` is recorded now)."""
         key = arrival_key(command)
+        held = self._arrived.pop(key, None)
+        if held is None:
+            if not self.arrive(command):
+                return
+            held = self._arrived.pop(key)
+        with self._lock:
+            self._queued.append((key, held))
+
+    def answer(self, command: AnyEngineCommand) -> bool:
+        """Record a tool result or timer firing in the store before the script is given it
+        (`StoreError` if the store fails: nothing changes). False when it brings the script
+        nothing new: the store held one for its call or timer first, already queued here or
+        applied; otherwise the first recorded (maybe another process's) is what `post` queues."""
+        d, key = self._d, arrival_key(command)
+        if d.store.record_arrival(d.session_id, self.cell_id, key, command_json(command)):
+            held: AnyEngineCommand | None = command
+        else:
+            held = next(
+                (parse_command(text) for k, text in d.store.arrivals(d.session_id, self.cell_id)
+                 if k == key),
+                None,
+            )  # fmt: skip
+        with self._lock:
+            if held is None or any(k == key for k, _ in self._queued):
+                return False
+        self._arrived[key] = held
+        return True
+
+    def arrive(self, command: AnyEngineCommand) -> bool:
+        """`answer`, for a host-run tool's result or a timer firing (nobody to raise to): if the
+        store fails, the arrival is kept here and recorded at the next resume's claim (or
+        journaled with the step that applies it); lost only with this process, whose successor
+        dispatches the call again."""
         try:
-            fresh = self._d.store.record_arrival(
-                self._d.session_id, self.cell_id, key, command_json(command)
-            )
+            return self.answer(command)
         except StoreError:
-            log.warning("cell %s: arrival %s not recorded", self.cell_id, key, exc_info=True)
-            fresh = True
-        if fresh:
-            with self._lock:
-                self._queued.append((key, command))
+            key = arrival_key(command)
+            log.warning(
+                "cell %s: arrival %s not recorded yet (kept in memory)",
+                self.cell_id,
+                key,
+                exc_info=True,
+            )
+            self._unrecorded[key] = self._arrived[key] = command
+            return True
+
+    def _record_unrecorded(self) -> None:
+        """Record the arrivals the store did not take (`StoreError` if it still fails)."""
+        d = self._d
+        for key, command in list(self._unrecorded.items()):
+            d.store.record_arrival(d.session_id, self.cell_id, key, command_json(command))
+            del self._unrecorded[key]
 
     @property
     def has_queued_input(self) -> bool:
@@ -187,6 +252,8 @@ class CellJournal:
             inner.close()
             self._inner = None
             return [Lost(message=f"the step could not be journaled: {exc}")]
+        for key, _ in batch:  # journaled with the step's commands
+            self._unrecorded.pop(key, None)
         return events
 
     @property
@@ -316,18 +383,14 @@ class CellJournal:
 
     # ------------------------------------------------------------------ Journal
     def claim(self, generation: int) -> bool:
-        """Compare-and-set this process's resume of `generation` in the store; once granted,
-        the queue is what the store recorded (answers given in other processes included)."""
+        """Compare-and-set this process's resume of `generation` in the store (`StoreError` if
+        the store fails: nothing is claimed or queued); once granted, the queue is what the
+        store recorded (answers given in other processes included)."""
         d = self._d
-        try:
-            if not d.store.claim(
-                d.session_id, self.cell_id, generation, d.owner, d.clock(), d.lease
-            ):
-                return False
-            recorded = d.store.arrivals(d.session_id, self.cell_id)
-        except StoreError:
-            log.warning("cell %s: resume not claimed", self.cell_id, exc_info=True)
+        self._record_unrecorded()
+        if not d.store.claim(d.session_id, self.cell_id, generation, d.owner, d.clock(), d.lease):
             return False
+        recorded = d.store.arrivals(d.session_id, self.cell_id)
         with self._lock:
             self._queued = deque((key, parse_command(command)) for key, command in recorded)
         # as the executor does on resume: an unobserved frontier's items go to the next event
@@ -368,6 +431,7 @@ class CellJournal:
         self._interrupted = False
         d = self._d
         try:
+            self._record_unrecorded()
             d.store.release(d.session_id, self.cell_id, d.owner)
         except StoreError:
             log.warning("cell %s: lease not released", self.cell_id, exc_info=True)
@@ -375,23 +439,40 @@ class CellJournal:
     def completed(
         self, content: list[Item], error_text: str | None, writes: dict[str, JsonValue]
     ) -> None:
-        """Record the completion and commit the writes, once (a no-op for a restored one)."""
-        d = self._d
+        """Record the completion and commit the writes, once (a no-op for a restored one); if
+        the store fails, `closed` tries again, and keeps the cell in the store if it fails."""
         event = Completed(content_items=list(content), error_text=error_text)
+        self._uncommitted = (event.model_dump_json(), json.dumps(writes))
+        self._commit_completion()
+
+    def _commit_completion(self) -> bool:
+        d = self._d
+        if self._uncommitted is None:
+            return True
         try:
-            d.store.complete(
-                d.session_id, self.cell_id, event.model_dump_json(), json.dumps(writes)
-            )
+            d.store.complete(d.session_id, self.cell_id, *self._uncommitted)
         except StoreError:
-            log.warning("cell %s: completion not recorded", self.cell_id, exc_info=True)
+            log.error(
+                "cell %s: completion not committed to the store yet", self.cell_id, exc_info=True
+            )
+            return False
+        self._uncommitted = None
+        return True
 
     def closed(self) -> None:
-        """Forget the cell in the store."""
-        d = self._d
-        try:
-            d.store.delete_cell(d.session_id, self.cell_id)
-        except StoreError:
-            log.warning("cell %s: not removed from the store", self.cell_id, exc_info=True)
+        """Forget the cell in the store, unless its completion was never committed there: the
+        cell stays (with its journaled end), and a session that opens it commits its writes
+        and delivers it again. A failed removal is retried (`Durability.forget_claimed`)."""
+        if not self._commit_completion():
+            log.error(
+                "cell %s: kept in the store: a session that opens %r commits its writes and "
+                "delivers its completion again",
+                self.cell_id,
+                self._d.session_id,
+            )
+            return
+        self._d.unforgotten.add(self.cell_id)
+        self._d.forget_claimed()
 
 
 class _Replay:

@@ -14,7 +14,7 @@ from several processes at once on the same data (the generation claim is a compa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ..json_types import JsonValue
 
@@ -131,6 +131,7 @@ class StoredCell:
     """Timers set, neither cleared nor fired: (timer id, due ms)."""
 
 
+@runtime_checkable
 class Store(Protocol):
     """A durable store of sessions and pausable cells (`SQLiteStore`, `MemoryStore`).
 

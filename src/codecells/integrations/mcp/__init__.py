@@ -13,10 +13,17 @@ from .._extra import require
 
 require("mcp", "mcp")
 
-from .client import McpServers, call_tool_result_schema, mcp_instructions, mcp_tools  # noqa: E402
+from .client import (  # noqa: E402
+    MAX_TOOL_PAGES,
+    McpServers,
+    call_tool_result_schema,
+    mcp_instructions,
+    mcp_tools,
+)
 from .server import code_mode_server, mcp_result  # noqa: E402
 
 __all__ = [
+    "MAX_TOOL_PAGES",
     "McpServers",
     "call_tool_result_schema",
     "code_mode_server",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
@@ -13,7 +14,13 @@ from ...json_types import JsonValue
 from ...tools import HandledTool, ToolDefinition, ToolError, normalize_js_name
 from .._extra import describe
 
-__all__ = ["McpServers", "call_tool_result_schema", "mcp_instructions", "mcp_tools"]
+__all__ = [
+    "MAX_TOOL_PAGES",
+    "McpServers",
+    "call_tool_result_schema",
+    "mcp_instructions",
+    "mcp_tools",
+]
 
 McpClient: TypeAlias = mcp.ClientSession | mcp.Client
 McpServers: TypeAlias = McpClient | Mapping[str, McpClient] | Iterable[McpClient]
@@ -21,6 +28,9 @@ McpServers: TypeAlias = McpClient | Mapping[str, McpClient] | Iterable[McpClient
 namespace to client."""
 
 _RESULT_KEYS = ("content", "structuredContent", "_meta")
+
+MAX_TOOL_PAGES = 1000
+"""The most ``tools/list`` pages read from one server."""
 
 
 async def mcp_tools(servers: McpServers, *, timeout: float | None = None) -> list[HandledTool]:
@@ -32,11 +42,13 @@ async def mcp_tools(servers: McpServers, *, timeout: float | None = None) -> lis
     ``CallToolResult`` as the protocol spells it (``content``, ``structuredContent``,
     ``_meta``) and rejects with the text of an ``isError`` result, or with a message naming
     the server when the call fails (connection lost, malformed result, `timeout` seconds
-    passed). A terminated cell cancels its calls through the client.
+    passed; a positive, finite number of seconds, or None for the client's own). A terminated
+    cell cancels its calls through the client.
     """
+    _check_timeout(timeout)
     tools: list[HandledTool] = []
     for namespace, client in _named(servers).items():
-        for tool in await _list_tools(client):
+        for tool in await _list_tools(client, namespace):
             tools.append(_handled(client, namespace, tool, timeout))
     return tools
 
@@ -58,6 +70,17 @@ def call_tool_result_schema(structured: dict[str, Any] | None) -> dict[str, Any]
     if structured is not None:
         properties["structuredContent"] = structured
     return {"type": "object", "properties": properties, "required": ["content"]}
+
+
+def _check_timeout(timeout: object) -> None:
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(f"mcp_tools timeout must be a number of seconds or None, got {timeout!r}")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(
+            f"mcp_tools timeout must be a positive, finite number of seconds, got {timeout!r}"
+        )
 
 
 def _named(servers: McpServers) -> dict[str, McpClient]:
@@ -104,10 +127,13 @@ def _server_name(client: McpClient) -> str:
     return info.name
 
 
-async def _list_tools(client: McpClient) -> list[types.Tool]:
+async def _list_tools(client: McpClient, namespace: str) -> list[types.Tool]:
+    """All of `client`'s tools, page by page: a cursor seen before, or more than
+    `MAX_TOOL_PAGES` pages, is refused (the list would never end)."""
     tools: list[types.Tool] = []
     cursor: str | None = None
-    while True:
+    seen: set[str] = set()
+    for _ in range(MAX_TOOL_PAGES):
         if isinstance(client, mcp.Client):
             page = await client.list_tools(cursor=cursor)
         else:
@@ -117,6 +143,16 @@ async def _list_tools(client: McpClient) -> list[types.Tool]:
         cursor = page.next_cursor
         if not cursor:
             return tools
+        if cursor in seen:
+            raise ValueError(
+                f"MCP server {namespace!r} sent the tools/list cursor {cursor[:80]!r} twice: "
+                "its tool list would never end"
+            )
+        seen.add(cursor)
+    raise ValueError(
+        f"MCP server {namespace!r} listed its tools in more than {MAX_TOOL_PAGES} pages: "
+        "its tool list seems never to end"
+    )
 
 
 def _handled(

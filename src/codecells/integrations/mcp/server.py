@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from mcp import types
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 
-from ...agent import CodeMode, ToolOutput
+from ...agent import EXEC_TOOL_NAME, WAIT_TOOL_NAME, CodeMode, ToolOutput, ToolStyle
 from ...agent.output import NOT_A_DATA_URL, parse_data_url
 from ...events import TextItem
 from ...session import Session
-from .._codemode import as_code_mode, descriptions
+from .._codemode import as_code_mode
 
 __all__ = ["code_mode_server", "mcp_result"]
 
@@ -27,34 +28,48 @@ def code_mode_server(
 
     ``exec(code)`` takes JavaScript (with the optional ``// @exec:`` pragma) and ``wait(cell_id,
     yield_time_ms?, max_tokens?, terminate?)`` follows a running cell, exactly as
-    `codecells.agent.CodeMode` serves a model. Run it with ``server.run("stdio")``,
+    `codecells.agent.CodeMode` serves a model: its descriptions, its argument schemas (the
+    non-strict ones: an optional argument may be left out or ``null``) and its handling of the
+    arguments, messages included. Run it with ``server.run("stdio")``,
     ``server.run("streamable-http", ...)`` or mount ``server.streamable_http_app()``.
     The session must outlive the server.
     """
-    code_mode = as_code_mode(target, namespaces, "code_mode_server")
-    server = MCPServer(name, instructions="Run JavaScript that calls tools: see `exec`.")
+    return _CodeModeServer(name, as_code_mode(target, namespaces, "code_mode_server"))
 
-    async def exec(code: str) -> types.CallToolResult:
-        return mcp_result(await code_mode.handle_exec({"code": code}))
 
-    async def wait(
-        cell_id: str,
-        yield_time_ms: int | None = None,
-        max_tokens: int | None = None,
-        terminate: bool = False,
-    ) -> types.CallToolResult:
-        arguments = {
-            "cell_id": cell_id,
-            "yield_time_ms": yield_time_ms,
-            "max_tokens": max_tokens,
-            "terminate": terminate,
+class _CodeModeServer(MCPServer[Any]):
+    """An MCP server listing ``exec`` and ``wait`` with `CodeMode`'s own specs (descriptions
+    and argument schemas, as for a model without strict schemas) and passing each call's raw
+    arguments to `CodeMode`'s handlers, which validate them."""
+
+    def __init__(self, name: str, code_mode: CodeMode) -> None:
+        super().__init__(name, instructions="Run JavaScript that calls tools: see `exec`.")
+        self._specs = code_mode.tool_specs(ToolStyle.ANTHROPIC)
+        self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[ToolOutput]]] = {
+            EXEC_TOOL_NAME: code_mode.handle_exec,
+            WAIT_TOOL_NAME: code_mode.handle_wait,
         }
-        return mcp_result(await code_mode.handle_wait(arguments))
 
-    described = descriptions(code_mode)
-    server.add_tool(exec, name="exec", description=described["exec"])
-    server.add_tool(wait, name="wait", description=described["wait"])
-    return server
+    async def list_tools(self) -> list[types.Tool]:
+        """``exec`` and ``wait`` as `CodeMode` declares them."""
+        return [
+            types.Tool(
+                name=spec["name"],
+                description=spec["description"],
+                input_schema=spec["input_schema"],
+            )
+            for spec in self._specs
+        ]
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        """``exec`` / ``wait`` run by `CodeMode` (a refused call is an ``isError`` result);
+        another name is refused by the SDK as an unknown tool."""
+        handler = self._handlers.get(name)
+        if handler is None:
+            return await super().call_tool(name, arguments, context)
+        return mcp_result(await handler(arguments))
 
 
 def mcp_result(output: ToolOutput) -> types.CallToolResult:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from agents import FunctionTool, ToolOutputImage, ToolOutputText
+from agents.tool import set_function_tool_failure_error_function
 from agents.tool_context import ToolContext
+from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 
 from ...agent import (
+    OPENAI_IMAGE_TYPES,
     CodeMode,
     ToolOutput,
     exec_parameters,
     wait_parameters,
 )
-from ...events import TextItem
+from ...agent.output import model_image
+from ...events import Item, TextItem
+from ...function_tools import describe_validation_error
 from ...json_types import JsonValue
 from ...session import Session
 from ...tools import HandledTool, ToolDefinition, ToolError
@@ -63,13 +69,24 @@ def code_mode_tools(
 
 
 def tool_outputs(output: ToolOutput) -> list[ToolOutputText | ToolOutputImage]:
-    """A code-mode output as the SDK's structured tool outputs (text and images)."""
-    return [
-        ToolOutputText(text=item.text)
-        if isinstance(item, TextItem)
-        else ToolOutputImage(image_url=item.image_url, detail=_DETAIL[item.detail])
-        for item in output.items
-    ]
+    """A code-mode output as the SDK's structured tool outputs (text and images).
+
+    As in `ToolOutput.openai_output`, an image of a type OpenAI rejects (`OPENAI_IMAGE_TYPES`:
+    svg, bmp, …) becomes a text saying it was left out, and ``image/jpg`` is sent as
+    ``image/jpeg``."""
+    return [_tool_output(item) for item in output.items]
+
+
+def _tool_output(item: Item) -> ToolOutputText | ToolOutputImage:
+    if isinstance(item, TextItem):
+        return ToolOutputText(text=item.text)
+    image = model_image(item.image_url, OPENAI_IMAGE_TYPES)
+    if isinstance(image, str):
+        return ToolOutputText(text=image)
+    media_type, data = image
+    return ToolOutputImage(
+        image_url=f"data:{media_type};base64,{data}", detail=_DETAIL[item.detail]
+    )
 
 
 def from_function_tool(tool: FunctionTool, *, namespace: str | None = None) -> HandledTool:
@@ -77,10 +94,13 @@ def from_function_tool(tool: FunctionTool, *, namespace: str | None = None) -> H
 
     The script's input is passed as the JSON arguments; the tool's result reaches the script
     as JSON (a string, or the SDK output objects as plain objects). A tool that raises rejects
-    the promise with its message.
+    the promise with its message, and so do arguments the tool refuses: the tool's
+    ``failure_error_function`` (by default the SDK's "An error occurred while running the tool"
+    text, meant for a model) is not used.
     """
     if not isinstance(tool, FunctionTool):
         raise TypeError(f"from_function_tool expects an agents.FunctionTool, got {describe(tool)}")
+    raising = _without_failure_text(tool)
     calls = 0
 
     async def call(arguments: JsonValue) -> JsonValue:
@@ -91,9 +111,9 @@ def from_function_tool(tool: FunctionTool, *, namespace: str | None = None) -> H
             None, tool_name=tool.name, tool_call_id=f"codecells-{calls}", tool_arguments=raw
         )
         try:
-            result = await tool.on_invoke_tool(context, raw)
+            result = await raising.on_invoke_tool(context, raw)
         except Exception as err:
-            raise ToolError(str(err) or type(err).__name__) from None
+            raise ToolError(_message(tool.name, err)) from None
         return to_jsonable_python(result)  # type: ignore[no-any-return]
 
     definition = ToolDefinition(
@@ -103,3 +123,17 @@ def from_function_tool(tool: FunctionTool, *, namespace: str | None = None) -> H
         input_schema=tool.params_json_schema,
     )
     return HandledTool(definition, call)
+
+
+def _without_failure_text(tool: FunctionTool) -> FunctionTool:
+    """A copy of `tool` whose invoker raises instead of returning its failure text (copying
+    rebinds the SDK's failure handling to the copy; the caller's tool is left as it is)."""
+    return set_function_tool_failure_error_function(copy.copy(tool), None)
+
+
+def _message(name: str, err: Exception) -> str:
+    """The message a failed call rejects with: the refused arguments in detail when the SDK
+    kept its validation error, else the exception's own text."""
+    if isinstance(err.__cause__, ValidationError):
+        return describe_validation_error(name, err.__cause__)
+    return str(err) or type(err).__name__

@@ -10,6 +10,11 @@ from .._extra import require
 
 require("pydantic_ai", "pydantic-ai", "pydantic-ai-slim")
 
-from .toolset import code_mode_toolset, from_pydantic_ai_tool, tool_return  # noqa: E402
+from .toolset import (  # noqa: E402
+    MODEL_IMAGE_TYPES,
+    code_mode_toolset,
+    from_pydantic_ai_tool,
+    tool_return,
+)
 
-__all__ = ["code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
+__all__ = ["MODEL_IMAGE_TYPES", "code_mode_toolset", "from_pydantic_ai_tool", "tool_return"]
