@@ -31,7 +31,7 @@ def test_a_schema_that_contains_itself_renders_instead_of_hanging() -> None:
     worker.start()
     worker.join(10)
     assert result, "the renderer did not return"
-    assert result[0].startswith("{ self?: { self?: ") and "unknown" in result[0]
+    assert result[0] == "Root\n\ntype Root = { self?: Root };"  # recursive, as JSON would say
 
 
 @pytest.mark.parametrize(
