@@ -252,15 +252,25 @@ class Refusals:
         monkeypatch.setattr(threading.Thread, "start", maybe_refuse)
 
 
-def test_a_thread_the_platform_refuses_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The short step waits (nothing raises), and runs as soon as a thread can be started.
-    refusals = Refusals(monkeypatch, ("test-refused-",))
-    pool = WorkerPool("test-refused", young_steps=1, long_wall=SOON)
+def _short_step_while_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, refused: tuple[str, ...]
+) -> tuple[Refusals, WorkerPool, list[Step], Step, Step]:
+    """A pool of one young step, busy with a blocked step, then a short step submitted while
+    the platform refuses the threads named `refused`."""
+    refusals = Refusals(monkeypatch, refused)
+    pool = WorkerPool(name, young_steps=1, long_wall=SOON)
     reports: list[Step] = []
     blocked = submit(pool, Step(reports, hold="block"))
     until(blocked.entered)
     refusals.on.set()
-    short = submit(pool, Step(reports))
+    return refusals, pool, reports, blocked, submit(pool, Step(reports))
+
+
+def test_a_thread_the_platform_refuses_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The short step waits (nothing raises), and runs as soon as a thread can be started.
+    refusals, pool, _, blocked, short = _short_step_while_refused(
+        monkeypatch, "test-refused", ("test-refused-",)
+    )
     until(refusals.refused)
     assert pool.state().threads == 1 and not short.entered.is_set()
     refusals.on.clear()
@@ -272,13 +282,9 @@ def test_a_thread_the_platform_refuses_is_tried_again(monkeypatch: pytest.Monkey
 
 def test_without_new_threads_a_step_waits_for_a_busy_one(monkeypatch: pytest.MonkeyPatch) -> None:
     # Not even the supervisor starts: the waiting step runs once a worker is free again.
-    refusals = Refusals(monkeypatch, ("test-threadless-", "supervisor of test-threadless"))
-    pool = WorkerPool("test-threadless", young_steps=1, long_wall=SOON)
-    reports: list[Step] = []
-    blocked = submit(pool, Step(reports, hold="block"))
-    until(blocked.entered)
-    refusals.on.set()
-    short = submit(pool, Step(reports))
+    refusals, pool, reports, blocked, short = _short_step_while_refused(
+        monkeypatch, "test-threadless", ("test-threadless-", "supervisor of test-threadless")
+    )
     assert refusals.refused.is_set() and pool.state().waiting == 1
     blocked.release.set()
     until(short.reported)
