@@ -312,16 +312,19 @@ def test_nullable_next_to_a_reference_is_the_reference_or_null() -> None:
         },
         "required": ["pet", "other"],
     }
-    assert ts(schema) == (
-        "{ pet: Pet | null; other: Pet | null }\n\ntype Pet = { name?: string };"
-    )
+    assert ts(schema) == ("{ pet: Pet | null; other: Pet | null }\n\ntype Pet = { name?: string };")
 
 
 def test_tuple_counts_the_tuple_cannot_say_are_documented() -> None:
     schema = {
         "properties": {
             "said": {"prefixItems": [{}, {}], "minItems": 1, "maxItems": 2},
-            "unsaid": {"prefixItems": [{}], "items": {"type": "number"}, "minItems": 3, "maxItems": 5},
+            "unsaid": {
+                "prefixItems": [{}],
+                "items": {"type": "number"},
+                "minItems": 3,
+                "maxItems": 5,
+            },
         }
     }
     assert ts(schema) == (

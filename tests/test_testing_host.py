@@ -19,8 +19,10 @@ from codecells.testing import (
     PredictionError,
     check_host,
     host_suite,
+    run_host_suite,
 )
 from codecells.testing.host import HostDriver
+from codecells.testing.suite import FactoryError
 
 ROOT = Path(__file__).resolve().parent.parent
 P = cc.CellKind.PAUSABLE
@@ -180,3 +182,41 @@ def test_cli_test_host_reports_a_broken_factory_in_one_line(
     assert main(["test-host", factory, "--examples", "0"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"codecells test-host: {message}") and err.count("\n") == 1
+
+
+def _host_whose_session_cannot_be_built() -> Host:
+    return Host(tools=[cc.ToolDefinition(name="a"), cc.ToolDefinition(name="a")])
+
+
+def test_a_host_whose_session_cannot_be_built_is_reported_not_a_crash() -> None:
+    """Every path fails at its reset, before a first step: the report says so and why (the
+    suite itself raised IndexError, hiding the cause)."""
+    report = run_host_suite(
+        _host_whose_session_cannot_be_built, lifecycles=[cc.CellKind.PAUSABLE], examples=0
+    )
+    assert not report.ok
+    text = report.text()
+    assert "before the first step" in text
+    assert "tools 'a' and 'a' both appear to scripts as tools.a" in text
+
+
+async def test_run_host_suite_inside_a_running_loop_raises_the_real_error() -> None:
+    """Called from async code, the suite runs in a thread; what it raised there is raised to
+    the caller (it was an IndexError of the suite's own)."""
+    with pytest.raises(FactoryError, match="returned None, not a codecells.testing.Host"):
+        run_host_suite(lambda: None, examples=0)  # type: ignore[arg-type, return-value]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--examples", "-1"), ("--steps", "0"), ("--timeout", "-1"), ("--timeout", "nan")],
+)
+def test_cli_test_host_refuses_counts_and_timeouts_out_of_range(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codecells.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["test-host", "examples.my_host:make_host", option, value])
+    assert exited.value.code == 2
+    assert f"argument {option}: must be" in capsys.readouterr().err

@@ -103,6 +103,26 @@ def test_a_malformed_trace_gets_a_clear_error(
     assert "cannot read" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("trace", [["bogus"], 5, b"started", [{"trigger": "started"}]])
+def test_a_trace_that_is_not_triggers_is_a_trace_error(trace: object) -> None:
+    """Not JSON and not triggers either: a `TraceError` (a raw ValueError or TypeError escaped,
+    even with `raise_error=False`)."""
+    with pytest.raises(TraceError, match="not a tr"):
+        check_trace(P, trace)  # type: ignore[arg-type]
+    report = check_trace(P, trace, raise_error=False)  # type: ignore[arg-type]
+    assert not report.ok
+
+
+def test_a_definition_file_that_is_not_text_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    binary = tmp_path / "definition.json"
+    binary.write_bytes(b"\xff\xfe\x00definition")
+    assert main(["paths", "--definition", str(binary)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a text file" in err and "Traceback" not in err
+
+
 def test_cli_paths_and_check_trace_take_a_context(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

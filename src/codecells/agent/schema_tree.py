@@ -220,4 +220,3 @@ def _child_mode(mode: _Mode, keyword: str | None) -> _Mode:
     if keyword in _SCHEMAS:
         return _Mode.SCHEMAS
     return _Mode.SCHEMA if keyword in _SCHEMA else _Mode.DATA
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from pathlib import Path as FilePath
 from typing import Any
@@ -52,12 +53,38 @@ def register(sub: Any) -> None:
     )
     h.add_argument("factory", help="module:attribute, a codecells.testing.Host or a factory")
     h.add_argument("--kind", choices=[k.value for k in CellKind], action="append")
-    h.add_argument("--examples", type=int, default=10, help="Hypothesis examples per kind")
-    h.add_argument("--steps", type=int, default=30, help="steps per Hypothesis example")
-    h.add_argument("--timeout", type=float, default=5.0, help="seconds a step may take")
+    h.add_argument(
+        "--examples", type=_count(0), default=10, help="Hypothesis examples per kind (0: none)"
+    )
+    h.add_argument("--steps", type=_count(1), default=30, help="steps per Hypothesis example")
+    h.add_argument("--timeout", type=_seconds, default=5.0, help="seconds a step may take")
     h.add_argument("--traces", type=FilePath, help="write every recorded trace into this dir")
     h.add_argument("--verbose", action="store_true", help="also show what the session logs")
     h.set_defaults(handler=_guarded(_test_host))
+
+
+def _count(least: int) -> Any:
+    """An argparse type: an int of at least `least` (argparse makes a refusal a usage error)."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names it in "invalid integer value: 'x'"
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds."""
+    value = float(text)
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number, got {text}")
+    return value
+
+
+_seconds.__name__ = "number"  # argparse names it in "invalid number value: 'x'"
 
 
 def _lifecycle_options(p: argparse.ArgumentParser, *, kind: bool = True) -> None:
@@ -93,6 +120,8 @@ def load_definition(path: FilePath) -> LifecycleDefinition:
         validate_definition(d)
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not a text file") from None
     except ValidationError as exc:
         raise CliError(f"{path} is not a lifecycle definition: {_brief(exc)}") from None
     except DefinitionError as exc:

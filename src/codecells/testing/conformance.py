@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..fsm import LifecycleDefinition, State, Trace, TraceStep, Trigger
@@ -71,7 +71,18 @@ def _normalise(d: LifecycleDefinition, trace: TraceLike) -> Sequence[TraceStep |
                 0, None, None, (), f"a {trace.kind.value} trace, expected {d.kind.value}"
             )
         return trace.steps
-    return [s if isinstance(s, TraceStep) else Trigger(s) for s in trace]
+    if isinstance(trace, (bytes, bytearray)) or not isinstance(trace, Iterable):
+        raise TraceError(0, None, None, (), f"not a trace: {type(trace).__name__}")
+    steps: list[TraceStep | Trigger] = []
+    for index, step in enumerate(trace):
+        if isinstance(step, TraceStep):
+            steps.append(step)
+            continue
+        try:
+            steps.append(Trigger(step))
+        except (ValueError, TypeError):
+            raise TraceError(index, None, None, (), f"not a trigger: {step!r:.60}") from None
+    return steps
 
 
 def _first_line(exc: Exception) -> str:

@@ -80,7 +80,11 @@ def describe(failure: PathFailure) -> str:
     """A failure as path, step, predicted and observed."""
     lines = [
         f"{failure.path.kind.value} path: {failure.path}",
-        f"   step {0 if failure.step_index is None else failure.step_index + 1}: {failure.step}",
+        (
+            f"   before the first step ({failure.phase})"
+            if failure.step_index is None
+            else f"   step {failure.step_index + 1}: {failure.step}"
+        ),
     ]
     cause = failure.cause
     if isinstance(cause, PredictionError):
@@ -115,7 +119,8 @@ async def _run_paths(
             await driver.finish()
         except Exception as exc:  # noqa: BLE001 - every failure is reported
             taken = Path(kind=d.kind, steps=tuple(driver.taken))
-            failure = PathFailure(taken, len(taken.steps) - 1, "action", exc)
+            failing = len(taken.steps) - 1 if taken.steps else None  # None: at its reset
+            failure = PathFailure(taken, failing, "action", exc)
             if not any(str(f.path) == str(taken) for f in report.failures):
                 report.failures.append(failure)  # else another path led to the same failure
         finally:
@@ -242,13 +247,20 @@ def run_host_suite(factory: HostFactory, **options: Any) -> HostReport:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(check_host(factory, **options))
-    result: list[HostReport] = []
-    thread = threading.Thread(
-        target=lambda: result.append(asyncio.run(check_host(factory, **options)))
-    )
+    outcome: list[HostReport | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(asyncio.run(check_host(factory, **options)))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
-    return result[0]
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def host_suite(factory: HostFactory, **options: Any) -> Callable[[], None]:
