@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 __all__ = [
     "AlreadyTerminating",
@@ -22,24 +22,18 @@ __all__ = [
 
 
 class CodeCellsError(Exception):
-    """Base class of every codecells error. Errors pickle and copy as they were raised (their
-    constructor's arguments are kept: the message is built from them)."""
-
-    _made_with: tuple[tuple[Any, ...], dict[str, Any]]
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
-        error = super().__new__(cls, *args)
-        error._made_with = (args, kwargs)
-        return error
+    """Base class of every codecells error. Errors pickle and copy as they are: message and
+    attributes, whatever built them (a constructor, or a Ray proxy raising a host's error)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        args, kwargs = self._made_with
-        state = {name: value for name, value in vars(self).items() if name != "_made_with"}
-        return (_rebuild, (type(self), args, kwargs), state)
+        return (_restore, (type(self), self.args), vars(self))
 
 
-def _rebuild(cls: type[CodeCellsError], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    return cls(*args, **kwargs)
+def _restore(cls: type[CodeCellsError], args: tuple[Any, ...]) -> CodeCellsError:
+    """`cls` with `args`, not calling its constructor (its arguments are not the message)."""
+    error = Exception.__new__(cls)
+    error.args = args
+    return error
 
 
 class ShuttingDown(CodeCellsError):

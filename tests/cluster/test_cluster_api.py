@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pickle
 import sys
 import threading
 from collections import Counter
@@ -167,3 +168,39 @@ async def test_a_session_reopens_by_id_with_its_stored_values_and_pausable_cells
         assert texts(await cell.wait_to_pending()) == ["later"]
         with pytest.raises(cc.MissingCell):
             second.pausable_cell("9")
+
+
+async def test_a_delegate_whose_cell_closed_raises_keeps_getting_its_traffic(
+    cluster: Cluster,
+) -> None:
+    """As in a local session, a failing `cell_closed` is logged and ignored: the delegate's
+    later notifications and tool calls still arrive (the proxy's pump ended with it)."""
+
+    class Broken(RecordingDelegate):
+        def cell_closed(self, cell_id: str) -> None:
+            raise RuntimeError("bug in cell_closed")
+
+    delegate = Broken()
+    async with await cluster.open_session([cc.ToolDefinition(name="ask")], delegate=delegate) as s:
+        first = await s.create_cell('text("one")')
+        assert texts(await first.wait(5)) == ["one"]
+        second = await s.create_cell('notify("hello"); text(await tools.ask("q"))')
+        assert texts(await second.wait(5)) == ["q"]
+    assert [note[2] for note in delegate.notifications] == ["hello"]
+
+
+async def test_an_empty_batch_makes_no_cell(cluster: Cluster) -> None:
+    async with await cluster.open_session() as session:
+        assert await session.create_cells([]) == []
+        assert await session.create_pausable_cells([]) == []
+        cell = await session.create_cell('text("next")')
+        assert cell.id == "1"  # no id was reserved for the empty batch
+
+
+async def test_an_error_raised_through_a_proxy_pickles_as_raised(cluster: Cluster) -> None:
+    async with await cluster.open_session() as session:
+        with pytest.raises(cc.MissingCell) as caught:
+            session.cell("404")
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert type(again) is cc.MissingCell and str(again) == "exec cell 404 not found"
+    assert again.cell_id == "404"

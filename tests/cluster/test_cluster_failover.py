@@ -19,7 +19,7 @@ import ray.cloudpickle
 from support import RecordingDelegate, until
 
 import codecells as cc
-from codecells.cluster import HOST_LOST, Cluster, PausableCellProxy, SessionProxy
+from codecells.cluster import HOST_LOST, Cluster, HostLost, PausableCellProxy, SessionProxy
 from codecells.store import MemoryStore
 from codecells.store.postgres import PostgresStore
 
@@ -189,3 +189,22 @@ async def test_a_generation_resumed_on_a_dead_host_is_resumable_once_its_lease_r
         assert end == cc.Completed(content_items=[cc.TextItem(text="null"), cc.TextItem(text="b")])
         assert [c.call_id for c in delegate.calls] == ["tool-1", "tool-1"]
         await session.shutdown()
+
+
+async def test_proxy_calls_after_the_cluster_shut_down_raise_host_lost(ray_session: None) -> None:
+    """Every proxy call waited for a failover that a shut-down cluster never makes: they
+    hung, and so did the interpreter's exit."""
+    cluster = Cluster(MemoryStore, hosts=1, cpus_per_host=0.5)
+    try:
+        session = await cluster.open_session()
+        cell = await session.create_cell("await new Promise(() => {})")
+    finally:
+        cluster.shutdown()
+    calls: list[Callable[[], Awaitable[Any]]] = [
+        lambda: session.create_cell("1"),
+        cell.terminate,
+        session.shutdown,
+    ]
+    for call in calls:
+        with pytest.raises(HostLost, match="the cluster is shut down"):
+            await asyncio.wait_for(call(), 30)

@@ -134,7 +134,10 @@ class Cluster:
 
     def fail_over(self, slot: _Slot) -> None:
         """Reopen the sessions of dead host `slot` on live hosts (idempotent; a concurrent
-        call waits for the first). Continuing cells that ran there are marked lost."""
+        call waits for the first). Continuing cells that ran there are marked lost.
+        HostLost once the cluster is shut down: there is nothing to move them to."""
+        if self._closing:
+            raise HostLost("the cluster is shut down")
         with self._lock:
             first, slot.alive = slot.alive, False
             moving = [self._sessions[s] for s in slot.sessions] if first else []
@@ -283,6 +286,8 @@ class Cluster:
         for slot in live:
             slot.alive = False
             ray.kill(slot.actor)
+        for slot in self._slots:  # proxies waiting for a failover: there will be none
+            slot.moved.set()
 
     def __enter__(self) -> Cluster:
         return self

@@ -205,7 +205,8 @@ class Host:
         async def create() -> Reply:
             session = self._session(session_id)
             make = session.create_pausable_cell if pausable else session.create_cell
-            session.reserve_cell_ids(len(cells))
+            if cells:  # an empty batch makes no cell (and reserves no id)
+                session.reserve_cell_ids(len(cells))
             made: list[Cell | PausableCell] = []
             try:
                 for source, tool_call_id in cells:

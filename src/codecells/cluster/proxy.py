@@ -325,7 +325,12 @@ class SessionProxy:
         if kind == "cell_closed":
             cell_closed = getattr(delegate, "cell_closed", None)
             if cell_closed is not None:
-                cell_closed(message["cell_id"])
+                try:  # as a local session does: a broken callback must not end the pump
+                    cell_closed(message["cell_id"])
+                except Exception:
+                    log.warning(
+                        "delegate.cell_closed(%s) failed", message["cell_id"], exc_info=True
+                    )
         elif kind == "cancel":
             task = running.pop(message["token"], None)
             if task is not None:
