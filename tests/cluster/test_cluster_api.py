@@ -204,3 +204,14 @@ async def test_an_error_raised_through_a_proxy_pickles_as_raised(cluster: Cluste
     again = pickle.loads(pickle.dumps(caught.value))
     assert type(again) is cc.MissingCell and str(again) == "exec cell 404 not found"
     assert again.cell_id == "404"
+
+
+async def test_concurrent_proxy_shutdowns_all_wait(cluster: Cluster) -> None:
+    """As `Session.shutdown`: a second shutdown returns only once the session is down (it
+    returned at once while a CPU-bound cell still ran on the host)."""
+    session = await cluster.open_session()
+    await session.create_cell("for (;;) {}")
+    first = asyncio.ensure_future(session.shutdown())
+    second = asyncio.ensure_future(session.shutdown())
+    await asyncio.wait_for(second, 30)
+    assert first.done() and first.exception() is None

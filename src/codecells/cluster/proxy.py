@@ -52,6 +52,7 @@ class SessionProxy:
         self._placement = placement
         self._delegate = delegate
         self._alive = True
+        self._shutting_down: asyncio.Future[None] | None = None
         self._handled = 0
         """Messages of the current host the pump has handed to `delegate`."""
         self._progress = asyncio.Condition()
@@ -87,10 +88,14 @@ class SessionProxy:
         await self.shutdown()
 
     async def shutdown(self) -> None:
-        """Shut the session down on its host (durable cells stay in the store)."""
-        if not self._alive:
-            return
-        self._alive = False
+        """Shut the session down on its host (durable cells stay in the store). Concurrent
+        shutdowns all wait for the first (CONTRACT §3)."""
+        if self._shutting_down is None:
+            self._alive = False
+            self._shutting_down = asyncio.ensure_future(self._shut_down())
+        await asyncio.shield(self._shutting_down)
+
+    async def _shut_down(self) -> None:
         try:
             await self._cluster.close(self._placement)
         finally:
