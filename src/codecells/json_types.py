@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeAlias
@@ -57,30 +57,40 @@ def stored_copy(value: StoredValue) -> JsonValue:
     return copy_json(value)
 
 
-def copy_json(value: JsonValue) -> JsonValue:
+def copy_json(value: JsonValue, strings: Callable[[str], str] | None = None) -> JsonValue:
     """A deep copy of a JSON value, at any nesting depth (no recursion: `copy.deepcopy` raises
-    RecursionError a few hundred levels down). Scalars are shared: they are immutable."""
-    top: list[JsonValue] | dict[str, JsonValue]
-    if isinstance(value, list):
-        top = list(value)
-    elif isinstance(value, dict):
-        top = dict(value)
-    else:
+    RecursionError a few hundred levels down). Scalars are shared: they are immutable. With
+    `strings`, every string and object key of the copy is `strings` of the original's (keys
+    it maps to one key keep the last value, as repeated keys do in `JSON.parse`)."""
+    if isinstance(value, str) and strings is not None:
+        return strings(value)
+    if not isinstance(value, (list, dict)):
         return value
+    top = _shallow_copy(value, strings)
     copies = [top]
     while copies:
         node = copies.pop()
         slots = enumerate(node) if isinstance(node, list) else node.items()
         for key, child in slots:  # replaces values in place: the size never changes
-            if isinstance(child, list):
-                child = list(child)
-            elif isinstance(child, dict):
-                child = dict(child)
+            if isinstance(child, (list, dict)):
+                child = _shallow_copy(child, strings)
+                copies.append(child)
+            elif isinstance(child, str) and strings is not None:
+                child = strings(child)
             else:
                 continue
             node[key] = child  # type: ignore[index]
-            copies.append(child)
     return top
+
+
+def _shallow_copy(
+    node: list[JsonValue] | dict[str, JsonValue], strings: Callable[[str], str] | None
+) -> list[JsonValue] | dict[str, JsonValue]:
+    if isinstance(node, list):
+        return list(node)
+    if strings is None:
+        return dict(node)
+    return {strings(key): child for key, child in node.items()}
 
 
 def json_problem(value: object) -> str | None:

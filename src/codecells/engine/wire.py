@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from ..json_types import JsonValue
+from ..json_types import JsonValue, copy_json
 
 __all__ = ["messages", "to_json", "trusted"]
 
@@ -100,30 +100,11 @@ def _well_formed(value: Any) -> Any:
     U+FFFD, as `TextDecoder` and WebIDL's USVString conversion do. Python's `json` decodes a
     lone `\\udXXX` escape to a lone surrogate, which no UTF-8 encoder accepts (pydantic's
     JSON, SQLite, a terminal). Without recursion: a tool input nests up to 800 levels."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub(_REPLACEMENT, value)
-    if not isinstance(value, (list, dict)):
-        return value
-    top = _copy_well_formed(value)
-    copies: list[Any] = [top]
-    while copies:
-        node = copies.pop()
-        slots = enumerate(node) if isinstance(node, list) else node.items()
-        for key, child in slots:  # replaces values in place: the size never changes
-            if isinstance(child, str):
-                node[key] = _LONE_SURROGATE.sub(_REPLACEMENT, child)
-            elif isinstance(child, (list, dict)):
-                node[key] = child = _copy_well_formed(child)
-                copies.append(child)
-    return top
+    return copy_json(value, strings=_well_formed_text)
 
 
-def _copy_well_formed(node: list[Any] | dict[str, Any]) -> list[Any] | dict[str, Any]:
-    """A shallow copy of `node`; an object's keys are made well-formed (a key that becomes
-    another's replaces it, as a repeated key does in `JSON.parse`)."""
-    if isinstance(node, list):
-        return list(node)
-    return {_LONE_SURROGATE.sub(_REPLACEMENT, key): child for key, child in node.items()}
+def _well_formed_text(text: str) -> str:
+    return _LONE_SURROGATE.sub(_REPLACEMENT, text)
 
 
 def _well_formed_json(text: str) -> str:
