@@ -179,7 +179,7 @@ async def test_a_redispatched_call_losing_first_wins_continues_with_the_recorded
     assert isinstance(done, cc.Completed) and texts(done) == ["result from-A"]
 
 
-@pytest.mark.parametrize("lease", [0, -1.0, math.nan, math.inf])
+@pytest.mark.parametrize("lease", [0, -1.0, math.nan, math.inf, 10**400])
 async def test_a_lease_that_is_no_positive_finite_number_is_refused(
     tmp_path: Path, lease: float
 ) -> None:

@@ -10,7 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .engine.failures import MAX_STACK_BYTES
 
-__all__ = ["DEFAULT_OUTPUT_LIMIT", "MIN_STACK_LIMIT", "SessionConfig", "check_yield_after"]
+__all__ = [
+    "DEFAULT_OUTPUT_LIMIT",
+    "MIN_STACK_LIMIT",
+    "SessionConfig",
+    "check_seconds",
+    "check_yield_after",
+]
 
 DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024
 """Bytes of undelivered output the host holds per cell by default (16 MiB)."""
@@ -22,16 +28,25 @@ helpers, so every cell would fail with an error that names no limit."""
 def check_yield_after(seconds: float) -> float:
     """`seconds` as a `yield_after`: a finite number >= 0 (0: return at once); else ValueError
     (TypeError for what is not a real number: a bool or a str is a mistake, not a duration)."""
+    return check_seconds("yield_after", seconds, positive=False)
+
+
+def check_seconds(name: str, seconds: object, *, positive: bool) -> float:
+    """`seconds`, the argument `name`, as a float: a finite number > 0 (`positive`) or >= 0;
+    else ValueError, and TypeError for what is not a real number (a bool, a str)."""
     if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
-        raise TypeError(f"yield_after must be a number of seconds, got {seconds!r}")
+        raise TypeError(f"{name} must be a number of seconds, got {seconds!r}")
     try:
         as_float = float(seconds)
     except OverflowError:  # an int past the largest float
         as_float = math.inf
-    if not math.isfinite(as_float) or as_float < 0:
+    if not math.isfinite(as_float) or as_float < 0 or (positive and as_float == 0):
         shown = repr(seconds)
         shown = shown if len(shown) <= 40 else f"{shown[:20]}…"
-        raise ValueError(f"yield_after must be a finite number of seconds >= 0, got {shown}")
+        bound = (
+            "a positive finite number of seconds" if positive else "a finite number of seconds >= 0"
+        )
+        raise ValueError(f"{name} must be {bound}, got {shown}")
     return as_float
 
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
-from .config import SessionConfig, check_yield_after
+from .config import SessionConfig, check_seconds, check_yield_after
 from .engine.failures import not_json_text
 from .engine.protocol import (
     AnyEngineCommand,
@@ -574,10 +574,7 @@ def _check_durability(store: object, session_id: object, lease: object) -> None:
         raise TypeError(f"session_id must be a str or None, got {session_id!r}")
     if session_id == "":
         raise ValueError("session_id must not be empty (None opens a new session)")
-    if isinstance(lease, bool) or not isinstance(lease, (int, float)):
-        raise TypeError(f"lease must be a number of seconds, got {lease!r}")
-    if not (math.isfinite(lease) and lease > 0):
-        raise ValueError(f"lease must be a positive finite number of seconds, got {lease!r}")
+    check_seconds("lease", lease, positive=True)
 
 
 _JSON_SCALARS = frozenset({str, int, bool, type(None)})
